@@ -1,0 +1,19 @@
+/* CPU state behind the kernel dialect: per-thread block indices and dynamic shared memory. */
+#include <stdlib.h>
+
+#include "kst_dialect.h"
+
+_Thread_local kst_dim3 kst_cpu_block_idx;
+_Thread_local kst_dim3 kst_cpu_grid_dim;
+_Thread_local void *kst_cpu_dynamic_shared;
+_Thread_local const char *kst_cpu_launch_error;
+static _Thread_local unsigned long shared_bytes;
+
+int kst_cpu_reserve_shared(unsigned long bytes) {
+  if (bytes <= shared_bytes) return 1;
+  void *p = realloc(kst_cpu_dynamic_shared, bytes);
+  if (!p) return 0;
+  kst_cpu_dynamic_shared = p;
+  shared_bytes = bytes;
+  return 1;
+}

@@ -1,0 +1,85 @@
+/* kst_backend: the device runtime interface (memory, copies, streams, events) with CPU, CUDA and HIP builds. */
+#ifndef KST_BACKEND_H
+#define KST_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kst_status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* An ordered queue of device work; on the CPU backend work runs at once and the stream only counts. */
+typedef struct kst_stream kst_stream;
+/* A marker in a stream, for ordering between streams and for device-side timing. */
+typedef struct kst_event kst_event;
+
+/* What the device is and how big. */
+typedef struct kst_device_props {
+  char backend[8];       /* "cpu", "cuda" or "hip" */
+  char name[256];        /* e.g. "NVIDIA H100 80GB HBM3" */
+  size_t total_memory;   /* bytes; 0 when unknown (CPU) */
+  int multiprocessors;   /* SMs / CUs; CPU: online cores */
+  int warp_size;         /* 32 on NVIDIA, 64 on CDNA, 1 on CPU */
+  int compute_major, compute_minor;
+} kst_device_props;
+
+/* Selects the device to use (a no-op on the CPU backend). */
+kst_status kst_backend_init(int device);
+/* Fills props for the current device. */
+kst_status kst_device_properties(kst_device_props *props);
+/* The name of the backend compiled in: "cpu", "cuda" or "hip". */
+const char *kst_backend_name(void);
+
+/* Allocates bytes of device memory. */
+kst_status kst_device_alloc(void **ptr, size_t bytes);
+/* Frees device memory from kst_device_alloc (NULL is fine). */
+kst_status kst_device_free(void *ptr);
+/* Allocates page-locked host memory, so copies can run asynchronously. */
+kst_status kst_host_alloc(void **ptr, size_t bytes);
+/* Frees memory from kst_host_alloc (NULL is fine). */
+kst_status kst_host_free(void *ptr);
+
+/* Queues a host-to-device copy on stream. */
+kst_status kst_copy_h2d(void *dst, const void *src, size_t bytes, kst_stream *stream);
+/* Queues a device-to-host copy on stream. */
+kst_status kst_copy_d2h(void *dst, const void *src, size_t bytes, kst_stream *stream);
+/* Queues a device-to-device copy on stream. */
+kst_status kst_copy_d2d(void *dst, const void *src, size_t bytes, kst_stream *stream);
+/* Queues a byte fill of device memory on stream. */
+kst_status kst_memset(void *dst, int value, size_t bytes, kst_stream *stream);
+
+/* Creates a stream. */
+kst_status kst_stream_create(kst_stream **stream);
+/* Destroys a stream (NULL is fine). */
+kst_status kst_stream_destroy(kst_stream *stream);
+/* Waits until all work queued on stream is done; counted, see kst_stream_sync_count. */
+kst_status kst_stream_sync(kst_stream *stream);
+/* How many times kst_stream_sync has waited on this stream. */
+uint64_t kst_stream_sync_count(const kst_stream *stream);
+/* The native handle (cudaStream_t / hipStream_t; NULL on the CPU) for kernel launches. */
+void *kst_stream_native(const kst_stream *stream);
+/* Checks the last kernel launch on this thread; names the kernel in the error. */
+kst_status kst_launch_check(const char *kernel);
+
+/* Creates an event with timing enabled. */
+kst_status kst_event_create(kst_event **event);
+/* Destroys an event (NULL is fine). */
+kst_status kst_event_destroy(kst_event *event);
+/* Records event at the current point of stream. */
+kst_status kst_event_record(kst_event *event, kst_stream *stream);
+/* Makes stream wait for event before running later work. */
+kst_status kst_stream_wait_event(kst_stream *stream, kst_event *event);
+/* Blocks the host until event has happened. */
+kst_status kst_event_sync(kst_event *event);
+/* Milliseconds between two recorded events (both must have happened). */
+kst_status kst_event_elapsed_ms(float *ms, kst_event *start, kst_event *end);
+/* Waits for all work on the device. */
+kst_status kst_device_sync(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

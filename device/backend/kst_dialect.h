@@ -1,0 +1,121 @@
+/* The kernel dialect: lets one .cu kernel source build as CUDA, as HIP and as plain C11 for the CPU. */
+#ifndef KST_DIALECT_H
+#define KST_DIALECT_H
+
+#include <stdint.h>
+
+#include "kst_backend.h"
+
+#if defined(__CUDACC__) || defined(__HIPCC__) || defined(__HIP__)
+/* ---------------------------------------------------------------- GPU (CUDA or HIP) */
+#define KST_GPU 1
+#include "gpu_vendor.h"
+
+#define KST_EXTERN_C extern "C"
+#define KST_GLOBAL static __global__ void
+#define KST_DEVICE static __device__ inline
+#define KST_HOST_DEVICE static __host__ __device__ inline
+#define KST_RESTRICT __restrict__
+#define KST_DIM3(x, y, z) dim3((x), (y), (z))
+#if defined(KST_BACKEND_HIP)
+#define KST_WARP_SIZE 64
+#else
+#define KST_WARP_SIZE 32
+#endif
+/* Dynamic shared memory: one block-wide buffer sized at launch. */
+#define KST_DYNAMIC_SHARED(type, name) extern __shared__ type name[]
+
+/* Launches kernel on a kst_stream; check with kst_launch_check(#kernel). */
+#define KST_LAUNCH(kernel, grid, block, shmem, stream, ...) \
+  kernel<<<(grid), (block), (shmem), (cudaStream_t)kst_stream_native(stream)>>>(__VA_ARGS__)
+
+KST_DEVICE uint32_t kst_atomic_add_u32(uint32_t *p, uint32_t v) { return atomicAdd((unsigned *)p, (unsigned)v); }
+KST_DEVICE int32_t kst_atomic_add_i32(int32_t *p, int32_t v) { return atomicAdd((int *)p, (int)v); }
+KST_DEVICE float kst_atomic_add_f32(float *p, float v) { return atomicAdd(p, v); }
+KST_DEVICE uint32_t kst_atomic_min_u32(uint32_t *p, uint32_t v) { return atomicMin((unsigned *)p, (unsigned)v); }
+KST_DEVICE uint32_t kst_atomic_max_u32(uint32_t *p, uint32_t v) { return atomicMax((unsigned *)p, (unsigned)v); }
+KST_DEVICE int32_t kst_atomic_min_i32(int32_t *p, int32_t v) { return atomicMin((int *)p, (int)v); }
+KST_DEVICE int32_t kst_atomic_max_i32(int32_t *p, int32_t v) { return atomicMax((int *)p, (int)v); }
+KST_DEVICE uint32_t kst_atomic_or_u32(uint32_t *p, uint32_t v) { return atomicOr((unsigned *)p, (unsigned)v); }
+KST_DEVICE uint32_t kst_atomic_cas_u32(uint32_t *p, uint32_t expected, uint32_t desired) {
+  return atomicCAS((unsigned *)p, (unsigned)expected, (unsigned)desired);
+}
+#define kst_syncthreads() __syncthreads()
+
+#else
+/* ---------------------------------------------------------------- CPU (C11) */
+/* A launch is a loop over blocks on the calling host thread, one thread per block. Kernels that loop
+   over threadIdx.x with stride blockDim.x therefore do all of a block's work in its single thread.
+   Every worker has its own thread, so block indices and __shared__ data are thread-local. */
+#define KST_GPU 0
+#define KST_EXTERN_C
+#define KST_GLOBAL static void
+#define KST_DEVICE static inline
+#define KST_HOST_DEVICE static inline
+#define KST_RESTRICT restrict
+#define KST_WARP_SIZE 1
+#define __shared__ static _Thread_local
+#define __device__
+#define __host__
+
+typedef struct kst_dim3 {
+  unsigned x, y, z;
+} kst_dim3;
+#define KST_DIM3(x, y, z) ((kst_dim3){(unsigned)(x), (unsigned)(y), (unsigned)(z)})
+
+extern _Thread_local kst_dim3 kst_cpu_block_idx;
+extern _Thread_local kst_dim3 kst_cpu_grid_dim;
+extern _Thread_local void *kst_cpu_dynamic_shared;
+extern _Thread_local const char *kst_cpu_launch_error; /* set when a launch could not run; read by kst_launch_check */
+static const kst_dim3 kst_cpu_thread_idx = {0, 0, 0};
+static const kst_dim3 kst_cpu_block_dim = {1, 1, 1};
+#define blockIdx kst_cpu_block_idx
+#define gridDim kst_cpu_grid_dim
+#define threadIdx kst_cpu_thread_idx
+#define blockDim kst_cpu_block_dim
+
+/* Grows this thread's dynamic shared buffer to at least bytes; returns 0 when out of memory. */
+int kst_cpu_reserve_shared(unsigned long bytes);
+#define KST_DYNAMIC_SHARED(type, name) type *name = (type *)kst_cpu_dynamic_shared
+
+/* The block (and grid) arguments are accepted for symmetry; the CPU runs each block with one thread. */
+#define KST_LAUNCH(kernel, grid, block, shmem, stream, ...)                       \
+  do {                                                                            \
+    kst_dim3 kst__g = (grid);                                                     \
+    (void)(block);                                                                \
+    (void)(stream);                                                               \
+    if (!kst_cpu_reserve_shared((unsigned long)(shmem))) {                        \
+      kst_cpu_launch_error = "out of memory for dynamic shared memory";          \
+      break;                                                                      \
+    }                                                                             \
+    kst_cpu_grid_dim = kst__g;                                                    \
+    for (unsigned kst__z = 0; kst__z < kst__g.z; ++kst__z)                        \
+      for (unsigned kst__y = 0; kst__y < kst__g.y; ++kst__y)                      \
+        for (unsigned kst__x = 0; kst__x < kst__g.x; ++kst__x) {                  \
+          kst_cpu_block_idx = KST_DIM3(kst__x, kst__y, kst__z);                   \
+          kernel(__VA_ARGS__);                                                    \
+        }                                                                         \
+  } while (0)
+
+/* One thread per block and one host thread per launch: plain read-modify-write is atomic here. */
+static inline uint32_t kst_atomic_add_u32(uint32_t *p, uint32_t v) { uint32_t o = *p; *p = o + v; return o; }
+static inline int32_t kst_atomic_add_i32(int32_t *p, int32_t v) { int32_t o = *p; *p = o + v; return o; }
+static inline float kst_atomic_add_f32(float *p, float v) { float o = *p; *p = o + v; return o; }
+static inline uint32_t kst_atomic_min_u32(uint32_t *p, uint32_t v) { uint32_t o = *p; if (v < o) *p = v; return o; }
+static inline uint32_t kst_atomic_max_u32(uint32_t *p, uint32_t v) { uint32_t o = *p; if (v > o) *p = v; return o; }
+static inline int32_t kst_atomic_min_i32(int32_t *p, int32_t v) { int32_t o = *p; if (v < o) *p = v; return o; }
+static inline int32_t kst_atomic_max_i32(int32_t *p, int32_t v) { int32_t o = *p; if (v > o) *p = v; return o; }
+static inline uint32_t kst_atomic_or_u32(uint32_t *p, uint32_t v) { uint32_t o = *p; *p = o | v; return o; }
+static inline uint32_t kst_atomic_cas_u32(uint32_t *p, uint32_t expected, uint32_t desired) {
+  uint32_t o = *p;
+  if (o == expected) *p = desired;
+  return o;
+}
+/* With one thread per block every barrier is already satisfied. */
+#define kst_syncthreads() ((void)0)
+#endif
+
+/* Number of blocks of size block needed to cover n items (at least one). */
+#define KST_BLOCKS(n, block) ((unsigned)(((n) + (block)-1) / (block)) ? (unsigned)(((n) + (block)-1) / (block)) : 1u)
+
+#endif
