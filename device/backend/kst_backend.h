@@ -16,6 +16,13 @@ typedef struct kst_stream kst_stream;
 /* A marker in a stream, for ordering between streams and for device-side timing. */
 typedef struct kst_event kst_event;
 
+/* 1 when per-algorithm times come from device timers, 0 when they are host wall time. */
+#if defined(KST_BACKEND_CUDA) || defined(KST_BACKEND_HIP)
+#define KST_GPU_TIMERS 1
+#else
+#define KST_GPU_TIMERS 0
+#endif
+
 /* What the device is and how big. */
 typedef struct kst_device_props {
   char backend[8];       /* "cpu", "cuda" or "hip" */

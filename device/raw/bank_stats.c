@@ -1,0 +1,19 @@
+/* bank_stats: descriptor and hooks. */
+#include "device/raw/bank_stats.h"
+
+static kst_status set_sizes(const kst_ctx *ctx, bank_stats_args *a) {
+  (void)ctx;
+  a->dev_bank_stats.count = a->dev_event_list.count;
+  a->dev_group_items.count = a->dev_event_list.count * a->props.n_groups;
+  return kst_ok();
+}
+
+static kst_status run(const kst_ctx *ctx, const bank_stats_args *a) {
+  kst_stream *s = kst_ctx_stream(ctx);
+  KST_TRY(kst_memset(a->dev_bank_stats.data, 0, a->dev_bank_stats.count * sizeof(kst_bank_stat), s));
+  KST_TRY(kst_memset(a->dev_group_items.data, 0, a->dev_group_items.count * sizeof(uint32_t), s));
+  return kst_bank_stats_launch(*a, s);
+}
+
+KST_ALGORITHM_DEFINE(bank_stats, BANK_STATS_PARAMS, BANK_STATS_PROPS,
+                     "per-event bank count, bytes and items per source group of one bank type", NULL, set_sizes, run, NULL)

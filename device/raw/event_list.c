@@ -1,0 +1,16 @@
+/* event_list_init: descriptor and hooks. */
+#include "device/raw/event_list.h"
+
+#include "input/batch.h"
+
+static kst_status set_sizes(const kst_ctx *ctx, event_list_init_args *a) {
+  a->dev_event_list.count = kst_ctx_batch(ctx)->n_events;
+  return kst_ok();
+}
+
+static kst_status run(const kst_ctx *ctx, const event_list_init_args *a) {
+  return kst_event_list_init_launch(*a, kst_ctx_stream(ctx));
+}
+
+KST_ALGORITHM_DEFINE(event_list_init, EVENT_LIST_INIT_PARAMS, EVENT_LIST_INIT_PROPS,
+                     "lists every event of the batch for the algorithms that follow", NULL, set_sizes, run, NULL)

@@ -1,0 +1,135 @@
+/* kestrel run: a sequence over MDF files on N workers, with a summary of what happened. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host/cli.h"
+#include "host/runtime/runtime.h"
+#include "kst_backend.h"
+
+static const char run_usage[] =
+    "usage: kestrel run --sequence FILE --input FILE [--input FILE ...] [options]\n"
+    "\n"
+    "  -s, --sequence FILE     sequence JSON (see sequences/)\n"
+    "  -i, --input FILE        MDF file (repeatable; more files may follow the options)\n"
+    "  -t, --threads N         workers, each with its own stream and arenas (default 1)\n"
+    "  -b, --batch-size N      events per batch (default 1000)\n"
+    "  -n, --events N          process at most N events (default all)\n"
+    "  -r, --repetitions N     run each batch N times, for compute benchmarks (default 1)\n"
+    "  --device-memory MB      device arena per worker (default 256)\n"
+    "  --host-memory MB        pinned host arena per worker (default 64)\n"
+    "  --debug-memory          allocate every buffer separately (for sanitizers)\n"
+    "  --no-progress           no progress line even on a terminal\n";
+
+static void print_counters(const kst_sequence *seq, const kst_run_result *r) {
+  for (uint32_t i = 0; i < seq->n; ++i) {
+    const kst_counter_set *set = &r->counters[i];
+    if (!set->n) continue;
+    printf("%s (%s):\n", seq->inst[i].name, seq->inst[i].desc->name);
+    for (uint32_t k = 0; k < set->n; ++k) {
+      const kst_counter *c = &set->items[k];
+      if (!strncmp(c->name, "error:", 6) && c->values[0] == 0) continue;
+      printf("  %-28s", c->name);
+      if (c->n == 1) {
+        printf(" %12llu", (unsigned long long)c->values[0]);
+        if (r->events) printf("  (%.2f per event)", (double)c->values[0] / (double)r->events);
+      } else {
+        for (uint32_t v = 0; v < c->n; ++v) printf("%s%llu", v % 13 ? " " : (v ? "\n  " : " "), (unsigned long long)c->values[v]);
+      }
+      printf("\n");
+    }
+  }
+}
+
+static void print_summary(const kst_sequence *seq, const kst_event_source *src, const kst_run_options *o,
+                          const kst_run_result *r) {
+  kst_device_props props;
+  if (kst_device_properties(&props).code) snprintf(props.name, sizeof props.name, "?");
+  printf("kestrel run: %s, %u file%s, %s backend (%s), %u thread%s, batch size %u\n", seq->path, src->n_files,
+         src->n_files == 1 ? "" : "s", kst_backend_name(), props.name, o->threads, o->threads == 1 ? "" : "s",
+         o->batch_size);
+  printf("events:       %llu processed", (unsigned long long)r->events);
+  if (o->repetitions > 1) printf(" x %u repetitions", o->repetitions);
+  printf(", %llu input error%s, %llu too big for the arenas\n", (unsigned long long)src->errors.count,
+         src->errors.count == 1 ? "" : "s", (unsigned long long)r->events_too_big);
+  uint64_t executed_batches = r->batches * o->repetitions;
+  printf("batches:      %llu (%llu split%s), %.2f synchronisations per batch\n", (unsigned long long)r->batches,
+         (unsigned long long)r->splits, r->splits == 1 ? "" : "s",
+         executed_batches ? (double)r->syncs / (double)executed_batches : 0.0);
+  printf("throughput:   %llu events in %.3f s: %.0f events/s\n", (unsigned long long)r->events_executed, r->seconds,
+         r->seconds > 0 ? (double)r->events_executed / r->seconds : 0.0);
+  printf("peak memory:  device %.2f MiB per batch (%.1f KiB per event), host %.2f MiB per batch\n",
+         (double)r->peak_device / 1048576.0,
+         r->peak_batch_events ? (double)r->peak_device / 1024.0 / (double)r->peak_batch_events : 0.0,
+         (double)r->peak_host / 1048576.0);
+  if (r->events_executed)
+    printf("transfers:    %.0f bytes host-to-device per event\n", (double)r->h2d_bytes / (double)r->events_executed);
+  print_counters(seq, r);
+  printf("time per algorithm (%s, summed over workers):\n", KST_GPU_TIMERS ? "device timers" : "wall time");
+  for (uint32_t i = 0; i < seq->n; ++i)
+    printf("  %-24s %10.3f ms\n", seq->inst[i].name, r->instance_ms[i]);
+}
+
+int kst_cmd_run(int argc, char **argv) {
+  const char *sequence = NULL;
+  const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
+  uint32_t n_inputs = 0;
+  kst_run_options o;
+  memset(&o, 0, sizeof o);
+  o.progress = isatty(2);
+  uint64_t v;
+  for (int i = 1; i < argc; ++i) {
+    const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
+#define NUMBER(lo, hi) (kst_cli_number(a, next, lo, hi, &v) ? (++i, 1) : (free(inputs), 0))
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) return free(inputs), fputs(run_usage, stdout), 0;
+    else if ((!strcmp(a, "-s") || !strcmp(a, "--sequence")) && next) sequence = argv[++i];
+    else if ((!strcmp(a, "-i") || !strcmp(a, "--input")) && next) inputs[n_inputs++] = argv[++i];
+    else if (!strcmp(a, "-t") || !strcmp(a, "--threads")) { if (!NUMBER(1, 256)) return 2; o.threads = (uint32_t)v; }
+    else if (!strcmp(a, "-b") || !strcmp(a, "--batch-size")) { if (!NUMBER(1, 1000000)) return 2; o.batch_size = (uint32_t)v; }
+    else if (!strcmp(a, "-n") || !strcmp(a, "--events")) { if (!NUMBER(1, UINT64_MAX)) return 2; o.max_events = v; }
+    else if (!strcmp(a, "-r") || !strcmp(a, "--repetitions")) { if (!NUMBER(1, 1000000)) return 2; o.repetitions = (uint32_t)v; }
+    else if (!strcmp(a, "--device-memory")) { if (!NUMBER(1, 1 << 20)) return 2; o.device_memory = v << 20; }
+    else if (!strcmp(a, "--host-memory")) { if (!NUMBER(1, 1 << 20)) return 2; o.host_memory = v << 20; }
+    else if (!strcmp(a, "--debug-memory")) o.debug_memory = 1;
+    else if (!strcmp(a, "--no-progress")) o.progress = 0;
+    else if (a[0] != '-') inputs[n_inputs++] = a;
+    else {
+      fprintf(stderr, "kestrel run: unknown or incomplete option '%s'\n\n%s", a, run_usage);
+      free(inputs);
+      return 2;
+    }
+#undef NUMBER
+  }
+  if (!sequence || !n_inputs) {
+    fprintf(stderr, "kestrel run: need --sequence FILE and at least one --input FILE\n\n%s", run_usage);
+    free(inputs);
+    return 2;
+  }
+  kst_run_options_default(&o);
+  kst_sequence seq;
+  if (kst_cli_load_sequence(&seq, sequence, 1)) return free(inputs), 1;
+  kst_event_source src;
+  kst_status s = kst_events_load(&src, inputs, n_inputs, o.max_events);
+  free(inputs);
+  if (s.code) {
+    fprintf(stderr, "kestrel run: %s\n", s.msg);
+    kst_sequence_free(&seq);
+    return 1;
+  }
+  for (uint32_t i = 0; i < src.errors.n_lines; ++i) fprintf(stderr, "kestrel run: input error: %s\n", src.errors.lines[i]);
+  kst_run_result r;
+  s = kst_run(&seq, &src, &o, &r);
+  int rc = 0;
+  if (s.code) {
+    fprintf(stderr, "kestrel run: %s\n", s.msg);
+    rc = 1;
+  } else {
+    print_summary(&seq, &src, &o, &r);
+    if (src.errors.count) rc = 3;
+  }
+  kst_run_result_free(&r, &seq);
+  kst_events_free(&src);
+  kst_sequence_free(&seq);
+  return rc;
+}

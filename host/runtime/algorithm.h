@@ -1,0 +1,201 @@
+/* The algorithm model: static descriptors (parameters, properties, hooks) and the X-macros that declare them. */
+#ifndef KST_ALGORITHM_H
+#define KST_ALGORITHM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "kst_backend.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Where a parameter lives and which way it flows. Scratch is device memory private to one run. */
+typedef enum kst_param_kind {
+  KST_HOST_INPUT,
+  KST_HOST_OUTPUT,
+  KST_DEVICE_INPUT,
+  KST_DEVICE_OUTPUT,
+  KST_DEVICE_SCRATCH
+} kst_param_kind;
+
+typedef enum kst_prop_type { KST_PROP_BOOL, KST_PROP_INT, KST_PROP_UINT, KST_PROP_FLOAT, KST_PROP_STRING } kst_prop_type;
+
+/* One parameter: a typed buffer an algorithm reads or writes. */
+typedef struct kst_param_desc {
+  const char *name;
+  kst_param_kind kind;
+  const char *type_name; /* element type as written in the declaration, compared when binding */
+  uint32_t elem_size;
+} kst_param_desc;
+
+/* One property: a typed setting with a default (as JSON text), a range and a description. */
+typedef struct kst_prop_desc {
+  const char *name;
+  kst_prop_type type;
+  uint32_t count;       /* 1 for a scalar, N for a fixed-size array */
+  uint32_t size;        /* bytes of the value (count * element size) */
+  const char *default_json;
+  double min, max;      /* inclusive range for numbers; min > max means unbounded */
+  const char *description;
+} kst_prop_desc;
+
+typedef struct kst_ctx kst_ctx;
+typedef struct kst_batch kst_batch;
+
+/* An algorithm type. set_sizes fixes output counts from host-known quantities; run queues work on the
+   worker's stream; after_sync (optional) runs on the host after the batch's one synchronisation. */
+typedef struct kst_alg_desc {
+  const char *name;
+  const char *description;
+  const kst_param_desc *params;
+  uint32_t n_params;
+  const kst_prop_desc *props;
+  uint32_t n_props;
+  const char *bank_type_prop; /* name of a property holding a bank type this algorithm reads, or NULL */
+  kst_status (*set_sizes)(kst_ctx *ctx);
+  kst_status (*run)(kst_ctx *ctx);
+  kst_status (*after_sync)(kst_ctx *ctx);
+  bool (*has_after_sync)(void); /* whether after_sync does anything (its buffers then live to the batch end) */
+} kst_alg_desc;
+
+/* ---- What an algorithm may ask of its context (host side). */
+/* Buffer of parameter i (device or host pointer; NULL during set_sizes). */
+void *kst_ctx_data(const kst_ctx *ctx, uint32_t param);
+/* Element count of parameter i. */
+uint64_t kst_ctx_count(const kst_ctx *ctx, uint32_t param);
+/* Sets the element count of output parameter i (only in set_sizes). */
+void kst_ctx_set_count(kst_ctx *ctx, uint32_t param, uint64_t count);
+/* The value bytes of property i. */
+const void *kst_ctx_prop(const kst_ctx *ctx, uint32_t prop);
+/* The batch being processed. */
+const kst_batch *kst_ctx_batch(const kst_ctx *ctx);
+/* The worker's stream. */
+kst_stream *kst_ctx_stream(const kst_ctx *ctx);
+/* Adds values to this instance's counter `name` (an array of n entries); summed over batches and workers. */
+void kst_ctx_count_add(kst_ctx *ctx, const char *name, const uint64_t *values, uint32_t n);
+/* The instance name, for messages. */
+const char *kst_ctx_instance_name(const kst_ctx *ctx);
+
+/* ---- Declaration X-macros.
+   An algorithm header lists its parameters as P(name, KIND, element type) and its properties as
+   Q(name, TYPE, count, default JSON, min, max, description) (min > max: no range), then says KST_ALGORITHM_ARGS(alg, PARAMS, PROPS),
+   which defines `alg_args`: one {data, count} member per parameter plus `props` with one member per
+   property. Its .c file says KST_ALGORITHM_DEFINE(...) to produce the descriptor. */
+#define KST_CTYPE_BOOL bool
+#define KST_CTYPE_INT int32_t
+#define KST_CTYPE_UINT uint32_t
+#define KST_CTYPE_FLOAT float
+#define KST_CTYPE_STRING const char *
+#define KST_ARRAY_1
+#define KST_ARRAY_2 [2]
+#define KST_ARRAY_3 [3]
+#define KST_ARRAY_4 [4]
+#define KST_QUAL_HOST_INPUT const
+#define KST_QUAL_HOST_OUTPUT
+#define KST_QUAL_DEVICE_INPUT const
+#define KST_QUAL_DEVICE_OUTPUT
+#define KST_QUAL_DEVICE_SCRATCH
+
+#define KST__ARG_MEMBER(name, kind, type) \
+  struct {                                \
+    KST_QUAL_##kind type *data;           \
+    uint64_t count;                       \
+  } name;
+#define KST__PROP_MEMBER(name, type, n, def, lo, hi, desc) KST_CTYPE_##type name KST_ARRAY_##n;
+
+#define KST_ALGORITHM_ARGS(alg, PARAMS, PROPS) \
+  typedef struct alg##_props {                 \
+    PROPS(KST__PROP_MEMBER)                    \
+    char kst_unused; /* keeps the struct non-empty */ \
+  } alg##_props;                               \
+  typedef struct alg##_args {                  \
+    PARAMS(KST__ARG_MEMBER)                    \
+    alg##_props props;                         \
+  } alg##_args;
+
+#define KST__PARAM_DESC(name, kind, type) {#name, KST_##kind, #type, (uint32_t)sizeof(type)},
+#define KST__PROP_DESC(name, type, n, def, lo, hi, desc) \
+  {#name, KST_PROP_##type, n, (uint32_t)sizeof(KST_CTYPE_##type KST_ARRAY_##n), def, lo, hi, desc},
+#define KST__ARG_GET(name, kind, type)                   \
+  a.name.data = (KST_QUAL_##kind type *)kst_ctx_data(ctx, i); \
+  a.name.count = kst_ctx_count(ctx, i);                  \
+  ++i;
+#define KST__ARG_PUT(name, kind, type) kst_ctx_set_count(ctx, i++, a.name.count);
+#define KST__PROP_GET(name, type, n, def, lo, hi, desc) memcpy(&a.props.name, kst_ctx_prop(ctx, j++), sizeof a.props.name);
+#define KST_NO_PROPS(Q)
+
+/* Defines the descriptor kst_alg_<alg>. The user writes
+     static kst_status alg_set_sizes(const kst_ctx *, alg_args *)   -- sets output .count fields
+     static kst_status alg_run(const kst_ctx *, const alg_args *)
+   and passes them (or NULL) together with an optional after_sync(const kst_ctx *, const alg_args *). */
+#define KST_ALGORITHM_DEFINE(alg, PARAMS, PROPS, desc_text, bank_prop, set_sizes_fn, run_fn, after_fn) \
+  static const kst_param_desc alg##__params[] = {PARAMS(KST__PARAM_DESC)};                           \
+  static const kst_prop_desc alg##__props[] = {PROPS(KST__PROP_DESC){NULL, KST_PROP_BOOL, 0, 0, NULL, 0, 0, NULL}}; \
+  static alg##_args alg##__get(const kst_ctx *ctx) {                                                 \
+    alg##_args a;                                                                                    \
+    uint32_t i = 0, j = 0;                                                                           \
+    memset(&a, 0, sizeof a);                                                                         \
+    PARAMS(KST__ARG_GET)                                                                             \
+    PROPS(KST__PROP_GET)                                                                             \
+    (void)j;                                                                                         \
+    return a;                                                                                        \
+  }                                                                                                  \
+  static kst_status alg##__set_sizes(kst_ctx *ctx) {                                                 \
+    kst_status (*fn)(const kst_ctx *, alg##_args *) = set_sizes_fn;                                  \
+    alg##_args a = alg##__get(ctx);                                                                  \
+    uint32_t i = 0;                                                                                  \
+    kst_status s = fn ? fn(ctx, &a) : kst_ok();                                                      \
+    PARAMS(KST__ARG_PUT)                                                                             \
+    return s;                                                                                        \
+  }                                                                                                  \
+  static kst_status alg##__run(kst_ctx *ctx) {                                                       \
+    kst_status (*fn)(const kst_ctx *, const alg##_args *) = run_fn;                                  \
+    alg##_args a = alg##__get(ctx);                                                                  \
+    return fn ? fn(ctx, &a) : kst_ok();                                                              \
+  }                                                                                                  \
+  static kst_status alg##__after(kst_ctx *ctx) {                                                     \
+    kst_status (*fn)(const kst_ctx *, const alg##_args *) = after_fn;                                \
+    alg##_args a = alg##__get(ctx);                                                                  \
+    return fn ? fn(ctx, &a) : kst_ok();                                                              \
+  }                                                                                                  \
+  static bool alg##__has_after(void) {                                                               \
+    kst_status (*fn)(const kst_ctx *, const alg##_args *) = after_fn;                                \
+    return fn != NULL;                                                                               \
+  }                                                                                                  \
+  const kst_alg_desc kst_alg_##alg = {#alg,                                                          \
+                                      desc_text,                                                     \
+                                      alg##__params,                                                 \
+                                      (uint32_t)(sizeof alg##__params / sizeof alg##__params[0]),    \
+                                      alg##__props,                                                  \
+                                      (uint32_t)(sizeof alg##__props / sizeof alg##__props[0]) - 1u, \
+                                      bank_prop,                                                     \
+                                      alg##__set_sizes,                                              \
+                                      alg##__run,                                                    \
+                                      alg##__after,                                                  \
+                                      alg##__has_after};
+
+/* ---- The registry. */
+/* Every algorithm type, NULL-terminated. */
+extern const kst_alg_desc *const kst_algorithms[];
+/* The type called name, or NULL. */
+const kst_alg_desc *kst_algorithm_find(const char *name);
+/* Index of parameter name in desc, or -1. */
+int kst_param_index(const kst_alg_desc *desc, const char *name);
+/* Index of property name in desc, or -1. */
+int kst_prop_index(const kst_alg_desc *desc, const char *name);
+/* True for the two input kinds. */
+bool kst_param_is_input(kst_param_kind kind);
+/* True for parameters in device memory. */
+bool kst_param_on_device(kst_param_kind kind);
+/* Human name of a kind ("device input", ...). */
+const char *kst_param_kind_name(kst_param_kind kind);
+/* Human name of a property type ("unsigned integer", ...). */
+const char *kst_prop_type_name(kst_prop_type type);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,60 @@
+/* The registry: every algorithm type Kestrel knows, and lookups over descriptors. */
+#include <string.h>
+
+#include "host/runtime/algorithm.h"
+
+/* One line per algorithm type; its descriptor kst_alg_<name> is defined in the algorithm's .c file. */
+#define KST_ALGORITHM_LIST(X) \
+  X(data_provider)            \
+  X(event_list_init)          \
+  X(bank_stats)               \
+  X(bank_stats_summary)
+
+#define KST__DECLARE(name) extern const kst_alg_desc kst_alg_##name;
+KST_ALGORITHM_LIST(KST__DECLARE)
+#define KST__ENTRY(name) &kst_alg_##name,
+const kst_alg_desc *const kst_algorithms[] = {KST_ALGORITHM_LIST(KST__ENTRY) NULL};
+
+const kst_alg_desc *kst_algorithm_find(const char *name) {
+  for (const kst_alg_desc *const *a = kst_algorithms; *a; ++a)
+    if (strcmp((*a)->name, name) == 0) return *a;
+  return NULL;
+}
+
+int kst_param_index(const kst_alg_desc *desc, const char *name) {
+  for (uint32_t i = 0; i < desc->n_params; ++i)
+    if (strcmp(desc->params[i].name, name) == 0) return (int)i;
+  return -1;
+}
+
+int kst_prop_index(const kst_alg_desc *desc, const char *name) {
+  for (uint32_t i = 0; i < desc->n_props; ++i)
+    if (strcmp(desc->props[i].name, name) == 0) return (int)i;
+  return -1;
+}
+
+bool kst_param_is_input(kst_param_kind kind) { return kind == KST_HOST_INPUT || kind == KST_DEVICE_INPUT; }
+
+bool kst_param_on_device(kst_param_kind kind) { return kind != KST_HOST_INPUT && kind != KST_HOST_OUTPUT; }
+
+const char *kst_param_kind_name(kst_param_kind kind) {
+  switch (kind) {
+    case KST_HOST_INPUT: return "host input";
+    case KST_HOST_OUTPUT: return "host output";
+    case KST_DEVICE_INPUT: return "device input";
+    case KST_DEVICE_OUTPUT: return "device output";
+    case KST_DEVICE_SCRATCH: return "device scratch";
+  }
+  return "?";
+}
+
+const char *kst_prop_type_name(kst_prop_type type) {
+  switch (type) {
+    case KST_PROP_BOOL: return "bool";
+    case KST_PROP_INT: return "integer";
+    case KST_PROP_UINT: return "unsigned integer";
+    case KST_PROP_FLOAT: return "float";
+    case KST_PROP_STRING: return "string";
+  }
+  return "?";
+}

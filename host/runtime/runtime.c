@@ -1,0 +1,240 @@
+/* The pipeline: a reader thread builds batches ahead into pinned memory, N workers run the sequence on them. */
+#include "host/runtime/runtime.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "host/runtime/worker.h"
+
+void kst_run_options_default(kst_run_options *o) {
+  if (!o->threads) o->threads = 1;
+  if (!o->batch_size) o->batch_size = 1000;
+  if (!o->repetitions) o->repetitions = 1;
+  if (!o->device_memory) o->device_memory = (uint64_t)256 << 20;
+  if (!o->host_memory) o->host_memory = (uint64_t)64 << 20;
+}
+
+/* Batch slots cycle free -> built (queued) -> in a worker -> free. The lock guards every field below it. */
+typedef struct pipeline {
+  const kst_sequence *seq;
+  const kst_event_source *src;
+  const kst_run_options *opt;
+  uint32_t n_slots;
+  kst_batch *slots;
+  pthread_mutex_t lock;
+  pthread_cond_t changed;
+  int *state;               /* per slot: 0 free, 1 ready, 2 busy */
+  uint64_t next_event;      /* reader: next event to put in a batch */
+  uint64_t done_events;
+  int reader_done, failed;
+  kst_status error;
+} pipeline;
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void fail(pipeline *p, kst_status s) {
+  pthread_mutex_lock(&p->lock);
+  if (!p->failed) p->error = s;
+  p->failed = 1;
+  pthread_cond_broadcast(&p->changed);
+  pthread_mutex_unlock(&p->lock);
+}
+
+static void *reader_main(void *arg) {
+  pipeline *p = arg;
+  for (;;) {
+    pthread_mutex_lock(&p->lock);
+    int slot = -1;
+    while (!p->failed) {
+      for (uint32_t s = 0; s < p->n_slots && slot < 0; ++s)
+        if (p->state[s] == 0) slot = (int)s;
+      if (slot >= 0) break;
+      pthread_cond_wait(&p->changed, &p->lock);
+    }
+    uint64_t first = p->next_event;
+    int stop = p->failed || first >= p->src->n_events;
+    if (stop) {
+      p->reader_done = 1;
+      pthread_cond_broadcast(&p->changed);
+      pthread_mutex_unlock(&p->lock);
+      return NULL;
+    }
+    uint64_t left = p->src->n_events - first;
+    uint32_t n = left < p->opt->batch_size ? (uint32_t)left : p->opt->batch_size;
+    p->next_event += n;
+    pthread_mutex_unlock(&p->lock);
+
+    kst_status s = kst_batch_build(&p->slots[slot], first, p->src->events + first, n, p->seq->bank_types,
+                                   p->seq->n_bank_types);
+    if (s.code) {
+      fail(p, s);
+      continue;
+    }
+    pthread_mutex_lock(&p->lock);
+    p->state[slot] = 1;
+    pthread_cond_broadcast(&p->changed);
+    pthread_mutex_unlock(&p->lock);
+  }
+}
+
+typedef struct worker_arg {
+  pipeline *p;
+  kst_worker w;
+  kst_status init;
+} worker_arg;
+
+static void *worker_main(void *arg) {
+  worker_arg *wa = arg;
+  pipeline *p = wa->p;
+  for (;;) {
+    pthread_mutex_lock(&p->lock);
+    int slot = -1;
+    /* Oldest ready batch first, so the progress line moves forward. */
+    while (!p->failed) {
+      uint64_t best = UINT64_MAX;
+      for (uint32_t s = 0; s < p->n_slots; ++s)
+        if (p->state[s] == 1 && p->slots[s].first < best) best = p->slots[s].first, slot = (int)s;
+      if (slot >= 0 || p->reader_done) break;
+      pthread_cond_wait(&p->changed, &p->lock);
+    }
+    if (slot < 0 || p->failed) {
+      pthread_mutex_unlock(&p->lock);
+      return NULL;
+    }
+    p->state[slot] = 2;
+    pthread_mutex_unlock(&p->lock);
+
+    kst_status s = kst_worker_process(&wa->w, &p->slots[slot]);
+    if (s.code) fail(p, s);
+    for (uint32_t t = 0; t < p->slots[slot].n_blocks; ++t) {
+      const kst_bank_block *blk = &p->slots[slot].blocks[t];
+      wa->w.h2d_bytes += (blk->data_size + (blk->n_banks + 1) * 4 + (p->slots[slot].n_events + 1) * 4) * p->opt->repetitions;
+    }
+    pthread_mutex_lock(&p->lock);
+    p->state[slot] = 0;
+    p->done_events += p->slots[slot].n_events;
+    if (p->opt->progress)
+      fprintf(stderr, "\r%llu/%llu events", (unsigned long long)p->done_events, (unsigned long long)p->src->n_events);
+    pthread_cond_broadcast(&p->changed);
+    pthread_mutex_unlock(&p->lock);
+  }
+}
+
+/* Adds the worker's counters into the result's, by name, so the sum does not depend on which worker ran what. */
+static void merge_counters(kst_counter_set *into, kst_counter_set *from) {
+  for (uint32_t i = 0; i < from->n; ++i) {
+    kst_counter *c = &from->items[i];
+    uint32_t j = 0;
+    while (j < into->n && strcmp(into->items[j].name, c->name) != 0) ++j;
+    if (j == into->n) {
+      kst_counter *items = realloc(into->items, (into->n + 1) * sizeof *items);
+      if (!items) continue;
+      into->items = items;
+      items[into->n++] = *c;
+      c->values = NULL;
+      continue;
+    }
+    for (uint32_t k = 0; k < c->n && k < into->items[j].n; ++k) into->items[j].values[k] += c->values[k];
+  }
+  for (uint32_t i = 0; i < from->n; ++i) free(from->items[i].values);
+  free(from->items);
+  from->items = NULL;
+  from->n = 0;
+}
+
+kst_status kst_run(const kst_sequence *seq, const kst_event_source *src, const kst_run_options *opt_in, kst_run_result *r) {
+  kst_run_options opt = *opt_in;
+  kst_run_options_default(&opt);
+  memset(r, 0, sizeof *r);
+  r->counters = calloc(seq->n, sizeof *r->counters);
+  r->instance_ms = calloc(seq->n, sizeof *r->instance_ms);
+  pipeline p;
+  memset(&p, 0, sizeof p);
+  p.seq = seq;
+  p.src = src;
+  p.opt = &opt;
+  p.n_slots = opt.threads + 1;
+  p.slots = calloc(p.n_slots, sizeof *p.slots);
+  p.state = calloc(p.n_slots, sizeof *p.state);
+  worker_arg *wa = calloc(opt.threads, sizeof *wa);
+  if (!r->counters || !r->instance_ms || !p.slots || !p.state || !wa) {
+    free(p.slots);
+    free(p.state);
+    free(wa);
+    return kst_error(KST_ERR_NOMEM, "run: out of memory");
+  }
+  pthread_mutex_init(&p.lock, NULL);
+  pthread_cond_init(&p.changed, NULL);
+  kst_status st = kst_ok();
+  uint32_t started = 0;
+  for (uint32_t t = 0; t < opt.threads && !st.code; ++t) {
+    wa[t].p = &p;
+    st = kst_error_wrap(kst_worker_init(&wa[t].w, seq, &opt), "worker %u", t);
+    started = t + 1;
+  }
+  double t0 = now_s();
+  if (!st.code) {
+    pthread_t reader, *threads = calloc(opt.threads, sizeof *threads);
+    pthread_create(&reader, NULL, reader_main, &p);
+    for (uint32_t t = 0; t < opt.threads; ++t) pthread_create(&threads[t], NULL, worker_main, &wa[t]);
+    for (uint32_t t = 0; t < opt.threads; ++t) pthread_join(threads[t], NULL);
+    pthread_join(reader, NULL);
+    free(threads);
+    if (opt.progress) fprintf(stderr, "\r\033[K");
+    st = p.failed ? p.error : kst_ok();
+  }
+  r->seconds = now_s() - t0;
+  for (uint32_t t = 0; t < started; ++t) {
+    kst_worker *w = &wa[t].w;
+    r->batches += w->batches;
+    r->splits += w->splits;
+    r->events_too_big += w->too_big;
+    r->h2d_bytes += w->h2d_bytes;
+    if (w->stream) r->syncs += kst_stream_sync_count(w->stream);
+    if (w->peak_device > r->peak_device) r->peak_device = w->peak_device, r->peak_batch_events = w->peak_batch_events;
+    if (w->peak_host > r->peak_host) r->peak_host = w->peak_host;
+    for (uint32_t i = 0; w->counters && i < seq->n; ++i) {
+      merge_counters(&r->counters[i], &w->counters[i]);
+      r->instance_ms[i] += w->instance_ms[i];
+    }
+    free(w->counters);
+    free(w->instance_ms);
+    kst_worker_free(w);
+  }
+  r->events = p.done_events;
+  r->events_executed = p.done_events * opt.repetitions;
+  for (uint32_t s = 0; s < p.n_slots; ++s) kst_batch_free(&p.slots[s]);
+  free(p.slots);
+  free(p.state);
+  free(wa);
+  pthread_mutex_destroy(&p.lock);
+  pthread_cond_destroy(&p.changed);
+  return st;
+}
+
+const kst_counter *kst_result_counter(const kst_run_result *r, const kst_sequence *seq, const char *instance,
+                                      const char *counter) {
+  int i = kst_sequence_find(seq, instance);
+  if (i < 0 || !r->counters) return NULL;
+  for (uint32_t k = 0; k < r->counters[i].n; ++k)
+    if (strcmp(r->counters[i].items[k].name, counter) == 0) return &r->counters[i].items[k];
+  return NULL;
+}
+
+void kst_run_result_free(kst_run_result *r, const kst_sequence *seq) {
+  for (uint32_t i = 0; r->counters && i < seq->n; ++i) {
+    for (uint32_t k = 0; k < r->counters[i].n; ++k) free(r->counters[i].items[k].values);
+    free(r->counters[i].items);
+  }
+  free(r->counters);
+  free(r->instance_ms);
+  memset(r, 0, sizeof *r);
+}

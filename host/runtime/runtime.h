@@ -1,0 +1,86 @@
+/* The runtime: runs a sequence over batches of events on N workers and gathers counters and timings. */
+#ifndef KST_RUNTIME_H
+#define KST_RUNTIME_H
+
+#include <stdint.h>
+
+#include "configuration/sequence.h"
+#include "input/batch.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* How to run. Zero fields take the defaults of kst_run_options_default. */
+typedef struct kst_run_options {
+  uint32_t threads;         /* workers (-t) */
+  uint32_t batch_size;      /* events per batch (--batch-size) */
+  uint64_t max_events;      /* 0: all (-n) */
+  uint32_t repetitions;     /* each batch runs this many times (-r); counters count the first only */
+  uint64_t device_memory;   /* bytes of device arena per worker */
+  uint64_t host_memory;     /* bytes of pinned host arena per worker */
+  int debug_memory;         /* allocate every buffer separately, so sanitizers see overruns */
+  int progress;             /* print a progress line on stderr */
+} kst_run_options;
+
+/* A named counter: an array of sums (one entry for scalars). */
+typedef struct kst_counter {
+  char name[48];
+  uint32_t n;
+  uint64_t *values;
+} kst_counter;
+
+/* The counters one instance produced. */
+typedef struct kst_counter_set {
+  kst_counter *items;
+  uint32_t n;
+} kst_counter_set;
+
+/* Input problems: every malformed record, by file, record and byte offset. */
+typedef struct kst_input_errors {
+  uint64_t count;
+  char **lines;
+  uint32_t n_lines;
+} kst_input_errors;
+
+/* What a run did. */
+typedef struct kst_run_result {
+  uint64_t events;           /* distinct events processed */
+  uint64_t events_executed;  /* events x repetitions */
+  uint64_t batches, splits, events_too_big, syncs;
+  double seconds;            /* wall time of the processing (not of loading the files) */
+  uint64_t peak_device, peak_host;     /* largest per-batch arena use, bytes */
+  uint64_t peak_batch_events;          /* events in the batch that had the peak */
+  uint64_t h2d_bytes;
+  kst_counter_set *counters;           /* per instance */
+  double *instance_ms;                 /* per instance: summed device (GPU) or wall (CPU) time */
+  kst_input_errors input;
+} kst_run_result;
+
+/* Events read from MDF files; the files stay in memory while the events are used. */
+typedef struct kst_event_source {
+  struct kst_mdf_file *files;
+  uint32_t n_files;
+  kst_mdf_event *events;
+  uint64_t n_events;
+  kst_input_errors errors;
+} kst_event_source;
+
+/* Fills defaults into zero fields. */
+void kst_run_options_default(kst_run_options *o);
+/* Reads up to max_events (0: all) valid events from the files, recording each malformed record. */
+kst_status kst_events_load(kst_event_source *src, const char *const *paths, uint32_t n_paths, uint64_t max_events);
+/* Frees an event source. */
+void kst_events_free(kst_event_source *src);
+/* Runs seq over the events of src. */
+kst_status kst_run(const kst_sequence *seq, const kst_event_source *src, const kst_run_options *o, kst_run_result *r);
+/* The counter of instance name (or NULL). */
+const kst_counter *kst_result_counter(const kst_run_result *r, const kst_sequence *seq, const char *instance,
+                                      const char *counter);
+/* Frees what kst_run put in r. */
+void kst_run_result_free(kst_run_result *r, const kst_sequence *seq);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,220 @@
+/* Running a sequence on one batch: size every output, plan the arenas, queue the work, sync once, summarise. */
+#include "host/runtime/worker.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- The context algorithms see. */
+
+void *kst_ctx_data(const kst_ctx *c, uint32_t p) { return c->w->ptr[c->w->seq->inst[c->inst].buffer[p]]; }
+uint64_t kst_ctx_count(const kst_ctx *c, uint32_t p) { return c->w->count[c->w->seq->inst[c->inst].buffer[p]]; }
+const kst_batch *kst_ctx_batch(const kst_ctx *c) { return c->w->batch; }
+kst_stream *kst_ctx_stream(const kst_ctx *c) { return c->w->stream; }
+const char *kst_ctx_instance_name(const kst_ctx *c) { return c->w->seq->inst[c->inst].name; }
+
+void kst_ctx_set_count(kst_ctx *c, uint32_t p, uint64_t n) {
+  const kst_instance *in = &c->w->seq->inst[c->inst];
+  uint32_t b = in->buffer[p];
+  /* Only the producer sizes a buffer; an input's count is the producer's. */
+  if (c->sizing && c->w->seq->buffers[b].producer == c->inst) c->w->count[b] = n;
+}
+
+const void *kst_ctx_prop(const kst_ctx *c, uint32_t p) {
+  const kst_instance *in = &c->w->seq->inst[c->inst];
+  return in->props + in->prop_offset[p];
+}
+
+void kst_ctx_count_add(kst_ctx *c, const char *name, const uint64_t *values, uint32_t n) {
+  kst_counter_set *set = &c->w->counters[c->inst];
+  uint32_t i = 0;
+  while (i < set->n && strcmp(set->items[i].name, name) != 0) ++i;
+  if (i == set->n) {
+    kst_counter *items = realloc(set->items, (set->n + 1) * sizeof *items);
+    uint64_t *vals = calloc(n, sizeof *vals);
+    if (!items || !vals) {
+      free(vals);
+      if (items) set->items = items;
+      return;
+    }
+    set->items = items;
+    memset(&items[i], 0, sizeof items[i]);
+    snprintf(items[i].name, sizeof items[i].name, "%s", name);
+    items[i].n = n;
+    items[i].values = vals;
+    set->n++;
+  }
+  kst_counter *ct = &set->items[i];
+  for (uint32_t k = 0; k < n && k < ct->n; ++k) ct->values[k] += values[k];
+}
+
+/* ---- Worker lifecycle. */
+
+kst_status kst_worker_init(kst_worker *w, const kst_sequence *seq, const kst_run_options *opt) {
+  memset(w, 0, sizeof *w);
+  w->seq = seq;
+  w->opt = opt;
+  uint32_t nb = seq->n_buffers ? seq->n_buffers : 1;
+  w->ptr = calloc(nb, sizeof *w->ptr);
+  w->count = calloc(nb, sizeof *w->count);
+  w->offset = calloc(nb, sizeof *w->offset);
+  w->separate = calloc(nb, sizeof *w->separate);
+  w->ctx = calloc(seq->n, sizeof *w->ctx);
+  w->marks = calloc(seq->n + 1, sizeof *w->marks);
+  w->counters = calloc(seq->n, sizeof *w->counters);
+  w->instance_ms = calloc(seq->n, sizeof *w->instance_ms);
+  if (!w->ptr || !w->count || !w->offset || !w->separate || !w->ctx || !w->marks || !w->counters || !w->instance_ms)
+    return kst_error(KST_ERR_NOMEM, "worker: out of memory");
+  for (uint32_t i = 0; i < seq->n; ++i) w->ctx[i] = (struct kst_ctx){w, i, 0};
+  KST_TRY(kst_stream_create(&w->stream));
+  for (uint32_t i = 0; i <= seq->n; ++i) KST_TRY(kst_event_create(&w->marks[i]));
+  kst_arena_init(&w->dev_arena, opt->device_memory);
+  kst_arena_init(&w->host_arena, opt->host_memory);
+  if (!opt->debug_memory) {
+    KST_TRY(kst_error_wrap(kst_device_alloc(&w->dev_base, w->dev_arena.capacity), "device arena (--device-memory)"));
+    KST_TRY(kst_error_wrap(kst_host_alloc(&w->host_base, w->host_arena.capacity), "host arena (--host-memory)"));
+  }
+  return kst_ok();
+}
+
+static void free_separate(kst_worker *w) {
+  for (uint32_t b = 0; b < w->seq->n_buffers; ++b) {
+    if (!w->separate[b]) continue;
+    if (w->seq->buffers[b].on_device) kst_device_free(w->separate[b]);
+    else kst_host_free(w->separate[b]);
+    w->separate[b] = NULL;
+  }
+}
+
+void kst_worker_free(kst_worker *w) {
+  if (w->separate) free_separate(w);
+  kst_device_free(w->dev_base);
+  kst_host_free(w->host_base);
+  kst_stream_destroy(w->stream);
+  if (w->marks)
+    for (uint32_t i = 0; i <= w->seq->n; ++i) kst_event_destroy(w->marks[i]);
+  kst_batch_free(&w->scratch);
+  free(w->ptr);
+  free(w->count);
+  free(w->offset);
+  free(w->separate);
+  free(w->ctx);
+  free(w->marks);
+  /* counters and instance_ms are handed to the result by the runtime, which frees them. */
+}
+
+/* ---- One batch. */
+
+/* Sizes every output and lays the buffers out in the arenas; KST_ERR_NOMEM when the batch does not fit. */
+static kst_status plan_batch(kst_worker *w) {
+  const kst_sequence *seq = w->seq;
+  kst_arena_reset(&w->dev_arena);
+  kst_arena_reset(&w->host_arena);
+  kst_arena_reset_peak(&w->dev_arena);
+  kst_arena_reset_peak(&w->host_arena);
+  memset(w->count, 0, seq->n_buffers * sizeof *w->count);
+  for (uint32_t i = 0; i < seq->n; ++i) {
+    kst_ctx *c = &w->ctx[i];
+    c->sizing = 1;
+    kst_status s = seq->inst[i].desc->set_sizes(c);
+    c->sizing = 0;
+    if (s.code) return kst_error_wrap(s, "%s (%s): sizing", seq->inst[i].name, seq->inst[i].desc->name);
+    for (uint32_t b = 0; b < seq->n_buffers; ++b) {
+      const kst_buffer_info *bi = &seq->buffers[b];
+      if (bi->producer != i) continue;
+      uint64_t bytes = w->count[b] * bi->elem_size;
+      if (bi->elem_size && bytes / bi->elem_size != w->count[b])
+        return kst_error(KST_ERR_CAPACITY, "%s.%s: size overflows", seq->inst[i].name, seq->inst[i].desc->params[bi->param].name);
+      /* Host buffers stay for the whole batch: a queued host-to-device copy may still read them. */
+      kst_arena *a = bi->on_device ? &w->dev_arena : &w->host_arena;
+      kst_status r = kst_arena_reserve(a, bytes, &w->offset[b]);
+      if (r.code) return kst_error_wrap(r, "%s.%s (%s)", seq->inst[i].name, seq->inst[i].desc->params[bi->param].name,
+                                         bi->on_device ? "device" : "host");
+    }
+    for (uint32_t b = 0; b < seq->n_buffers; ++b) {
+      const kst_buffer_info *bi = &seq->buffers[b];
+      if (bi->last == i && bi->on_device)
+        KST_TRY(kst_arena_release(&w->dev_arena, w->offset[b], w->count[b] * bi->elem_size));
+    }
+  }
+  for (uint32_t b = 0; b < seq->n_buffers; ++b) {
+    const kst_buffer_info *bi = &seq->buffers[b];
+    uint64_t bytes = w->count[b] * bi->elem_size;
+    if (w->opt->debug_memory) {
+      /* Exact-size allocations let AddressSanitizer catch a kernel writing past its output. */
+      void *p = NULL;
+      KST_TRY(bi->on_device ? kst_device_alloc(&p, bytes) : kst_host_alloc(&p, bytes));
+      w->separate[b] = p;
+      w->ptr[b] = p;
+    } else {
+      w->ptr[b] = (char *)(bi->on_device ? w->dev_base : w->host_base) + w->offset[b];
+    }
+  }
+  return kst_ok();
+}
+
+static kst_status run_batch(kst_worker *w, int summarise) {
+  const kst_sequence *seq = w->seq;
+  for (uint32_t i = 0; i < seq->n; ++i) {
+    KST_TRY(kst_event_record(w->marks[i], w->stream));
+    kst_status s = seq->inst[i].desc->run(&w->ctx[i]);
+    if (s.code) return kst_error_wrap(s, "%s (%s)", seq->inst[i].name, seq->inst[i].desc->name);
+  }
+  KST_TRY(kst_event_record(w->marks[seq->n], w->stream));
+  /* The one synchronisation of the batch: everything after it reads results already on the host. */
+  KST_TRY(kst_stream_sync(w->stream));
+  for (uint32_t i = 0; i < seq->n; ++i) {
+    float ms = 0;
+    KST_TRY(kst_event_elapsed_ms(&ms, w->marks[i], w->marks[i + 1]));
+    w->instance_ms[i] += ms;
+  }
+  if (!summarise) return kst_ok();
+  for (uint32_t i = 0; i < seq->n; ++i) {
+    if (!seq->inst[i].desc->has_after_sync()) continue;
+    kst_status s = seq->inst[i].desc->after_sync(&w->ctx[i]);
+    if (s.code) return kst_error_wrap(s, "%s (%s): after sync", seq->inst[i].name, seq->inst[i].desc->name);
+  }
+  return kst_ok();
+}
+
+/* Plans and runs one batch; on NOMEM splits it in halves down to single events. */
+static kst_status process_range(kst_worker *w, const kst_batch *batch, uint64_t first, const kst_mdf_event *events,
+                                uint32_t n) {
+  const kst_batch *b = batch;
+  if (!b) {
+    KST_TRY(kst_batch_build(&w->scratch, first, events, n, w->seq->bank_types, w->seq->n_bank_types));
+    b = &w->scratch;
+  }
+  w->batch = b;
+  kst_status s = plan_batch(w);
+  if (w->opt->debug_memory && s.code) free_separate(w);
+  if (s.code == KST_ERR_NOMEM) {
+    if (n == 1) {
+      w->too_big++;
+      fprintf(stderr, "kestrel: event %llu does not fit in the arenas alone and is not processed: %s\n",
+              (unsigned long long)first, s.msg);
+      return kst_ok();
+    }
+    w->splits++;
+    uint32_t half = n / 2;
+    KST_TRY(process_range(w, NULL, first, events, half));
+    return process_range(w, NULL, first + half, events + half, n - half);
+  }
+  KST_TRY(s);
+  if (w->dev_arena.peak > w->peak_device) {
+    w->peak_device = w->dev_arena.peak;
+    w->peak_batch_events = n;
+  }
+  if (w->host_arena.peak > w->peak_host) w->peak_host = w->host_arena.peak;
+  for (uint32_t r = 0; r < w->opt->repetitions; ++r) {
+    s = run_batch(w, r == 0);
+    if (s.code) break;
+  }
+  if (w->opt->debug_memory) free_separate(w);
+  w->batches++;
+  return s;
+}
+
+kst_status kst_worker_process(kst_worker *w, const kst_batch *batch) {
+  return process_range(w, batch, batch->first, batch->events, batch->n_events);
+}

@@ -1,0 +1,39 @@
+/* A worker: one stream, one device arena, one pinned host arena, and the per-instance state to run a sequence. */
+#ifndef KST_WORKER_H
+#define KST_WORKER_H
+
+#include "host/runtime/arena.h"
+#include "host/runtime/runtime.h"
+
+struct kst_ctx {
+  struct kst_worker *w;
+  uint32_t inst;
+  int sizing;
+};
+
+typedef struct kst_worker {
+  const kst_sequence *seq;
+  const kst_run_options *opt;
+  kst_stream *stream;
+  void *dev_base, *host_base;
+  kst_arena dev_arena, host_arena;
+  void **ptr;               /* per buffer */
+  uint64_t *count, *offset; /* per buffer */
+  void **separate;          /* per buffer, debug mode: its own allocation */
+  struct kst_ctx *ctx;      /* per instance */
+  kst_event **marks;        /* n + 1 events around the instances, for timing */
+  const kst_batch *batch;
+  kst_batch scratch;        /* rebuilt sub-batches when a batch is split */
+  kst_counter_set *counters; /* per instance */
+  double *instance_ms;
+  uint64_t peak_device, peak_host, peak_batch_events, splits, too_big, batches, h2d_bytes;
+} kst_worker;
+
+/* Creates the worker's stream and arenas. */
+kst_status kst_worker_init(kst_worker *w, const kst_sequence *seq, const kst_run_options *opt);
+/* Runs the sequence on batch `repetitions` times (splitting it when it does not fit). */
+kst_status kst_worker_process(kst_worker *w, const kst_batch *batch);
+/* Frees everything the worker holds. */
+void kst_worker_free(kst_worker *w);
+
+#endif

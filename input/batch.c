@@ -1,0 +1,116 @@
+/* The batch builder: gathers banks per type into pinned memory and the counts later algorithms size from. */
+#include "input/batch.h"
+
+#include <string.h>
+
+#include "kst_backend.h"
+
+int kst_bank_type_has_count_word(uint8_t type) { return type == 73; }
+
+/* Grows a pinned buffer to hold at least need bytes; keeps contents irrelevant (rebuilt every batch). */
+static kst_status grow(void **buf, uint64_t *cap, uint64_t need) {
+  if (need <= *cap && *buf) return kst_ok();
+  uint64_t n = need + need / 2 + 64;
+  KST_TRY(kst_host_free(*buf));
+  *buf = NULL;
+  *cap = 0;
+  KST_TRY(kst_host_alloc(buf, n));
+  *cap = n;
+  return kst_ok();
+}
+
+static kst_status build_block(kst_bank_block *blk, const kst_mdf_event *events, uint32_t n) {
+  uint64_t bytes = 0, banks = 0;
+  for (uint32_t e = 0; e < n; ++e) {
+    uint32_t pos = 0;
+    kst_mdf_bank bank;
+    while (kst_mdf_bank_next(&events[e], &pos, &bank))
+      if (bank.type == blk->type) {
+        bytes += (bank.length + 3u) & ~3u;
+        banks++;
+      }
+  }
+  if (bytes > UINT32_MAX) return kst_error(KST_ERR_CAPACITY, "bank type %u: %llu bytes in one batch exceed 4 GiB offsets",
+                                           blk->type, (unsigned long long)bytes);
+  uint64_t events_cap_bytes = blk->events_cap * sizeof(uint32_t);
+  uint64_t banks_cap_bytes = blk->banks_cap * sizeof(uint32_t);
+  KST_TRY(grow((void **)&blk->data, &blk->data_cap, bytes));
+  KST_TRY(grow((void **)&blk->bank_offsets, &banks_cap_bytes, (banks + 1) * sizeof(uint32_t)));
+  KST_TRY(grow((void **)&blk->event_offsets, &events_cap_bytes, (n + 1) * sizeof(uint32_t)));
+  blk->banks_cap = banks_cap_bytes / sizeof(uint32_t);
+  if (events_cap_bytes / sizeof(uint32_t) != blk->events_cap) {
+    /* event_items is plain host memory sized like event_offsets. */
+    KST_TRY(kst_host_free(blk->event_items));
+    blk->event_items = NULL;
+    KST_TRY(kst_host_alloc((void **)&blk->event_items, events_cap_bytes));
+  }
+  blk->events_cap = events_cap_bytes / sizeof(uint32_t);
+
+  const int counted = kst_bank_type_has_count_word(blk->type);
+  uint64_t off = 0, b = 0, items_total = 0;
+  uint32_t max_items = 0;
+  for (uint32_t e = 0; e < n; ++e) {
+    uint32_t pos = 0;
+    uint64_t items = 0;
+    kst_mdf_bank bank;
+    blk->event_offsets[e] = (uint32_t)b;
+    while (kst_mdf_bank_next(&events[e], &pos, &bank)) {
+      if (bank.type != blk->type) continue;
+      uint32_t padded = (bank.length + 3u) & ~3u;
+      const uint8_t *raw = bank.payload - 8;
+      memcpy(blk->data + off, raw, bank.length);
+      memset(blk->data + off + bank.length, 0, padded - bank.length);
+      blk->bank_offsets[b++] = (uint32_t)off;
+      off += padded;
+      if (counted && bank.payload_size >= 4) {
+        uint32_t c;
+        memcpy(&c, bank.payload, 4);
+        /* A count larger than the payload can hold is not trusted for sizing; the decoder flags it. */
+        if ((uint64_t)c * 4u > bank.payload_size - 4u) c = (bank.payload_size - 4u) / 4u;
+        items += c;
+      }
+    }
+    if (items > UINT32_MAX) items = UINT32_MAX;
+    blk->event_items[e] = (uint32_t)items;
+    items_total += items;
+    if (items > max_items) max_items = (uint32_t)items;
+  }
+  blk->event_offsets[n] = (uint32_t)b;
+  blk->bank_offsets[b] = (uint32_t)off;
+  blk->data_size = off;
+  blk->n_banks = banks;
+  blk->items_total = items_total;
+  blk->max_event_items = max_items;
+  return kst_ok();
+}
+
+kst_status kst_batch_build(kst_batch *b, uint64_t first, const kst_mdf_event *events, uint32_t n, const uint8_t *types,
+                           uint32_t n_types) {
+  if (n_types > KST_BATCH_MAX_TYPES)
+    return kst_error(KST_ERR_CAPACITY, "a sequence may read at most %d bank types (asked for %u)", KST_BATCH_MAX_TYPES, n_types);
+  b->first = first;
+  b->n_events = n;
+  b->events = events;
+  for (uint32_t t = 0; t < n_types; ++t) {
+    b->blocks[t].type = types[t];
+    KST_TRY(kst_error_wrap(build_block(&b->blocks[t], events, n), "building batch at event %llu", (unsigned long long)first));
+  }
+  b->n_blocks = n_types;
+  return kst_ok();
+}
+
+const kst_bank_block *kst_batch_block(const kst_batch *b, uint8_t type) {
+  for (uint32_t t = 0; t < b->n_blocks; ++t)
+    if (b->blocks[t].type == type) return &b->blocks[t];
+  return NULL;
+}
+
+void kst_batch_free(kst_batch *b) {
+  for (uint32_t t = 0; t < KST_BATCH_MAX_TYPES; ++t) {
+    kst_host_free(b->blocks[t].data);
+    kst_host_free(b->blocks[t].bank_offsets);
+    kst_host_free(b->blocks[t].event_offsets);
+    kst_host_free(b->blocks[t].event_items);
+  }
+  memset(b, 0, sizeof *b);
+}
