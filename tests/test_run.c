@@ -1,0 +1,186 @@
+/* End-to-end runs of sequences/bank_stats.json: a synthetic MDF the test writes, the real sample, determinism, splits. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host/runtime/runtime.h"
+#include "input/mdf.h"
+
+#define REAL_MDF "../shared/data/lhcb/MiniBrunel_2018_MinBias_FTv4_DIGI_retinacluster_v1.mdf"
+
+/* What an independent count of the file says. */
+typedef struct expected {
+  uint64_t events, banks, bytes, items, per_module[52];
+} expected;
+
+static uint32_t rng_state = 12345;
+static uint32_t rng(void) {
+  rng_state = rng_state * 1664525u + 1013904223u;
+  return rng_state >> 8;
+}
+
+/* Writes n events with random retina banks (and an ODIN bank to ignore); big_event gets one huge bank. */
+static void write_synthetic(const char *path, uint32_t n, int big_event, expected *ex) {
+  kst_mdf_writer *w;
+  memset(ex, 0, sizeof *ex);
+  cr_assert_eq(kst_mdf_writer_open(&w, path).code, KST_OK);
+  static uint32_t payload[40][3100];
+  for (uint32_t e = 0; e < n; ++e) {
+    kst_mdf_bank_out banks[41];
+    uint32_t nb = 1 + rng() % 40;
+    uint32_t odin[10] = {e};
+    banks[0] = (kst_mdf_bank_out){16, 7, 0, odin, sizeof odin};
+    for (uint32_t b = 0; b < nb; ++b) {
+      uint32_t sensor = (b * 5 + e) % 208, count = rng() % 60;
+      if ((int)e == big_event && b == 0) count = 3000;
+      payload[b][0] = count;
+      for (uint32_t c = 0; c < count; ++c) payload[b][1 + c] = rng();
+      banks[1 + b] = (kst_mdf_bank_out){73, 3, (uint16_t)sensor, payload[b], 4 + 4 * count};
+      if ((int)e == big_event) continue;
+      ex->banks++;
+      ex->bytes += 8 + 4 + 4 * count;
+      ex->items += count;
+      ex->per_module[sensor / 4] += count;
+    }
+    if ((int)e != big_event) ex->events++;
+    cr_assert_eq(kst_mdf_write_event(w, 1, e, e, banks, nb + 1).code, KST_OK);
+  }
+  cr_assert_eq(kst_mdf_writer_close(w).code, KST_OK);
+}
+
+/* Counts retina banks of a file with the MDF reader only, as the check of the runtime. */
+static void count_file(const char *path, expected *ex) {
+  kst_mdf_file f;
+  kst_mdf_event ev;
+  int done = 0;
+  memset(ex, 0, sizeof *ex);
+  cr_assert_eq(kst_mdf_open(&f, path).code, KST_OK);
+  while (kst_mdf_next(&f, &ev, &done).code == KST_OK && !done) {
+    kst_mdf_bank bank;
+    uint32_t pos = 0;
+    ex->events++;
+    while (kst_mdf_bank_next(&ev, &pos, &bank)) {
+      if (bank.type != 73) continue;
+      uint32_t c;
+      memcpy(&c, bank.payload, 4);
+      ex->banks++;
+      ex->bytes += bank.length;
+      ex->items += c;
+      ex->per_module[bank.source_id / 4] += c;
+    }
+  }
+  kst_mdf_close(&f);
+}
+
+static kst_status run_file(const char *path, kst_run_options o, kst_run_result *r, kst_sequence *seq) {
+  kst_problems pb;
+  kst_event_source src;
+  cr_assert_eq(kst_sequence_load(seq, "sequences/bank_stats.json", &pb).code, KST_OK);
+  kst_problems_free(&pb);
+  const char *paths[] = {path};
+  cr_assert_eq(kst_events_load(&src, paths, 1, 0).code, KST_OK);
+  kst_status s = kst_run(seq, &src, &o, r);
+  kst_events_free(&src);
+  return s;
+}
+
+static void check(const kst_run_result *r, const kst_sequence *seq, const expected *ex, uint32_t reps) {
+  const char *names[] = {"events", "banks", "bytes", "items"};
+  const uint64_t want[] = {ex->events, ex->banks, ex->bytes, ex->items};
+  for (int i = 0; i < 4; ++i) {
+    const kst_counter *c = kst_result_counter(r, seq, "velo_summary", names[i]);
+    cr_assert_not_null(c, "counter %s", names[i]);
+    cr_assert_eq(c->values[0], want[i], "%s: %llu, expected %llu", names[i], (unsigned long long)c->values[0],
+                 (unsigned long long)want[i]);
+  }
+  const kst_counter *g = kst_result_counter(r, seq, "velo_summary", "items_per_group");
+  cr_assert_not_null(g);
+  cr_assert_eq(g->n, 52);
+  for (int m = 0; m < 52; ++m) cr_assert_eq(g->values[m], ex->per_module[m], "module %d", m);
+  cr_assert_eq(r->syncs, r->batches * reps, "one synchronisation per batch and repetition");
+}
+
+Test(run, synthetic_file_counts_match_and_any_threads_batches_repetitions_agree) {
+  char path[] = "/tmp/kst_run_XXXXXX";
+  int fd = mkstemp(path);
+  close(fd);
+  expected ex;
+  write_synthetic(path, 37, -1, &ex);
+  const kst_run_options variants[] = {
+      {.threads = 1, .batch_size = 1000},
+      {.threads = 2, .batch_size = 5},
+      {.threads = 2, .batch_size = 1},
+      {.threads = 1, .batch_size = 7, .repetitions = 3},
+      {.threads = 2, .batch_size = 9, .debug_memory = 1},
+  };
+  for (unsigned v = 0; v < sizeof variants / sizeof *variants; ++v) {
+    kst_sequence seq;
+    kst_run_result r;
+    cr_assert_eq(run_file(path, variants[v], &r, &seq).code, KST_OK, "variant %u", v);
+    check(&r, &seq, &ex, variants[v].repetitions ? variants[v].repetitions : 1);
+    cr_assert_eq(r.events, 37);
+    cr_assert_eq(r.events_executed, 37 * (variants[v].repetitions ? variants[v].repetitions : 1));
+    kst_run_result_free(&r, &seq);
+    kst_sequence_free(&seq);
+  }
+  unlink(path);
+}
+
+Test(run, batch_that_does_not_fit_is_split_and_lone_giant_event_is_counted) {
+  char path[] = "/tmp/kst_run_XXXXXX";
+  int fd = mkstemp(path);
+  close(fd);
+  expected ex;
+  write_synthetic(path, 30, 11, &ex);
+  kst_run_options o = {.threads = 1, .batch_size = 30, .device_memory = 12 * 1024};
+  kst_sequence seq;
+  kst_run_result r;
+  cr_assert_eq(run_file(path, o, &r, &seq).code, KST_OK);
+  cr_assert_gt(r.splits, 0, "30 events need more than 12 KiB");
+  cr_assert_eq(r.events_too_big, 1, "the event with a 3000-cluster bank never fits");
+  check(&r, &seq, &ex, 1);
+  cr_assert_leq(r.peak_device, 12 * 1024);
+  kst_run_result_free(&r, &seq);
+  kst_sequence_free(&seq);
+  unlink(path);
+}
+
+Test(run, truncated_file_processes_the_good_records_and_reports_the_bad_one) {
+  char path[] = "/tmp/kst_run_XXXXXX";
+  int fd = mkstemp(path);
+  close(fd);
+  expected ex;
+  write_synthetic(path, 5, -1, &ex);
+  FILE *f = fopen(path, "rb+");
+  fseek(f, 0, SEEK_END);
+  long size = ftell(f);
+  fclose(f);
+  cr_assert_eq(truncate(path, size - 10), 0);
+  kst_event_source src;
+  const char *paths[] = {path};
+  cr_assert_eq(kst_events_load(&src, paths, 1, 0).code, KST_OK);
+  cr_assert_eq(src.n_events, 4);
+  cr_assert_eq(src.errors.count, 1);
+  cr_assert(strstr(src.errors.lines[0], "record 4 at byte") != NULL, "%s", src.errors.lines[0]);
+  kst_events_free(&src);
+  unlink(path);
+}
+
+Test(run, real_sample_bank_statistics_match_an_independent_count) {
+  if (access(REAL_MDF, R_OK) != 0) cr_skip("../shared/data not present: real-sample bank statistics not checked");
+  expected ex;
+  count_file(REAL_MDF, &ex);
+  cr_assert_eq(ex.events, 10);
+  cr_assert_eq(ex.items, 20652, "the formats document's cluster count");
+  const kst_run_options variants[] = {{.threads = 1}, {.threads = 2, .batch_size = 3}, {.threads = 2, .batch_size = 1, .repetitions = 2}};
+  for (unsigned v = 0; v < 3; ++v) {
+    kst_sequence seq;
+    kst_run_result r;
+    cr_assert_eq(run_file(REAL_MDF, variants[v], &r, &seq).code, KST_OK);
+    check(&r, &seq, &ex, variants[v].repetitions ? variants[v].repetitions : 1);
+    kst_run_result_free(&r, &seq);
+    kst_sequence_free(&seq);
+  }
+}
