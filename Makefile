@@ -37,7 +37,7 @@ test: build
 test-asan: deps
 	cmake -S . -B build/asan -DKST_BACKEND=cpu -DCMAKE_BUILD_TYPE=Debug -DKST_SANITIZE=ON >/dev/null
 	cmake --build build/asan -j $(JOBS)
-	cd build/asan && ctest --output-on-failure -j $(JOBS)
+	cd build/asan && ASAN_OPTIONS=allocator_may_return_null=1 ctest --output-on-failure -j $(JOBS)
 
 cuda: deps
 	cmake -S . -B build/cuda -DKST_BACKEND=cuda -DKST_CUDA_ARCH=$(CUDA_ARCH) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \

@@ -322,7 +322,9 @@ kst_status kst_sequence_parse(kst_sequence *seq, const char *json, const char *n
     for (uint32_t b = 0; b < seq->n_buffers; ++b) {
       const kst_buffer_info *bi = &seq->buffers[b];
       const kst_instance *in = &seq->inst[bi->producer];
-      if (bi->n_consumers || in->desc->has_after_sync() || in->desc->params[bi->param].kind == KST_DEVICE_SCRATCH) continue;
+      /* Host outputs are usually staging for a copy; scratch is private by definition. */
+      kst_param_kind kind = in->desc->params[bi->param].kind;
+      if (bi->n_consumers || in->desc->has_after_sync() || kind == KST_DEVICE_SCRATCH || kind == KST_HOST_OUTPUT) continue;
       char path[96];
       snprintf(path, sizeof path, "$.sequence[%u]", bi->producer);
       add_problem(&L, 1, path, "output '%s.%s' is never used", in->name, in->desc->params[bi->param].name);

@@ -19,6 +19,9 @@ static const char run_usage[] =
     "  -r, --repetitions N     run each batch N times, for compute benchmarks (default 1)\n"
     "  --device-memory MB      device arena per worker (default 256)\n"
     "  --host-memory MB        pinned host arena per worker (default 64)\n"
+    "  --validate              run the sequence's validators against MC truth\n"
+    "  --geometry FILE         VELO geometry: LHCb velo_geometry.bin or Kestrel JSON\n"
+    "                          (default: configuration/velo_ideal_geometry.json)\n"
     "  --debug-memory          allocate every buffer separately (for sanitizers)\n"
     "  --no-progress           no progress line even on a terminal\n";
 
@@ -92,6 +95,8 @@ int kst_cmd_run(int argc, char **argv) {
     else if (!strcmp(a, "--device-memory")) { if (!NUMBER(1, 1 << 20)) return 2; o.device_memory = v << 20; }
     else if (!strcmp(a, "--host-memory")) { if (!NUMBER(1, 1 << 20)) return 2; o.host_memory = v << 20; }
     else if (!strcmp(a, "--debug-memory")) o.debug_memory = 1;
+    else if (!strcmp(a, "--validate")) o.validate = 1;
+    else if (!strcmp(a, "--geometry") && next) o.geometry = argv[++i];
     else if (!strcmp(a, "--no-progress")) o.progress = 0;
     else if (a[0] != '-') inputs[n_inputs++] = a;
     else {

@@ -105,7 +105,7 @@ Test(sequence, unused_output_is_a_warning, .fini = fini) {
   const char *j = "{\"sequence\": [" PROVIDER "," EVENTS "]}";
   cr_assert_eq(kst_sequence_parse(&seq, j, "t.json", &pb).code, KST_OK);
   cr_assert_eq(pb.n_errors, 0);
-  cr_assert_eq(pb.n_warnings, 4);
+  cr_assert_eq(pb.n_warnings, 4, "every device output of the two instances");
   cr_assert(strstr(pb.lines[0], "t.json: warning: $.sequence[0]: output 'p.dev_raw_banks' is never used") != NULL, "%s",
             pb.lines[0]);
 }

@@ -16,4 +16,4 @@ static kst_status run(const kst_ctx *ctx, const bank_stats_args *a) {
 }
 
 KST_ALGORITHM_DEFINE(bank_stats, BANK_STATS_PARAMS, BANK_STATS_PROPS,
-                     "per-event bank count, bytes and items per source group of one bank type", NULL, set_sizes, run, NULL)
+                     "per-event bank count, bytes and items per source group of one bank type", NULL, 0, set_sizes, run, NULL)

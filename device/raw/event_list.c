@@ -13,4 +13,4 @@ static kst_status run(const kst_ctx *ctx, const event_list_init_args *a) {
 }
 
 KST_ALGORITHM_DEFINE(event_list_init, EVENT_LIST_INIT_PARAMS, EVENT_LIST_INIT_PROPS,
-                     "lists every event of the batch for the algorithms that follow", NULL, set_sizes, run, NULL)
+                     "lists every event of the batch for the algorithms that follow", NULL, 0, set_sizes, run, NULL)

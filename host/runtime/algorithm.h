@@ -44,6 +44,10 @@ typedef struct kst_prop_desc {
 
 typedef struct kst_ctx kst_ctx;
 typedef struct kst_batch kst_batch;
+typedef struct kst_conditions kst_conditions;
+
+/* A validator compares with MC truth; it runs only with `kestrel run --validate`. */
+#define KST_ALG_VALIDATOR 1u
 
 /* An algorithm type. set_sizes fixes output counts from host-known quantities; run queues work on the
    worker's stream; after_sync (optional) runs on the host after the batch's one synchronisation. */
@@ -55,6 +59,7 @@ typedef struct kst_alg_desc {
   const kst_prop_desc *props;
   uint32_t n_props;
   const char *bank_type_prop; /* name of a property holding a bank type this algorithm reads, or NULL */
+  uint32_t flags;             /* KST_ALG_* */
   kst_status (*set_sizes)(kst_ctx *ctx);
   kst_status (*run)(kst_ctx *ctx);
   kst_status (*after_sync)(kst_ctx *ctx);
@@ -74,6 +79,8 @@ const void *kst_ctx_prop(const kst_ctx *ctx, uint32_t prop);
 const kst_batch *kst_ctx_batch(const kst_ctx *ctx);
 /* The worker's stream. */
 kst_stream *kst_ctx_stream(const kst_ctx *ctx);
+/* Conditions (geometry) loaded once per run: host copies and their device copies. */
+const kst_conditions *kst_ctx_conditions(const kst_ctx *ctx);
 /* Adds values to this instance's counter `name` (an array of n entries); summed over batches and workers. */
 void kst_ctx_count_add(kst_ctx *ctx, const char *name, const uint64_t *values, uint32_t n);
 /* The instance name, for messages. */
@@ -131,7 +138,7 @@ const char *kst_ctx_instance_name(const kst_ctx *ctx);
      static kst_status alg_set_sizes(const kst_ctx *, alg_args *)   -- sets output .count fields
      static kst_status alg_run(const kst_ctx *, const alg_args *)
    and passes them (or NULL) together with an optional after_sync(const kst_ctx *, const alg_args *). */
-#define KST_ALGORITHM_DEFINE(alg, PARAMS, PROPS, desc_text, bank_prop, set_sizes_fn, run_fn, after_fn) \
+#define KST_ALGORITHM_DEFINE(alg, PARAMS, PROPS, desc_text, bank_prop, alg_flags, set_sizes_fn, run_fn, after_fn) \
   static const kst_param_desc alg##__params[] = {PARAMS(KST__PARAM_DESC)};                           \
   static const kst_prop_desc alg##__props[] = {PROPS(KST__PROP_DESC){NULL, KST_PROP_BOOL, 0, 0, NULL, 0, 0, NULL}}; \
   static alg##_args alg##__get(const kst_ctx *ctx) {                                                 \
@@ -172,6 +179,7 @@ const char *kst_ctx_instance_name(const kst_ctx *ctx);
                                       alg##__props,                                                  \
                                       (uint32_t)(sizeof alg##__props / sizeof alg##__props[0]) - 1u, \
                                       bank_prop,                                                     \
+                                      alg_flags,                                                     \
                                       alg##__set_sizes,                                              \
                                       alg##__run,                                                    \
                                       alg##__after,                                                  \

@@ -8,7 +8,11 @@
   X(data_provider)            \
   X(event_list_init)          \
   X(bank_stats)               \
-  X(bank_stats_summary)
+  X(bank_stats_summary)         \
+  X(bank_item_offsets)          \
+  X(velo_count_hits)            \
+  X(velo_decode)                \
+  X(velo_hit_checker)
 
 #define KST__DECLARE(name) extern const kst_alg_desc kst_alg_##name;
 KST_ALGORITHM_LIST(KST__DECLARE)

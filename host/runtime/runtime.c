@@ -173,11 +173,12 @@ kst_status kst_run(const kst_sequence *seq, const kst_event_source *src, const k
   }
   pthread_mutex_init(&p.lock, NULL);
   pthread_cond_init(&p.changed, NULL);
-  kst_status st = kst_ok();
+  kst_conditions *cond = calloc(1, sizeof *cond);
+  kst_status st = cond ? kst_conditions_load(cond, opt.geometry) : kst_error(KST_ERR_NOMEM, "out of memory");
   uint32_t started = 0;
   for (uint32_t t = 0; t < opt.threads && !st.code; ++t) {
     wa[t].p = &p;
-    st = kst_error_wrap(kst_worker_init(&wa[t].w, seq, &opt), "worker %u", t);
+    st = kst_error_wrap(kst_worker_init(&wa[t].w, seq, &opt, cond), "worker %u", t);
     started = t + 1;
   }
   double t0 = now_s();
@@ -215,6 +216,8 @@ kst_status kst_run(const kst_sequence *seq, const kst_event_source *src, const k
   free(p.slots);
   free(p.state);
   free(wa);
+  if (cond) kst_conditions_free(cond);
+  free(cond);
   pthread_mutex_destroy(&p.lock);
   pthread_cond_destroy(&p.changed);
   return st;

@@ -21,6 +21,8 @@ typedef struct kst_run_options {
   uint64_t host_memory;     /* bytes of pinned host arena per worker */
   int debug_memory;         /* allocate every buffer separately, so sanitizers see overruns */
   int progress;             /* print a progress line on stderr */
+  int validate;             /* run the validator algorithms (MC truth checks) */
+  const char *geometry;     /* VELO geometry file; NULL: the shipped ideal geometry */
 } kst_run_options;
 
 /* A named counter: an array of sums (one entry for scalars). */

@@ -11,6 +11,7 @@ void *kst_ctx_data(const kst_ctx *c, uint32_t p) { return c->w->ptr[c->w->seq->i
 uint64_t kst_ctx_count(const kst_ctx *c, uint32_t p) { return c->w->count[c->w->seq->inst[c->inst].buffer[p]]; }
 const kst_batch *kst_ctx_batch(const kst_ctx *c) { return c->w->batch; }
 kst_stream *kst_ctx_stream(const kst_ctx *c) { return c->w->stream; }
+const kst_conditions *kst_ctx_conditions(const kst_ctx *c) { return c->w->conditions; }
 const char *kst_ctx_instance_name(const kst_ctx *c) { return c->w->seq->inst[c->inst].name; }
 
 void kst_ctx_set_count(kst_ctx *c, uint32_t p, uint64_t n) {
@@ -50,8 +51,10 @@ void kst_ctx_count_add(kst_ctx *c, const char *name, const uint64_t *values, uin
 
 /* ---- Worker lifecycle. */
 
-kst_status kst_worker_init(kst_worker *w, const kst_sequence *seq, const kst_run_options *opt) {
+kst_status kst_worker_init(kst_worker *w, const kst_sequence *seq, const kst_run_options *opt,
+                           const kst_conditions *conditions) {
   memset(w, 0, sizeof *w);
+  w->conditions = conditions;
   w->seq = seq;
   w->opt = opt;
   uint32_t nb = seq->n_buffers ? seq->n_buffers : 1;
@@ -105,6 +108,11 @@ void kst_worker_free(kst_worker *w) {
 
 /* ---- One batch. */
 
+/* Validators run only when asked for; skipped instances size nothing and queue nothing. */
+static int skipped(const kst_worker *w, uint32_t i) {
+  return (w->seq->inst[i].desc->flags & KST_ALG_VALIDATOR) && !w->opt->validate;
+}
+
 /* Sizes every output and lays the buffers out in the arenas; KST_ERR_NOMEM when the batch does not fit. */
 static kst_status plan_batch(kst_worker *w) {
   const kst_sequence *seq = w->seq;
@@ -116,7 +124,7 @@ static kst_status plan_batch(kst_worker *w) {
   for (uint32_t i = 0; i < seq->n; ++i) {
     kst_ctx *c = &w->ctx[i];
     c->sizing = 1;
-    kst_status s = seq->inst[i].desc->set_sizes(c);
+    kst_status s = skipped(w, i) ? kst_ok() : seq->inst[i].desc->set_sizes(c);
     c->sizing = 0;
     if (s.code) return kst_error_wrap(s, "%s (%s): sizing", seq->inst[i].name, seq->inst[i].desc->name);
     for (uint32_t b = 0; b < seq->n_buffers; ++b) {
@@ -157,6 +165,7 @@ static kst_status run_batch(kst_worker *w, int summarise) {
   const kst_sequence *seq = w->seq;
   for (uint32_t i = 0; i < seq->n; ++i) {
     KST_TRY(kst_event_record(w->marks[i], w->stream));
+    if (skipped(w, i)) continue;
     kst_status s = seq->inst[i].desc->run(&w->ctx[i]);
     if (s.code) return kst_error_wrap(s, "%s (%s)", seq->inst[i].name, seq->inst[i].desc->name);
   }
@@ -170,7 +179,7 @@ static kst_status run_batch(kst_worker *w, int summarise) {
   }
   if (!summarise) return kst_ok();
   for (uint32_t i = 0; i < seq->n; ++i) {
-    if (!seq->inst[i].desc->has_after_sync()) continue;
+    if (!seq->inst[i].desc->has_after_sync() || skipped(w, i)) continue;
     kst_status s = seq->inst[i].desc->after_sync(&w->ctx[i]);
     if (s.code) return kst_error_wrap(s, "%s (%s): after sync", seq->inst[i].name, seq->inst[i].desc->name);
   }

@@ -3,6 +3,7 @@
 #define KST_WORKER_H
 
 #include "host/runtime/arena.h"
+#include "host/runtime/conditions.h"
 #include "host/runtime/runtime.h"
 
 struct kst_ctx {
@@ -13,6 +14,7 @@ struct kst_ctx {
 
 typedef struct kst_worker {
   const kst_sequence *seq;
+  const kst_conditions *conditions;
   const kst_run_options *opt;
   kst_stream *stream;
   void *dev_base, *host_base;
@@ -30,7 +32,8 @@ typedef struct kst_worker {
 } kst_worker;
 
 /* Creates the worker's stream and arenas. */
-kst_status kst_worker_init(kst_worker *w, const kst_sequence *seq, const kst_run_options *opt);
+kst_status kst_worker_init(kst_worker *w, const kst_sequence *seq, const kst_run_options *opt,
+                           const kst_conditions *conditions);
 /* Runs the sequence on batch `repetitions` times (splitting it when it does not fit). */
 kst_status kst_worker_process(kst_worker *w, const kst_batch *batch);
 /* Frees everything the worker holds. */

@@ -47,4 +47,4 @@ static kst_status after_sync(const kst_ctx *ctx, const bank_stats_summary_args *
 }
 
 KST_ALGORITHM_DEFINE(bank_stats_summary, BANK_STATS_SUMMARY_PARAMS, KST_NO_PROPS,
-                     "copies bank statistics to the host and adds them to the run summary", NULL, set_sizes, run, after_sync)
+                     "copies bank statistics to the host and adds them to the run summary", NULL, 0, set_sizes, run, after_sync)

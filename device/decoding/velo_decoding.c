@@ -1,0 +1,38 @@
+/* VELO decoding: descriptors and hooks of velo_count_hits and velo_decode. */
+#include "device/decoding/velo_decoding.h"
+
+#include "device/event_model/velo_hits.h"
+#include "host/runtime/conditions.h"
+#include "input/batch.h"
+
+static kst_status count_sizes(const kst_ctx *ctx, velo_count_hits_args *a) {
+  uint64_t n = kst_ctx_batch(ctx)->n_events;
+  a->dev_module_offsets.count = n * KST_VELO_OFFSETS_PER_EVENT;
+  a->dev_velo_errors.count = n;
+  return kst_ok();
+}
+
+static kst_status count_run(const kst_ctx *ctx, const velo_count_hits_args *a) {
+  return kst_velo_count_hits_launch(*a, kst_ctx_stream(ctx));
+}
+
+KST_ALGORITHM_DEFINE(velo_count_hits, VELO_COUNT_HITS_PARAMS, VELO_COUNT_HITS_PROPS,
+                     "validates VELO retina banks and counts clusters per module into offsets", NULL, 0, count_sizes,
+                     count_run, NULL)
+
+static kst_status decode_sizes(const kst_ctx *ctx, velo_decode_args *a) {
+  const kst_bank_block *b = kst_batch_block(kst_ctx_batch(ctx), (uint8_t)a->props.bank_type);
+  /* The host summed every count word while building the batch: an upper bound that needs no sync. */
+  uint64_t n = b ? b->items_total : 0;
+  a->dev_hit_x.count = a->dev_hit_y.count = a->dev_hit_z.count = a->dev_hit_phi.count = n;
+  a->dev_hit_id.count = a->dev_hit_module.count = n;
+  return kst_ok();
+}
+
+static kst_status decode_run(const kst_ctx *ctx, const velo_decode_args *a) {
+  return kst_velo_decode_launch(*a, kst_ctx_conditions(ctx)->dev_geometry, kst_ctx_stream(ctx));
+}
+
+KST_ALGORITHM_DEFINE(velo_decode, VELO_DECODE_PARAMS, VELO_DECODE_PROPS,
+                     "decodes VELO retina clusters to global hits with LHCbIDs, phi-sorted per module", "bank_type", 0,
+                     decode_sizes, decode_run, NULL)

@@ -1,0 +1,50 @@
+/* VELO decoding: retina-cluster banks (type 73, v3) to a phi-sorted hit container, in two device algorithms. */
+#ifndef KST_VELO_DECODING_H
+#define KST_VELO_DECODING_H
+
+#include "host/runtime/algorithm.h"
+
+/* velo_count_hits: validates every bank, counts clusters per module, writes module offsets and error flags. */
+#define VELO_COUNT_HITS_PARAMS(P)                     \
+  P(dev_raw_banks, DEVICE_INPUT, char)                \
+  P(dev_raw_bank_offsets, DEVICE_INPUT, uint32_t)     \
+  P(dev_raw_event_offsets, DEVICE_INPUT, uint32_t)    \
+  P(dev_event_list, DEVICE_INPUT, uint32_t)           \
+  P(dev_item_offsets, DEVICE_INPUT, uint32_t)         \
+  P(dev_module_offsets, DEVICE_OUTPUT, uint32_t)      \
+  P(dev_velo_errors, DEVICE_OUTPUT, uint32_t)
+#define VELO_COUNT_HITS_PROPS(Q) \
+  Q(block_dim, UINT, 1, "64", 1, 1024, "threads per block (one block per event)")
+KST_ALGORITHM_ARGS(velo_count_hits, VELO_COUNT_HITS_PARAMS, VELO_COUNT_HITS_PROPS)
+
+/* velo_decode: clusters to global positions with LHCbIDs, grouped by module and sorted by phi. */
+#define VELO_DECODE_PARAMS(P)                         \
+  P(dev_raw_banks, DEVICE_INPUT, char)                \
+  P(dev_raw_bank_offsets, DEVICE_INPUT, uint32_t)     \
+  P(dev_raw_event_offsets, DEVICE_INPUT, uint32_t)    \
+  P(dev_event_list, DEVICE_INPUT, uint32_t)           \
+  P(dev_module_offsets, DEVICE_INPUT, uint32_t)       \
+  P(dev_velo_errors, DEVICE_INPUT, uint32_t)          \
+  P(dev_hit_x, DEVICE_OUTPUT, float)                  \
+  P(dev_hit_y, DEVICE_OUTPUT, float)                  \
+  P(dev_hit_z, DEVICE_OUTPUT, float)                  \
+  P(dev_hit_phi, DEVICE_OUTPUT, float)                \
+  P(dev_hit_id, DEVICE_OUTPUT, uint32_t)              \
+  P(dev_hit_module, DEVICE_OUTPUT, uint8_t)
+#define VELO_DECODE_PROPS(Q)                                                                     \
+  Q(bank_type, UINT, 1, "73", 0, 255, "bank type of the retina clusters (sizes the container)") \
+  Q(block_dim, UINT, 1, "64", 1, 1024, "threads per block (one block per event)")
+KST_ALGORITHM_ARGS(velo_decode, VELO_DECODE_PARAMS, VELO_DECODE_PROPS)
+
+struct kst_velo_geometry;
+#ifdef __cplusplus
+extern "C" {
+#endif
+/* Launches the counting kernel, one block per listed event. */
+kst_status kst_velo_count_hits_launch(velo_count_hits_args a, kst_stream *stream);
+/* Launches the decoding kernel, one block per listed event. */
+kst_status kst_velo_decode_launch(velo_decode_args a, const struct kst_velo_geometry *geometry, kst_stream *stream);
+#ifdef __cplusplus
+}
+#endif
+#endif

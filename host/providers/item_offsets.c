@@ -1,0 +1,30 @@
+/* bank_item_offsets: the host already read every count word while building the batch, so offsets cost no sync. */
+#include "host/providers/item_offsets.h"
+
+#include "input/batch.h"
+
+static kst_status set_sizes(const kst_ctx *ctx, bank_item_offsets_args *a) {
+  uint64_t n = (uint64_t)kst_ctx_batch(ctx)->n_events + 1;
+  a->host_item_offsets.count = n;
+  a->dev_item_offsets.count = n;
+  return kst_ok();
+}
+
+static kst_status run(const kst_ctx *ctx, const bank_item_offsets_args *a) {
+  const kst_batch *b = kst_ctx_batch(ctx);
+  const kst_bank_block *blk = kst_batch_block(b, (uint8_t)a->props.bank_type);
+  if (!blk) return kst_error(KST_ERR_INVALID, "bank type %u was not gathered into the batch", a->props.bank_type);
+  if (blk->items_total > UINT32_MAX) return kst_error(KST_ERR_CAPACITY, "more than 2^32 items in one batch");
+  uint32_t sum = 0;
+  for (uint32_t e = 0; e < b->n_events; ++e) {
+    a->host_item_offsets.data[e] = sum;
+    sum += blk->event_items[e];
+  }
+  a->host_item_offsets.data[b->n_events] = sum;
+  return kst_copy_h2d(a->dev_item_offsets.data, a->host_item_offsets.data, a->host_item_offsets.count * sizeof(uint32_t),
+                      kst_ctx_stream(ctx));
+}
+
+KST_ALGORITHM_DEFINE(bank_item_offsets, BANK_ITEM_OFFSETS_PARAMS, BANK_ITEM_OFFSETS_PROPS,
+                     "per-event offsets of the items of one bank type, computed on the host from the batch", "bank_type", 0,
+                     set_sizes, run, NULL)

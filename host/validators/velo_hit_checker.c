@@ -1,0 +1,95 @@
+/* velo_hit_checker: the decoded hit container against the MC particles' VELO ids, event by event. */
+#include "host/validators/velo_hit_checker.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checker/mc_from_mdf.h"
+#include "device/event_model/velo_hits.h"
+#include "host/runtime/conditions.h"
+#include "input/batch.h"
+
+static kst_status set_sizes(const kst_ctx *ctx, velo_hit_checker_args *a) {
+  (void)ctx;
+  a->host_hit_x.count = a->dev_hit_x.count;
+  a->host_hit_y.count = a->dev_hit_y.count;
+  a->host_hit_z.count = a->dev_hit_z.count;
+  a->host_hit_id.count = a->dev_hit_id.count;
+  a->host_module_offsets.count = a->dev_module_offsets.count;
+  a->host_velo_errors.count = a->dev_velo_errors.count;
+  return kst_ok();
+}
+
+static kst_status run(const kst_ctx *ctx, const velo_hit_checker_args *a) {
+  kst_stream *s = kst_ctx_stream(ctx);
+  KST_TRY(kst_copy_d2h(a->host_hit_x.data, a->dev_hit_x.data, a->dev_hit_x.count * sizeof(float), s));
+  KST_TRY(kst_copy_d2h(a->host_hit_y.data, a->dev_hit_y.data, a->dev_hit_y.count * sizeof(float), s));
+  KST_TRY(kst_copy_d2h(a->host_hit_z.data, a->dev_hit_z.data, a->dev_hit_z.count * sizeof(float), s));
+  KST_TRY(kst_copy_d2h(a->host_hit_id.data, a->dev_hit_id.data, a->dev_hit_id.count * sizeof(uint32_t), s));
+  KST_TRY(kst_copy_d2h(a->host_module_offsets.data, a->dev_module_offsets.data,
+                       a->dev_module_offsets.count * sizeof(uint32_t), s));
+  return kst_copy_d2h(a->host_velo_errors.data, a->dev_velo_errors.data, a->dev_velo_errors.count * sizeof(uint32_t), s);
+}
+
+static int cmp_u32(const void *x, const void *y) {
+  uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+  return (a > b) - (a < b);
+}
+
+static int contains(const uint32_t *sorted, uint32_t n, uint32_t v) {
+  return bsearch(&v, sorted, n, sizeof v, cmp_u32) != NULL;
+}
+
+/* Counters: hits, MC-matched hits, distinct MC VELO ids, those decoded, events with errors, distance sums. */
+static kst_status after_sync(const kst_ctx *ctx, const velo_hit_checker_args *a) {
+  kst_ctx *c = (kst_ctx *)ctx;
+  const kst_batch *b = kst_ctx_batch(ctx);
+  const kst_velo_geometry *g = &kst_ctx_conditions(ctx)->geometry;
+  uint64_t k[7] = {0};
+  enum { HITS, MATCHED, MC_IDS, MC_FOUND, BAD_EVENTS, NO_MC, DIST_NM };
+  for (uint32_t e = 0; e < b->n_events; ++e) {
+    if (a->host_velo_errors.data[e]) {
+      k[BAD_EVENTS]++;
+      continue;
+    }
+    const uint32_t *off = &a->host_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
+    uint32_t h0 = off[0], h1 = off[KST_VELO_MODULES], n = h1 - h0;
+    kst_mc_event mc;
+    KST_TRY(kst_mc_event_from_mdf(&b->events[e], &mc));
+    if (!mc.n_particles) k[NO_MC]++;
+    uint32_t *hits = malloc((n + 1) * sizeof *hits), *ids = malloc((mc.n_ids + 1) * sizeof *ids), n_ids = 0;
+    if (!hits || !ids) {
+      free(hits), free(ids), kst_mc_event_free(&mc);
+      return kst_error(KST_ERR_NOMEM, "out of memory");
+    }
+    memcpy(hits, a->host_hit_id.data + h0, n * sizeof *hits);
+    qsort(hits, n, sizeof *hits, cmp_u32);
+    for (uint32_t p = 0; p < mc.n_particles; ++p)
+      for (uint32_t i = 0; i < mc.particles[p].n_velo; ++i) ids[n_ids++] = mc.ids[mc.particles[p].velo_first + i];
+    qsort(ids, n_ids, sizeof *ids, cmp_u32);
+    uint32_t distinct = 0;
+    for (uint32_t i = 0; i < n_ids; ++i)
+      if (i == 0 || ids[i] != ids[i - 1]) ids[distinct++] = ids[i];
+    k[HITS] += n;
+    k[MC_IDS] += distinct;
+    for (uint32_t i = 0; i < n; ++i) k[MATCHED] += contains(ids, distinct, hits[i]);
+    for (uint32_t i = 0; i < distinct; ++i) k[MC_FOUND] += contains(hits, n, ids[i]);
+    for (uint32_t h = h0; h < h1; ++h) {
+      float p[3] = {a->host_hit_x.data[h], a->host_hit_y.data[h], a->host_hit_z.data[h]}, lx, ly, lz;
+      kst_geometry_global_to_local(g, (int)KST_VELO_ID_SENSOR(a->host_hit_id.data[h]), p, &lx, &ly, &lz);
+      k[DIST_NM] += (uint64_t)llround(fabs((double)lz) * 1e6);
+    }
+    free(hits);
+    free(ids);
+    kst_mc_event_free(&mc);
+  }
+  const char *names[] = {"hits",  "hits_from_mc",       "mc_velo_ids", "mc_velo_ids_decoded", "error:events_with_bad_velo_banks",
+                         "events_without_mc", "distance_to_plane_nm"};
+  for (int i = 0; i < 7; ++i) kst_ctx_count_add(c, names[i], &k[i], 1);
+  return kst_ok();
+}
+
+KST_ALGORITHM_DEFINE(velo_hit_checker, VELO_HIT_CHECKER_PARAMS, KST_NO_PROPS,
+                     "checks decoded VELO hits against MC truth: ids both ways and distance to the sensor plane", NULL,
+                     KST_ALG_VALIDATOR, set_sizes, run, after_sync)
