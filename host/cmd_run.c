@@ -36,7 +36,7 @@ static void print_counters(const kst_sequence *seq, const kst_run_result *r) {
       printf("  %-28s", c->name);
       if (c->n == 1) {
         printf(" %12llu", (unsigned long long)c->values[0]);
-        if (r->events) printf("  (%.2f per event)", (double)c->values[0] / (double)r->events);
+        if (r->events && !strstr(c->name, "hash")) printf("  (%.2f per event)", (double)c->values[0] / (double)r->events);
       } else {
         for (uint32_t v = 0; v < c->n; ++v) printf("%s%llu", v % 13 ? " " : (v ? "\n  " : " "), (unsigned long long)c->values[v]);
       }

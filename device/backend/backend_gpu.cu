@@ -133,7 +133,7 @@ kst_status kst_stream_sync(kst_stream *stream) {
 }
 
 uint64_t kst_stream_sync_count(const kst_stream *stream) { return stream->syncs; }
-void *kst_stream_native(const kst_stream *stream) { return (void *)stream->native; }
+void *kst_stream_native(const kst_stream *stream) { return stream ? (void *)stream->native : NULL; }
 
 kst_status kst_launch_check(const char *kernel) {
   cudaError_t e = cudaGetLastError();

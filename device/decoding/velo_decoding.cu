@@ -1,6 +1,7 @@
 /* VELO decoding kernels: count and validate, then decode each module's clusters and sort them by phi. */
 #include "configuration/geometry.h"
 #include "device/common/kst_math.h"
+#include "device/decoding/velo_cluster.h"
 #include "device/decoding/velo_decoding.h"
 #include "device/event_model/raw_banks.h"
 #include "device/event_model/velo_hits.h"
@@ -50,19 +51,6 @@ KST_GLOBAL velo_count_kernel(velo_count_hits_args a) {
   }
 }
 
-KST_DEVICE void decode_cluster(const struct kst_velo_geometry *g, uint32_t sensor, uint32_t word, float *x, float *y,
-                               float *z, uint32_t *id) {
-  const uint32_t cx = (word >> 12) & 0x3FFu, xf = (word >> 10) & 3u, cy = (word >> 2) & 0xFFu, yf = word & 3u;
-  const float lx = g->local_x[cx] + (float)xf * 0.25f * g->x_pitch[cx];
-  const float ly = ((float)cy + 0.5f + (float)yf * 0.25f) * KST_VELO_PIXEL_SIZE;
-  const float *m = g->transform[sensor];
-  *x = m[0] * lx + m[1] * ly + m[9];
-  *y = m[3] * lx + m[4] * ly + m[10];
-  *z = m[6] * lx + m[7] * ly + m[11];
-  const uint32_t channel = ((xf != 0u) << 27) | ((yf != 0u) << 26) | (sensor << 18) | ((cx >> 8) << 16) | ((cx & 0xFFu) << 8) | cy;
-  *id = (2u << 28) | (channel & 0x0FFFFFFFu);
-}
-
 KST_GLOBAL velo_decode_kernel(velo_decode_args a, const struct kst_velo_geometry *g) {
   __shared__ uint32_t sensor_bank[KST_VELO_SENSORS];
   const uint32_t e = a.dev_event_list.data[blockIdx.x];
@@ -89,7 +77,7 @@ KST_GLOBAL velo_decode_kernel(velo_decode_args a, const struct kst_velo_geometry
       for (uint32_t i = 0; i < n; ++i) {
         float x, y, z;
         uint32_t id;
-        decode_cluster(g, s, KST_RAW_U32(bank + KST_RAW_BANK_HEADER + 4 + 4 * i), &x, &y, &z, &id);
+        kst_velo_decode_cluster(g, s, KST_RAW_U32(bank + KST_RAW_BANK_HEADER + 4 + 4 * i), &x, &y, &z, &id);
         const float phi = kst_atan2f(y, x);
         /* Insertion into the sorted prefix, ordered by (phi, id) so ties are broken the same everywhere. */
         uint32_t j = end;

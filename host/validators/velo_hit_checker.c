@@ -41,13 +41,28 @@ static int contains(const uint32_t *sorted, uint32_t n, uint32_t v) {
   return bsearch(&v, sorted, n, sizeof v, cmp_u32) != NULL;
 }
 
+/* Mixes one hit (event, position in the event, exact bits) into 64 bits; summed, it fingerprints the container
+   independently of how events were batched, so runs with any -t, batch size or backend can be compared. */
+static uint64_t hit_hash(uint64_t event, uint64_t index, const float p[3], uint32_t id) {
+  uint32_t bits[3];
+  memcpy(bits, p, sizeof bits);
+  uint64_t h = event * 0x9E3779B97F4A7C15ull ^ (index + 1) * 0xC2B2AE3D27D4EB4Full;
+  const uint64_t parts[4] = {bits[0], bits[1], bits[2], id};
+  for (int i = 0; i < 4; ++i) {
+    h ^= parts[i] + 0x165667B19E3779F9ull + (h << 6) + (h >> 2);
+    h *= 0xFF51AFD7ED558CCDull;
+    h ^= h >> 33;
+  }
+  return h;
+}
+
 /* Counters: hits, MC-matched hits, distinct MC VELO ids, those decoded, events with errors, distance sums. */
 static kst_status after_sync(const kst_ctx *ctx, const velo_hit_checker_args *a) {
   kst_ctx *c = (kst_ctx *)ctx;
   const kst_batch *b = kst_ctx_batch(ctx);
   const kst_velo_geometry *g = &kst_ctx_conditions(ctx)->geometry;
-  uint64_t k[7] = {0};
-  enum { HITS, MATCHED, MC_IDS, MC_FOUND, BAD_EVENTS, NO_MC, DIST_NM };
+  uint64_t k[8] = {0};
+  enum { HITS, MATCHED, MC_IDS, MC_FOUND, BAD_EVENTS, NO_MC, DIST_NM, HASH };
   for (uint32_t e = 0; e < b->n_events; ++e) {
     if (a->host_velo_errors.data[e]) {
       k[BAD_EVENTS]++;
@@ -79,14 +94,15 @@ static kst_status after_sync(const kst_ctx *ctx, const velo_hit_checker_args *a)
       float p[3] = {a->host_hit_x.data[h], a->host_hit_y.data[h], a->host_hit_z.data[h]}, lx, ly, lz;
       kst_geometry_global_to_local(g, (int)KST_VELO_ID_SENSOR(a->host_hit_id.data[h]), p, &lx, &ly, &lz);
       k[DIST_NM] += (uint64_t)llround(fabs((double)lz) * 1e6);
+      k[HASH] += hit_hash(b->first + e, h - h0, p, a->host_hit_id.data[h]);
     }
     free(hits);
     free(ids);
     kst_mc_event_free(&mc);
   }
-  const char *names[] = {"hits",  "hits_from_mc",       "mc_velo_ids", "mc_velo_ids_decoded", "error:events_with_bad_velo_banks",
-                         "events_without_mc", "distance_to_plane_nm"};
-  for (int i = 0; i < 7; ++i) kst_ctx_count_add(c, names[i], &k[i], 1);
+  const char *names[] = {"hits",          "hits_from_mc",      "mc_velo_ids",          "mc_velo_ids_decoded",
+                         "error:events_with_bad_velo_banks", "events_without_mc", "distance_to_plane_nm", "container_hash"};
+  for (int i = 0; i < 8; ++i) kst_ctx_count_add(c, names[i], &k[i], 1);
   return kst_ok();
 }
 
