@@ -220,3 +220,110 @@ kst_status kst_mc_concat_banks(const kst_mc_bank_ref *banks, size_t n_banks, uin
   *out_size = total;
   return kst_ok();
 }
+
+/* ---------- encoders (inverse of the parsers, for writing MDF) ---------- */
+
+/* A write cursor into a buffer that was sized exactly beforehand. */
+typedef struct wcursor {
+  uint8_t *d;
+  size_t off;
+} wcursor;
+
+static void wr_u32(wcursor *c, uint32_t v) {
+  uint8_t *p = c->d + c->off;
+  p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
+  c->off += 4;
+}
+
+static void wr_i32(wcursor *c, int32_t v) {
+  uint32_t u;
+  memcpy(&u, &v, sizeof u);
+  wr_u32(c, u);
+}
+
+static void wr_f32(wcursor *c, float v) {
+  uint32_t u;
+  memcpy(&u, &v, sizeof u);
+  wr_u32(c, u);
+}
+
+static void wr_f64(wcursor *c, double v) {
+  uint64_t u;
+  memcpy(&u, &v, sizeof u);
+  wr_u32(c, (uint32_t)u);
+  wr_u32(c, (uint32_t)(u >> 32));
+}
+
+/* A particle's id range must lie inside the event's id array before we copy from it. */
+static int range_ok(uint32_t first, uint32_t n, uint32_t n_ids) {
+  return first <= n_ids && n <= n_ids - first;
+}
+
+kst_status kst_mc_encode_particles(const kst_mc_event *ev, int version, uint8_t **out, size_t *size) {
+  if (!ev || !out || !size || (ev->n_particles && !ev->particles))
+    return kst_error(KST_ERR_INVALID, "kst_mc_encode_particles: NULL argument");
+  if (version != 1 && version != 2)
+    return kst_error(KST_ERR_UNSUPPORTED, "MC particles: cannot encode bank version %d (known: 1, 2)", version);
+  *out = NULL;
+  *size = 0;
+  size_t total = 4;
+  for (uint32_t i = 0; i < ev->n_particles; i++) {
+    const kst_mc_particle *p = &ev->particles[i];
+    if (!range_ok(p->velo_first, p->n_velo, ev->n_ids) || !range_ok(p->ut_first, p->n_ut, ev->n_ids) ||
+        !range_ok(p->scifi_first, p->n_scifi, ev->n_ids))
+      return kst_error(KST_ERR_INVALID, "MC particle %u: an id range runs past the event's %u ids", i, ev->n_ids);
+    if (p->n_velo && !ev->ids) return kst_error(KST_ERR_INVALID, "kst_mc_encode_particles: NULL ids");
+    total += fixed_size(version) + 12 + 4 * ((size_t)p->n_velo + p->n_ut + p->n_scifi);
+  }
+  uint8_t *buf = malloc(total);
+  if (!buf) return kst_error(KST_ERR_NOMEM, "MC particles: out of memory for %zu bytes", total);
+  wcursor c = {buf, 0};
+  wr_u32(&c, ev->n_particles);
+  for (uint32_t i = 0; i < ev->n_particles; i++) {
+    const kst_mc_particle *p = &ev->particles[i];
+    wr_u32(&c, p->key);
+    wr_i32(&c, p->pid);
+    wr_f32(&c, p->p), wr_f32(&c, p->pt), wr_f32(&c, p->eta), wr_f32(&c, p->phi);
+    wr_f32(&c, p->ovx), wr_f32(&c, p->ovy), wr_f32(&c, p->ovz);
+    const uint8_t flags[9] = {p->is_long, p->is_down, p->has_velo, p->has_ut, p->has_scifi,
+                              p->from_b,  p->from_c,  p->from_s,   p->from_signal};
+    size_t n_flags = version >= 2 ? 9 : 8;
+    memcpy(buf + c.off, flags, n_flags);
+    c.off += n_flags;
+    wr_i32(&c, p->mother_key), wr_i32(&c, p->mother_pid);
+    wr_i32(&c, p->decay_mother_key), wr_i32(&c, p->decay_mother_pid);
+    wr_f32(&c, p->decay_mother_pt), wr_f32(&c, p->decay_mother_tau), wr_f32(&c, p->charge);
+    wr_u32(&c, p->n_rec_pvs);
+    const uint32_t first[3] = {p->velo_first, p->ut_first, p->scifi_first};
+    const uint32_t count[3] = {p->n_velo, p->n_ut, p->n_scifi};
+    for (int l = 0; l < 3; l++) {
+      wr_u32(&c, count[l]);
+      for (uint32_t j = 0; j < count[l]; j++) wr_u32(&c, ev->ids[first[l] + j]);
+    }
+  }
+  *out = buf;
+  *size = c.off;
+  return kst_ok();
+}
+
+kst_status kst_mc_encode_vertices(const kst_mc_event *ev, uint8_t **out, size_t *size) {
+  if (!ev || !out || !size || (ev->n_vertices && !ev->vertices))
+    return kst_error(KST_ERR_INVALID, "kst_mc_encode_vertices: NULL argument");
+  *out = NULL;
+  *size = 0;
+  if (ev->n_vertices > INT32_MAX)
+    return kst_error(KST_ERR_CAPACITY, "MC vertices: %u do not fit the i32 count", ev->n_vertices);
+  size_t total = 4 + 28 * (size_t)ev->n_vertices;
+  uint8_t *buf = malloc(total);
+  if (!buf) return kst_error(KST_ERR_NOMEM, "MC vertices: out of memory for %zu bytes", total);
+  wcursor c = {buf, 0};
+  wr_i32(&c, (int32_t)ev->n_vertices);
+  for (uint32_t i = 0; i < ev->n_vertices; i++) {
+    const kst_mc_vertex *v = &ev->vertices[i];
+    wr_i32(&c, v->n_tracks);
+    wr_f64(&c, v->x), wr_f64(&c, v->y), wr_f64(&c, v->z);
+  }
+  *out = buf;
+  *size = c.off;
+  return kst_ok();
+}

@@ -60,6 +60,12 @@ kst_status kst_mc_parse_vertices(kst_mc_event *ev, const uint8_t *data, size_t s
 /* Frees everything ev holds and zeroes it; safe on a zeroed event. */
 void kst_mc_event_free(kst_mc_event *ev);
 
+/* Encodes ev's particles as one particle payload (bank version 1 or 2) into a malloc'd buffer
+ * (free() it); the inverse of kst_mc_parse_particles. Callers split it over banks. */
+kst_status kst_mc_encode_particles(const kst_mc_event *ev, int version, uint8_t **out, size_t *size);
+/* Encodes ev's vertices as one vertex payload into a malloc'd buffer (free() it). */
+kst_status kst_mc_encode_vertices(const kst_mc_event *ev, uint8_t **out, size_t *size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -15,5 +15,6 @@ int kst_cli_number(const char *option, const char *text, uint64_t lo, uint64_t h
 int kst_cmd_run(int argc, char **argv);
 int kst_cmd_sequence(int argc, char **argv);
 int kst_cmd_algorithms(int argc, char **argv);
+int kst_cmd_convert(int argc, char **argv);
 
 #endif

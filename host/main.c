@@ -13,6 +13,7 @@ static const char usage[] =
     "  run         run a sequence over MDF events and print a summary\n"
     "  sequence    check, show or graph a sequence JSON file\n"
     "  algorithms  list every algorithm type with its parameters and properties\n"
+    "  convert     convert velopix JSON events to MDF\n"
     "\n"
     "  kestrel COMMAND --help   options of one command\n"
     "  kestrel --version        version, backend and device\n";
@@ -35,6 +36,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "run")) return kst_cmd_run(argc - 1, argv + 1);
   if (!strcmp(cmd, "sequence")) return kst_cmd_sequence(argc - 1, argv + 1);
   if (!strcmp(cmd, "algorithms")) return kst_cmd_algorithms(argc - 1, argv + 1);
+  if (!strcmp(cmd, "convert")) return kst_cmd_convert(argc - 1, argv + 1);
   fprintf(stderr, "kestrel: unknown command '%s'\n\n%s", cmd, usage);
   return 2;
 }

@@ -301,3 +301,155 @@ Test(mc_truth, shared_mdf_sample) {
   cr_assert_eq(total_retina, 20652);
   cr_assert_eq(total_mc, 20652);
 }
+
+/* ---------- encoders ---------- */
+
+Test(mc_truth, encode_particles_is_the_inverse_of_parse) {
+  blob b;
+  for (int version = 1; version <= 2; version++) {
+    two_particles(&b, version);
+    kst_mc_event ev = {0};
+    cr_assert_eq(kst_mc_parse_particles(&ev, b.d, b.n, version).code, KST_OK);
+    uint8_t *out;
+    size_t size;
+    kst_status st = kst_mc_encode_particles(&ev, version, &out, &size);
+    cr_assert_eq(st.code, KST_OK, "%s", st.msg);
+    cr_assert_eq(size, b.n);
+    cr_assert_eq(memcmp(out, b.d, size), 0, "v%d: re-encoded bytes differ", version);
+    kst_mc_event back = {0};
+    cr_assert_eq(kst_mc_parse_particles(&back, out, size, version).code, KST_OK);
+    check_two(&back, version);
+    free(out);
+    kst_mc_event_free(&back);
+    kst_mc_event_free(&ev);
+  }
+}
+
+Test(mc_truth, encode_particles_hand_made_event) {
+  /* ranges in any order and shared ids: the encoder follows the ranges, not the array layout */
+  uint32_t ids[6] = {0x20000001, 0x20000002, 0xB0000003, 0xC0000004, 0xC0000005, 0x20000006};
+  kst_mc_particle parts[3];
+  memset(parts, 0, sizeof parts);
+  parts[0] = (kst_mc_particle){.key = 4, .pid = -13, .p = 2.5e4f, .pt = 1.5e3f, .eta = 2.75f, .phi = 0.5f,
+                               .ovx = 0.01f, .ovy = -0.02f, .ovz = 1.5f, .is_long = 1, .has_velo = 1,
+                               .from_b = 1, .from_signal = 1, .mother_key = 2, .mother_pid = 443,
+                               .decay_mother_key = 1, .decay_mother_pid = 511, .decay_mother_pt = 3e3f,
+                               .decay_mother_tau = 1.5e-3f, .charge = 1.f, .n_rec_pvs = 5,
+                               .velo_first = 5, .n_velo = 1, .ut_first = 2, .n_ut = 1, .scifi_first = 3, .n_scifi = 2};
+  parts[1] = (kst_mc_particle){.key = 9, .pid = 22, .mother_key = -1, .decay_mother_key = -1,
+                               .velo_first = 0, .n_velo = 2, .ut_first = 6, .n_ut = 0, .scifi_first = 6};
+  parts[2] = (kst_mc_particle){.key = 10, .pid = 211, .charge = -1.f, .velo_first = 0, .n_velo = 6};
+  kst_mc_event ev = {.particles = parts, .n_particles = 3, .ids = ids, .n_ids = 6};
+  for (int version = 1; version <= 2; version++) {
+    uint8_t *out;
+    size_t size;
+    kst_status st = kst_mc_encode_particles(&ev, version, &out, &size);
+    cr_assert_eq(st.code, KST_OK, "%s", st.msg);
+    cr_assert_eq(size, 4 + 3 * (88 + (version >= 2)) + 4 * (4 + 2 + 6)); /* 88: fixed part + 3 counts */
+    kst_mc_event back = {0};
+    st = kst_mc_parse_particles(&back, out, size, version);
+    cr_assert_eq(st.code, KST_OK, "%s", st.msg);
+    free(out);
+    cr_assert_eq(back.n_particles, 3);
+    cr_assert_eq(back.n_ids, 12);
+    for (uint32_t i = 0; i < 3; i++) {
+      kst_mc_particle a = back.particles[i], e = parts[i];
+      if (version < 2) e.from_signal = 0; /* v1 has no fromSignal byte */
+      const uint32_t ef[3] = {e.velo_first, e.ut_first, e.scifi_first}, en[3] = {e.n_velo, e.n_ut, e.n_scifi};
+      const uint32_t af[3] = {a.velo_first, a.ut_first, a.scifi_first}, an[3] = {a.n_velo, a.n_ut, a.n_scifi};
+      for (int l = 0; l < 3; l++) {
+        cr_assert_eq(an[l], en[l]);
+        for (uint32_t j = 0; j < en[l]; j++) cr_assert_eq(back.ids[af[l] + j], ids[ef[l] + j]);
+      }
+      /* every non-range field must survive exactly */
+      a.velo_first = e.velo_first, a.ut_first = e.ut_first, a.scifi_first = e.scifi_first;
+      cr_assert_eq(memcmp(&a, &e, sizeof a), 0, "v%d particle %u differs after the round trip", version, i);
+    }
+    kst_mc_event_free(&back);
+  }
+
+  uint8_t *out = NULL;
+  size_t size = 0;
+  cr_assert_eq(kst_mc_encode_particles(&ev, 3, &out, &size).code, KST_ERR_UNSUPPORTED);
+  cr_assert_eq(kst_mc_encode_particles(NULL, 2, &out, &size).code, KST_ERR_INVALID);
+  parts[1].scifi_first = 7; /* past the 6 ids, even with no ids in it */
+  cr_assert_eq(kst_mc_encode_particles(&ev, 2, &out, &size).code, KST_ERR_INVALID);
+  parts[1].scifi_first = 6;
+  parts[2].n_velo = 7;
+  kst_status st = kst_mc_encode_particles(&ev, 2, &out, &size);
+  cr_assert(st.code == KST_ERR_INVALID && strstr(st.msg, "particle 2"), "%s", st.msg);
+  cr_assert_null(out);
+
+  kst_mc_event empty = {0};
+  cr_assert_eq(kst_mc_encode_particles(&empty, 2, &out, &size).code, KST_OK);
+  cr_assert(size == 4 && out[0] == 0 && out[1] == 0 && out[2] == 0 && out[3] == 0);
+  kst_mc_event back = {0};
+  cr_assert_eq(kst_mc_parse_particles(&back, out, size, 2).code, KST_OK);
+  cr_assert_eq(back.n_particles, 0);
+  free(out);
+  kst_mc_event_free(&back);
+}
+
+Test(mc_truth, encode_vertices_round_trip) {
+  blob b = {.n = 0};
+  i32(&b, 2);
+  i32(&b, 17), f64(&b, 0.5), f64(&b, -0.25), f64(&b, 33.125);
+  i32(&b, 4), f64(&b, 1e-3), f64(&b, 2e-3), f64(&b, -120.0);
+  kst_mc_event ev = {0};
+  cr_assert_eq(kst_mc_parse_vertices(&ev, b.d, b.n).code, KST_OK);
+  uint8_t *out;
+  size_t size;
+  cr_assert_eq(kst_mc_encode_vertices(&ev, &out, &size).code, KST_OK);
+  cr_assert_eq(size, b.n);
+  cr_assert_eq(memcmp(out, b.d, size), 0);
+  free(out);
+  kst_mc_event_free(&ev);
+  cr_assert_eq(kst_mc_encode_vertices(&ev, &out, &size).code, KST_OK); /* none: a count of 0 */
+  cr_assert(size == 4 && out[0] == 0 && out[3] == 0);
+  cr_assert_eq(kst_mc_parse_vertices(&ev, out, size).code, KST_OK);
+  cr_assert_eq(ev.n_vertices, 0);
+  free(out);
+  kst_mc_event_free(&ev);
+  cr_assert_eq(kst_mc_encode_vertices(NULL, &out, &size).code, KST_ERR_INVALID);
+}
+
+/* LHCb's own MC banks, parsed and re-encoded, must come back byte for byte. */
+Test(mc_truth, encode_reproduces_the_shared_sample) {
+  if (access(REAL_MDF, R_OK) != 0) cr_skip_test("shared data %s is absent", REAL_MDF);
+  kst_mdf_file f;
+  memset(&f, 0, sizeof f);
+  cr_assert_eq(kst_mdf_open(&f, REAL_MDF).code, KST_OK);
+  uint32_t n_events = 0;
+  for (;;) {
+    kst_mdf_event ev;
+    int done = 0;
+    cr_assert_eq(kst_mdf_next(&f, &ev, &done).code, KST_OK);
+    if (done) break;
+    kst_mc_bank_ref parts[64], verts[64];
+    size_t np = 0, nv = 0;
+    int version = 2;
+    kst_mdf_bank b;
+    uint32_t pos = 0;
+    while (kst_mdf_bank_next(&ev, &pos, &b)) {
+      kst_mc_bank_ref r = {b.source_id, b.payload, b.payload_size};
+      if (b.type == KST_MC_PARTICLE_BANK && np < 64) parts[np++] = r, version = b.version;
+      else if (b.type == KST_MC_VERTEX_BANK && nv < 64) verts[nv++] = r;
+    }
+    uint8_t *pdata, *vdata, *pout, *vout;
+    size_t psize, vsize, pn, vn;
+    cr_assert_eq(kst_mc_concat_banks(parts, np, &pdata, &psize).code, KST_OK);
+    cr_assert_eq(kst_mc_concat_banks(verts, nv, &vdata, &vsize).code, KST_OK);
+    kst_mc_event mc = {0};
+    cr_assert_eq(kst_mc_parse_particles(&mc, pdata, psize, version).code, KST_OK);
+    cr_assert_eq(kst_mc_parse_vertices(&mc, vdata, vsize).code, KST_OK);
+    cr_assert_eq(kst_mc_encode_particles(&mc, version, &pout, &pn).code, KST_OK);
+    cr_assert_eq(kst_mc_encode_vertices(&mc, &vout, &vn).code, KST_OK);
+    cr_assert(pn == psize && memcmp(pout, pdata, pn) == 0, "event %u: particles differ", n_events);
+    cr_assert(vn == vsize && memcmp(vout, vdata, vn) == 0, "event %u: vertices differ", n_events);
+    free(pdata), free(vdata), free(pout), free(vout);
+    kst_mc_event_free(&mc);
+    n_events++;
+  }
+  kst_mdf_close(&f);
+  cr_assert_eq(n_events, 10);
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Run on the development machine before a GPU run: gathers what the bare GPU machine lacks into ignored folders
+# that the device tool carries along (.gpu-debs: cJSON from Debian; .gpu-data: the shared samples).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+mkdir -p .gpu-debs .gpu-data
+if [ ! -f .gpu-debs/usr/include/cjson/cJSON.h ]; then
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get download libcjson1 libcjson-dev >/dev/null)
+  for deb in "$tmp"/*.deb; do dpkg -x "$deb" .gpu-debs; done
+  rm -rf "$tmp"
+fi
+if [ -d ../shared/data/lhcb ]; then
+  cp -u ../shared/data/lhcb/*.mdf ../shared/data/lhcb/velo_geometry.bin .gpu-data/
+fi
+echo "prepared: .gpu-debs ($(du -sh .gpu-debs | cut -f1)), .gpu-data ($(du -sh .gpu-data | cut -f1))"
+echo "carry: [\".gpu-debs\", \".gpu-data\"]; command: bash tests/gpu/run.sh"
