@@ -26,6 +26,8 @@ static kst_status decode_sizes(const kst_ctx *ctx, velo_decode_args *a) {
   uint64_t n = b ? b->items_total : 0;
   a->dev_hit_x.count = a->dev_hit_y.count = a->dev_hit_z.count = a->dev_hit_phi.count = n;
   a->dev_hit_id.count = a->dev_hit_module.count = n;
+  a->dev_unsorted_x.count = a->dev_unsorted_y.count = a->dev_unsorted_z.count = a->dev_unsorted_phi.count = n;
+  a->dev_unsorted_id.count = n;
   return kst_ok();
 }
 

@@ -51,45 +51,69 @@ KST_GLOBAL velo_count_kernel(velo_count_hits_args a) {
   }
 }
 
+/* Hits in sensor order are already grouped by module (module = sensor / 4); each hit is then placed by its rank
+   in (phi, id) among its module's hits, so the layout is the same for any thread count and on any device. */
 KST_GLOBAL velo_decode_kernel(velo_decode_args a, const struct kst_velo_geometry *g) {
   __shared__ uint32_t sensor_bank[KST_VELO_SENSORS];
+  __shared__ uint32_t sensor_start[KST_VELO_SENSORS + 1];
   const uint32_t e = a.dev_event_list.data[blockIdx.x];
   if (a.dev_velo_errors.data[e]) return;
-  for (uint32_t s = threadIdx.x; s < KST_VELO_SENSORS; s += blockDim.x) sensor_bank[s] = 0xFFFFFFFFu;
+  for (uint32_t s = threadIdx.x; s < KST_VELO_SENSORS; s += blockDim.x) sensor_bank[s] = 0xFFFFFFFFu, sensor_start[s] = 0;
   kst_syncthreads();
   const uint32_t b0 = a.dev_raw_event_offsets.data[e], b1 = a.dev_raw_event_offsets.data[e + 1];
   for (uint32_t b = b0 + threadIdx.x; b < b1; b += blockDim.x) {
     const uint8_t *bank = (const uint8_t *)a.dev_raw_banks.data + a.dev_raw_bank_offsets.data[b];
-    sensor_bank[KST_RAW_BANK_SOURCE(bank)] = b; /* validated: in range and unique */
+    const uint32_t s = KST_RAW_BANK_SOURCE(bank); /* validated: in range and unique */
+    sensor_bank[s] = a.dev_raw_bank_offsets.data[b];
+    sensor_start[s] = KST_RAW_U32(bank + KST_RAW_BANK_HEADER);
+  }
+  kst_syncthreads();
+  if (threadIdx.x == 0) {
+    uint32_t at = 0;
+    for (uint32_t s = 0; s < KST_VELO_SENSORS; ++s) {
+      const uint32_t n = sensor_start[s];
+      sensor_start[s] = at;
+      at += n;
+    }
+    sensor_start[KST_VELO_SENSORS] = at;
   }
   kst_syncthreads();
   const uint32_t *off = &a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
-  float *X = a.dev_hit_x.data, *Y = a.dev_hit_y.data, *Z = a.dev_hit_z.data, *PHI = a.dev_hit_phi.data;
-  uint32_t *ID = a.dev_hit_id.data;
-  /* One thread per module: the module's output order then depends on nothing but the data. */
-  for (uint32_t m = threadIdx.x; m < KST_VELO_MODULES; m += blockDim.x) {
-    const uint32_t begin = off[m];
-    uint32_t end = begin;
-    for (uint32_t s = m * KST_VELO_SENSORS_PER_MODULE; s < (m + 1) * KST_VELO_SENSORS_PER_MODULE; ++s) {
-      if (sensor_bank[s] == 0xFFFFFFFFu) continue;
-      const uint8_t *bank = (const uint8_t *)a.dev_raw_banks.data + a.dev_raw_bank_offsets.data[sensor_bank[s]];
-      const uint32_t n = KST_RAW_U32(bank + KST_RAW_BANK_HEADER);
-      for (uint32_t i = 0; i < n; ++i) {
-        float x, y, z;
-        uint32_t id;
-        kst_velo_decode_cluster(g, s, KST_RAW_U32(bank + KST_RAW_BANK_HEADER + 4 + 4 * i), &x, &y, &z, &id);
-        const float phi = kst_atan2f(y, x);
-        /* Insertion into the sorted prefix, ordered by (phi, id) so ties are broken the same everywhere. */
-        uint32_t j = end;
-        while (j > begin && (PHI[j - 1] > phi || (PHI[j - 1] == phi && ID[j - 1] > id))) {
-          X[j] = X[j - 1], Y[j] = Y[j - 1], Z[j] = Z[j - 1], PHI[j] = PHI[j - 1], ID[j] = ID[j - 1];
-          --j;
-        }
-        X[j] = x, Y[j] = y, Z[j] = z, PHI[j] = phi, ID[j] = id;
-        ++end;
-      }
+  const uint32_t base = off[0], n_hits = sensor_start[KST_VELO_SENSORS];
+  for (uint32_t k = threadIdx.x; k < n_hits; k += blockDim.x) {
+    uint32_t lo = 0, hi = KST_VELO_SENSORS; /* the sensor s with sensor_start[s] <= k < sensor_start[s + 1] */
+    while (hi - lo > 1) {
+      const uint32_t mid = (lo + hi) / 2;
+      if (sensor_start[mid] <= k) lo = mid;
+      else hi = mid;
     }
-    for (uint32_t h = begin; h < end; ++h) a.dev_hit_module.data[h] = (uint8_t)m;
+    const uint8_t *bank = (const uint8_t *)a.dev_raw_banks.data + sensor_bank[lo];
+    float x, y, z;
+    uint32_t id;
+    kst_velo_decode_cluster(g, lo, KST_RAW_U32(bank + KST_RAW_BANK_HEADER + 4 + 4 * (k - sensor_start[lo])), &x, &y, &z, &id);
+    a.dev_unsorted_x.data[base + k] = x;
+    a.dev_unsorted_y.data[base + k] = y;
+    a.dev_unsorted_z.data[base + k] = z;
+    a.dev_unsorted_phi.data[base + k] = kst_atan2f(y, x);
+    a.dev_unsorted_id.data[base + k] = id;
+  }
+  kst_syncthreads();
+  const float *uphi = a.dev_unsorted_phi.data;
+  const uint32_t *uid = a.dev_unsorted_id.data;
+  for (uint32_t k = threadIdx.x; k < n_hits; k += blockDim.x) {
+    const uint32_t h = base + k, m = KST_VELO_ID_SENSOR(uid[h]) / KST_VELO_SENSORS_PER_MODULE;
+    const float phi = uphi[h];
+    const uint32_t id = uid[h];
+    uint32_t rank = 0;
+    /* Bitwise, not short-circuit: no branches, so the CPU build vectorises this loop. */
+    for (uint32_t j = off[m]; j < off[m + 1]; ++j) rank += (uint32_t)((uphi[j] < phi) | ((uphi[j] == phi) & (uid[j] < id)));
+    const uint32_t out = off[m] + rank;
+    a.dev_hit_x.data[out] = a.dev_unsorted_x.data[h];
+    a.dev_hit_y.data[out] = a.dev_unsorted_y.data[h];
+    a.dev_hit_z.data[out] = a.dev_unsorted_z.data[h];
+    a.dev_hit_phi.data[out] = phi;
+    a.dev_hit_id.data[out] = id;
+    a.dev_hit_module.data[out] = (uint8_t)m;
   }
 }
 

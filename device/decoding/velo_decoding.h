@@ -30,10 +30,15 @@ KST_ALGORITHM_ARGS(velo_count_hits, VELO_COUNT_HITS_PARAMS, VELO_COUNT_HITS_PROP
   P(dev_hit_z, DEVICE_OUTPUT, float)                  \
   P(dev_hit_phi, DEVICE_OUTPUT, float)                \
   P(dev_hit_id, DEVICE_OUTPUT, uint32_t)              \
-  P(dev_hit_module, DEVICE_OUTPUT, uint8_t)
+  P(dev_hit_module, DEVICE_OUTPUT, uint8_t)           \
+  P(dev_unsorted_x, DEVICE_SCRATCH, float)            \
+  P(dev_unsorted_y, DEVICE_SCRATCH, float)            \
+  P(dev_unsorted_z, DEVICE_SCRATCH, float)            \
+  P(dev_unsorted_phi, DEVICE_SCRATCH, float)          \
+  P(dev_unsorted_id, DEVICE_SCRATCH, uint32_t)
 #define VELO_DECODE_PROPS(Q)                                                                     \
   Q(bank_type, UINT, 1, "73", 0, 255, "bank type of the retina clusters (sizes the container)") \
-  Q(block_dim, UINT, 1, "64", 1, 1024, "threads per block (one block per event)")
+  Q(block_dim, UINT, 1, "256", 1, 1024, "threads per block (one block per event)")
 KST_ALGORITHM_ARGS(velo_decode, VELO_DECODE_PARAMS, VELO_DECODE_PROPS)
 
 struct kst_velo_geometry;
