@@ -22,6 +22,8 @@ static const char run_usage[] =
     "  --validate              run the sequence's validators against MC truth\n"
     "  --geometry FILE         VELO geometry: LHCb velo_geometry.bin or Kestrel JSON\n"
     "                          (default: configuration/velo_ideal_geometry.json)\n"
+    "  --report FILE           with --validate: write the checkers' JSON report\n"
+    "  --plots DIR             with --report: draw the checkers' plots (PNG) into DIR\n"
     "  --debug-memory          allocate every buffer separately (for sanitizers)\n"
     "  --no-progress           no progress line even on a terminal\n";
 
@@ -79,6 +81,7 @@ int kst_cmd_run(int argc, char **argv) {
   const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
   uint32_t n_inputs = 0;
   kst_run_options o;
+  kst_report_options report = {NULL, NULL};
   memset(&o, 0, sizeof o);
   o.progress = isatty(2);
   uint64_t v;
@@ -96,6 +99,8 @@ int kst_cmd_run(int argc, char **argv) {
     else if (!strcmp(a, "--host-memory")) { if (!NUMBER(1, 1 << 20)) return 2; o.host_memory = v << 20; }
     else if (!strcmp(a, "--debug-memory")) o.debug_memory = 1;
     else if (!strcmp(a, "--validate")) o.validate = 1;
+    else if (!strcmp(a, "--report") && next) report.json_path = argv[++i];
+    else if (!strcmp(a, "--plots") && next) report.plots_dir = argv[++i];
     else if (!strcmp(a, "--geometry") && next) o.geometry = argv[++i];
     else if (!strcmp(a, "--no-progress")) o.progress = 0;
     else if (a[0] != '-') inputs[n_inputs++] = a;
@@ -105,6 +110,11 @@ int kst_cmd_run(int argc, char **argv) {
       return 2;
     }
 #undef NUMBER
+  }
+  if (report.plots_dir && !report.json_path) {
+    fprintf(stderr, "kestrel run: --plots needs --report FILE (the plots are drawn from it)\n");
+    free(inputs);
+    return 2;
   }
   if (!sequence || !n_inputs) {
     fprintf(stderr, "kestrel run: need --sequence FILE and at least one --input FILE\n\n%s", run_usage);
@@ -131,6 +141,8 @@ int kst_cmd_run(int argc, char **argv) {
     rc = 1;
   } else {
     print_summary(&seq, &src, &o, &r);
+    s = kst_run_report(&r, &seq, &report);
+    if (s.code) fprintf(stderr, "kestrel run: report: %s\n", s.msg), rc = 1;
     if (src.errors.count) rc = 3;
   }
   kst_run_result_free(&r, &seq);

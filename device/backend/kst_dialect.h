@@ -40,6 +40,9 @@ KST_DEVICE uint32_t kst_atomic_or_u32(uint32_t *p, uint32_t v) { return atomicOr
 KST_DEVICE uint32_t kst_atomic_cas_u32(uint32_t *p, uint32_t expected, uint32_t desired) {
   return atomicCAS((unsigned *)p, (unsigned)expected, (unsigned)desired);
 }
+KST_DEVICE uint64_t kst_atomic_min_u64(uint64_t *p, uint64_t v) {
+  return atomicMin((unsigned long long *)p, (unsigned long long)v);
+}
 #define kst_syncthreads() __syncthreads()
 
 #else
@@ -111,6 +114,7 @@ static inline uint32_t kst_atomic_cas_u32(uint32_t *p, uint32_t expected, uint32
   if (o == expected) *p = desired;
   return o;
 }
+static inline uint64_t kst_atomic_min_u64(uint64_t *p, uint64_t v) { uint64_t o = *p; if (v < o) *p = v; return o; }
 /* With one thread per block every barrier is already satisfied. */
 #define kst_syncthreads() ((void)0)
 #endif

@@ -49,6 +49,20 @@ typedef struct kst_conditions kst_conditions;
 /* A validator compares with MC truth; it runs only with `kestrel run --validate`. */
 #define KST_ALG_VALIDATOR 1u
 
+/* Options for an accumulator's final report. */
+typedef struct kst_report_options {
+  const char *json_path; /* write a JSON report here, or NULL */
+  const char *plots_dir; /* write plots here, or NULL */
+} kst_report_options;
+
+/* State an instance accumulates over batches (a checker's tallies): one per worker, merged at the end. */
+typedef struct kst_accumulator_ops {
+  void *(*create)(void);
+  kst_status (*merge)(void *into, const void *from);
+  kst_status (*report)(const void *acc, const char *instance, const kst_report_options *opt);
+  void (*destroy)(void *acc);
+} kst_accumulator_ops;
+
 /* An algorithm type. set_sizes fixes output counts from host-known quantities; run queues work on the
    worker's stream; after_sync (optional) runs on the host after the batch's one synchronisation. */
 typedef struct kst_alg_desc {
@@ -60,6 +74,7 @@ typedef struct kst_alg_desc {
   uint32_t n_props;
   const char *bank_type_prop; /* name of a property holding a bank type this algorithm reads, or NULL */
   uint32_t flags;             /* KST_ALG_* */
+  const kst_accumulator_ops *accumulator; /* NULL, or how to keep per-run state (see kst_ctx_accumulator) */
   kst_status (*set_sizes)(kst_ctx *ctx);
   kst_status (*run)(kst_ctx *ctx);
   kst_status (*after_sync)(kst_ctx *ctx);
@@ -83,6 +98,8 @@ kst_stream *kst_ctx_stream(const kst_ctx *ctx);
 const kst_conditions *kst_ctx_conditions(const kst_ctx *ctx);
 /* Adds values to this instance's counter `name` (an array of n entries); summed over batches and workers. */
 void kst_ctx_count_add(kst_ctx *ctx, const char *name, const uint64_t *values, uint32_t n);
+/* This worker's accumulator for the instance (NULL when its type has none). */
+void *kst_ctx_accumulator(const kst_ctx *ctx);
 /* The instance name, for messages. */
 const char *kst_ctx_instance_name(const kst_ctx *ctx);
 
@@ -139,6 +156,9 @@ const char *kst_ctx_instance_name(const kst_ctx *ctx);
      static kst_status alg_run(const kst_ctx *, const alg_args *)
    and passes them (or NULL) together with an optional after_sync(const kst_ctx *, const alg_args *). */
 #define KST_ALGORITHM_DEFINE(alg, PARAMS, PROPS, desc_text, bank_prop, alg_flags, set_sizes_fn, run_fn, after_fn) \
+  KST_ALGORITHM_DEFINE_ACC(alg, PARAMS, PROPS, desc_text, bank_prop, alg_flags, set_sizes_fn, run_fn, after_fn, NULL)
+/* As KST_ALGORITHM_DEFINE, with a pointer to the type's kst_accumulator_ops. */
+#define KST_ALGORITHM_DEFINE_ACC(alg, PARAMS, PROPS, desc_text, bank_prop, alg_flags, set_sizes_fn, run_fn, after_fn, acc) \
   static const kst_param_desc alg##__params[] = {PARAMS(KST__PARAM_DESC)};                           \
   static const kst_prop_desc alg##__props[] = {PROPS(KST__PROP_DESC){NULL, KST_PROP_BOOL, 0, 0, NULL, 0, 0, NULL}}; \
   static alg##_args alg##__get(const kst_ctx *ctx) {                                                 \
@@ -180,6 +200,7 @@ const char *kst_ctx_instance_name(const kst_ctx *ctx);
                                       (uint32_t)(sizeof alg##__props / sizeof alg##__props[0]) - 1u, \
                                       bank_prop,                                                     \
                                       alg_flags,                                                     \
+                                      acc,                                                           \
                                       alg##__set_sizes,                                              \
                                       alg##__run,                                                    \
                                       alg##__after,                                                  \

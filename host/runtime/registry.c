@@ -12,7 +12,10 @@
   X(bank_item_offsets)          \
   X(velo_count_hits)            \
   X(velo_decode)                \
-  X(velo_hit_checker)
+  X(velo_hit_checker)           \
+  X(velo_search_by_triplet)     \
+  X(velo_consolidate)            \
+  X(velo_track_checker)
 
 #define KST__DECLARE(name) extern const kst_alg_desc kst_alg_##name;
 KST_ALGORITHM_LIST(KST__DECLARE)

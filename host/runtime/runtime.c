@@ -156,6 +156,7 @@ kst_status kst_run(const kst_sequence *seq, const kst_event_source *src, const k
   memset(r, 0, sizeof *r);
   r->counters = calloc(seq->n, sizeof *r->counters);
   r->instance_ms = calloc(seq->n, sizeof *r->instance_ms);
+  r->accumulators = calloc(seq->n, sizeof *r->accumulators);
   pipeline p;
   memset(&p, 0, sizeof p);
   p.seq = seq;
@@ -205,7 +206,18 @@ kst_status kst_run(const kst_sequence *seq, const kst_event_source *src, const k
     for (uint32_t i = 0; w->counters && i < seq->n; ++i) {
       merge_counters(&r->counters[i], &w->counters[i]);
       r->instance_ms[i] += w->instance_ms[i];
+      /* Workers merge in worker order; every accumulator is a sum, so the order does not matter. */
+      if (w->accumulators && w->accumulators[i]) {
+        if (!r->accumulators[i]) r->accumulators[i] = w->accumulators[i];
+        else {
+          kst_status ms = seq->inst[i].desc->accumulator->merge(r->accumulators[i], w->accumulators[i]);
+          if (ms.code && !st.code) st = ms;
+          seq->inst[i].desc->accumulator->destroy(w->accumulators[i]);
+        }
+        w->accumulators[i] = NULL;
+      }
     }
+    free(w->accumulators);
     free(w->counters);
     free(w->instance_ms);
     kst_worker_free(w);
@@ -232,7 +244,17 @@ const kst_counter *kst_result_counter(const kst_run_result *r, const kst_sequenc
   return NULL;
 }
 
+kst_status kst_run_report(const kst_run_result *r, const kst_sequence *seq, const kst_report_options *opt) {
+  for (uint32_t i = 0; r->accumulators && i < seq->n; ++i)
+    if (r->accumulators[i])
+      KST_TRY(seq->inst[i].desc->accumulator->report(r->accumulators[i], seq->inst[i].name, opt));
+  return kst_ok();
+}
+
 void kst_run_result_free(kst_run_result *r, const kst_sequence *seq) {
+  for (uint32_t i = 0; r->accumulators && i < seq->n; ++i)
+    if (r->accumulators[i]) seq->inst[i].desc->accumulator->destroy(r->accumulators[i]);
+  free(r->accumulators);
   for (uint32_t i = 0; r->counters && i < seq->n; ++i) {
     for (uint32_t k = 0; k < r->counters[i].n; ++k) free(r->counters[i].items[k].values);
     free(r->counters[i].items);

@@ -56,6 +56,7 @@ typedef struct kst_run_result {
   uint64_t h2d_bytes;
   kst_counter_set *counters;           /* per instance */
   double *instance_ms;                 /* per instance: summed device (GPU) or wall (CPU) time */
+  void **accumulators;                 /* per instance: merged over workers, NULL for types without one */
   kst_input_errors input;
 } kst_run_result;
 
@@ -79,6 +80,8 @@ kst_status kst_run(const kst_sequence *seq, const kst_event_source *src, const k
 /* The counter of instance name (or NULL). */
 const kst_counter *kst_result_counter(const kst_run_result *r, const kst_sequence *seq, const char *instance,
                                       const char *counter);
+/* Calls every accumulator's report (tables on stdout, JSON and plots as asked). */
+kst_status kst_run_report(const kst_run_result *r, const kst_sequence *seq, const kst_report_options *opt);
 /* Frees what kst_run put in r. */
 void kst_run_result_free(kst_run_result *r, const kst_sequence *seq);
 

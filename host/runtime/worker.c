@@ -12,6 +12,7 @@ uint64_t kst_ctx_count(const kst_ctx *c, uint32_t p) { return c->w->count[c->w->
 const kst_batch *kst_ctx_batch(const kst_ctx *c) { return c->w->batch; }
 kst_stream *kst_ctx_stream(const kst_ctx *c) { return c->w->stream; }
 const kst_conditions *kst_ctx_conditions(const kst_ctx *c) { return c->w->conditions; }
+void *kst_ctx_accumulator(const kst_ctx *c) { return c->w->accumulators[c->inst]; }
 const char *kst_ctx_instance_name(const kst_ctx *c) { return c->w->seq->inst[c->inst].name; }
 
 void kst_ctx_set_count(kst_ctx *c, uint32_t p, uint64_t n) {
@@ -66,8 +67,15 @@ kst_status kst_worker_init(kst_worker *w, const kst_sequence *seq, const kst_run
   w->marks = calloc(seq->n + 1, sizeof *w->marks);
   w->counters = calloc(seq->n, sizeof *w->counters);
   w->instance_ms = calloc(seq->n, sizeof *w->instance_ms);
-  if (!w->ptr || !w->count || !w->offset || !w->separate || !w->ctx || !w->marks || !w->counters || !w->instance_ms)
+  w->accumulators = calloc(seq->n, sizeof *w->accumulators);
+  if (!w->ptr || !w->count || !w->offset || !w->separate || !w->ctx || !w->marks || !w->counters || !w->instance_ms ||
+      !w->accumulators)
     return kst_error(KST_ERR_NOMEM, "worker: out of memory");
+  for (uint32_t i = 0; i < seq->n; ++i) {
+    const kst_accumulator_ops *acc = seq->inst[i].desc->accumulator;
+    if (acc && !(w->accumulators[i] = acc->create()))
+      return kst_error(KST_ERR_NOMEM, "%s: cannot create its accumulator", seq->inst[i].name);
+  }
   for (uint32_t i = 0; i < seq->n; ++i) w->ctx[i] = (struct kst_ctx){w, i, 0};
   KST_TRY(kst_stream_create(&w->stream));
   for (uint32_t i = 0; i <= seq->n; ++i) KST_TRY(kst_event_create(&w->marks[i]));
@@ -103,7 +111,7 @@ void kst_worker_free(kst_worker *w) {
   free(w->separate);
   free(w->ctx);
   free(w->marks);
-  /* counters and instance_ms are handed to the result by the runtime, which frees them. */
+  /* counters, instance_ms and accumulators are handed to the result by the runtime, which frees them. */
 }
 
 /* ---- One batch. */

@@ -27,6 +27,7 @@ typedef struct kst_worker {
   const kst_batch *batch;
   kst_batch scratch;        /* rebuilt sub-batches when a batch is split */
   kst_counter_set *counters; /* per instance */
+  void **accumulators;       /* per instance, NULL for types without one */
   double *instance_ms;
   uint64_t peak_device, peak_host, peak_batch_events, splits, too_big, batches, h2d_bytes;
 } kst_worker;

@@ -1,0 +1,36 @@
+/* velo_consolidate: descriptor and hooks; the per-event offsets come from the device prefix sum. */
+#include "device/velo/velo_consolidate.h"
+
+#include "device/common/kst_primitives.h"
+#include "input/batch.h"
+
+static kst_status set_sizes(const kst_ctx *ctx, velo_consolidate_args *a) {
+  const uint32_t events = kst_ctx_batch(ctx)->n_events;
+  const uint64_t slots = a->dev_track_slots.count, hits = a->dev_hit_x.count;
+  size_t temp = 0;
+  KST_TRY(kst_counts_to_offsets_u32(NULL, &temp, NULL, NULL, events, NULL));
+  a->dev_velo_track_counts.count = events;
+  a->dev_velo_track_offsets.count = (uint64_t)events + 1;
+  /* Every hit is on at most one track, so a batch has at most hits / 3 tracks and hits track hits. */
+  const uint64_t tracks = slots < hits / 3 ? slots : hits / 3;
+  a->dev_velo_track_hit_begin.count = a->dev_velo_track_n_hits.count = tracks;
+  a->dev_velo_states_beam.count = a->dev_velo_states_end.count = tracks;
+  a->dev_velo_track_hits.count = hits;
+  a->dev_scan_temp.count = temp;
+  return kst_ok();
+}
+
+static kst_status run(const kst_ctx *ctx, const velo_consolidate_args *a) {
+  kst_stream *s = kst_ctx_stream(ctx);
+  size_t temp = a->dev_scan_temp.count;
+  /* Events not in the list keep zero tracks. */
+  KST_TRY(kst_memset(a->dev_velo_track_counts.data, 0, a->dev_velo_track_counts.count * sizeof(uint32_t), s));
+  KST_TRY(kst_velo_consolidate_count_launch(*a, s));
+  KST_TRY(kst_counts_to_offsets_u32(a->dev_scan_temp.data, &temp, a->dev_velo_track_counts.data,
+                                    a->dev_velo_track_offsets.data, (uint32_t)a->dev_velo_track_counts.count, s));
+  return kst_velo_consolidate_write_launch(*a, s);
+}
+
+KST_ALGORITHM_DEFINE(velo_consolidate, VELO_CONSOLIDATE_PARAMS, VELO_CONSOLIDATE_PROPS,
+                     "keeps good VELO tracks, compacts them per event in a stable order and fits them (Kalman)", NULL,
+                     0, set_sizes, run, NULL)

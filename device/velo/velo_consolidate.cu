@@ -1,0 +1,124 @@
+/* velo_consolidate kernels: keep, order by id, place, and fit each track with a straight-line Kalman filter. */
+#include "device/event_model/velo_hits.h"
+#include "device/velo/velo_consolidate.h"
+#include "kst_dialect.h"
+
+KST_DEVICE int kept(const kst_velo_track_slot *t, float max_scatter_3hits) {
+  return t->n_hits >= 4u || (t->n_hits == 3u && t->seed_scatter < max_scatter_3hits);
+}
+
+KST_GLOBAL consolidate_count_kernel(velo_consolidate_args a) {
+  const uint32_t e = a.dev_event_list.data[blockIdx.x];
+  const uint64_t cap = a.dev_track_slots.count / a.dev_track_slot_count.count;
+  const kst_velo_track_slot *slots = &a.dev_track_slots.data[e * cap];
+  __shared__ uint32_t n;
+  if (threadIdx.x == 0) n = 0;
+  kst_syncthreads();
+  for (uint32_t t = threadIdx.x; t < a.dev_track_slot_count.data[e]; t += blockDim.x)
+    if (kept(&slots[t], a.props.max_scatter_3hits)) kst_atomic_add_u32(&n, 1u);
+  kst_syncthreads();
+  if (threadIdx.x == 0) a.dev_velo_track_counts.data[e] = n;
+}
+
+/* One coordinate (x or y) of a straight line: position p at z, slope t, covariance c00, c10, c11. */
+typedef struct line1d {
+  float p, t, c00, c10, c11, chi2;
+} line1d;
+
+KST_DEVICE void kalman_step(line1d *s, float dz, float m, float var_m, float ms_noise) {
+  /* Predict over dz, with multiple scattering added to the slope variance at each station crossed. */
+  s->p += s->t * dz;
+  s->c00 += dz * (2.0f * s->c10 + dz * s->c11);
+  s->c10 += dz * s->c11;
+  s->c11 += ms_noise;
+  /* Update with the measurement. */
+  const float r = m - s->p, rvar = s->c00 + var_m, k0 = s->c00 / rvar, k1 = s->c10 / rvar;
+  s->p += k0 * r;
+  s->t += k1 * r;
+  s->c11 -= k1 * s->c10;
+  s->c10 -= k1 * s->c00;
+  s->c00 -= k0 * s->c00;
+  s->chi2 += r * r / rvar;
+}
+
+/* Filters hits h[0..n) in the given order (step +1 or -1 through the list); returns the state at the last one. */
+KST_DEVICE kst_velo_state fit(const float *X, const float *Y, const float *Z, const uint32_t *h, uint32_t n, int forward,
+                              float hit_error, float ms_noise) {
+  const uint32_t first = forward ? 0u : n - 1u, second = forward ? 1u : n - 2u;
+  const float var = hit_error * hit_error, dz0 = Z[h[second]] - Z[h[first]];
+  line1d sx, sy;
+  sx.p = X[h[first]], sx.t = (X[h[second]] - X[h[first]]) / dz0, sx.c00 = var, sx.c10 = 0.0f, sx.c11 = 1.0f, sx.chi2 = 0.0f;
+  sy.p = Y[h[first]], sy.t = (Y[h[second]] - Y[h[first]]) / dz0, sy.c00 = var, sy.c10 = 0.0f, sy.c11 = 1.0f, sy.chi2 = 0.0f;
+  float z = Z[h[first]];
+  for (uint32_t i = 1; i < n; ++i) {
+    const uint32_t j = forward ? i : n - 1u - i;
+    const float dz = Z[h[j]] - z;
+    kalman_step(&sx, dz, X[h[j]], var, ms_noise);
+    kalman_step(&sy, dz, Y[h[j]], var, ms_noise);
+    z = Z[h[j]];
+  }
+  kst_velo_state s;
+  s.x = sx.p, s.y = sy.p, s.z = z, s.tx = sx.t, s.ty = sy.t;
+  s.c00 = sx.c00, s.c20 = sx.c10, s.c22 = sx.c11, s.c11 = sy.c00, s.c31 = sy.c10, s.c33 = sy.c11;
+  s.chi2 = sx.chi2 + sy.chi2;
+  s.ndof = 2u * n - 4u;
+  return s;
+}
+
+/* Moves a state to the z of closest approach to the z axis (the beam line), carrying the covariance along. */
+KST_DEVICE kst_velo_state to_beam_line(kst_velo_state s) {
+  const float t2 = s.tx * s.tx + s.ty * s.ty;
+  const float dz = t2 > 0.0f ? -(s.x * s.tx + s.y * s.ty) / t2 : 0.0f;
+  s.x += s.tx * dz;
+  s.y += s.ty * dz;
+  s.z += dz;
+  s.c00 += dz * (2.0f * s.c20 + dz * s.c22);
+  s.c20 += dz * s.c22;
+  s.c11 += dz * (2.0f * s.c31 + dz * s.c33);
+  s.c31 += dz * s.c33;
+  return s;
+}
+
+KST_GLOBAL consolidate_write_kernel(velo_consolidate_args a) {
+  const uint32_t e = a.dev_event_list.data[blockIdx.x];
+  const uint64_t cap = a.dev_track_slots.count / a.dev_track_slot_count.count;
+  const kst_velo_track_slot *slots = &a.dev_track_slots.data[e * cap];
+  const uint32_t *slot_hits = &a.dev_track_slot_hits.data[e * cap * KST_VELO_MAX_TRACK_HITS];
+  const uint32_t n_slots = a.dev_track_slot_count.data[e], first_track = a.dev_velo_track_offsets.data[e];
+  const uint32_t hit_base = a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
+  const float m3 = a.props.max_scatter_3hits;
+  for (uint32_t t = threadIdx.x; t < n_slots; t += blockDim.x) {
+    if (!kept(&slots[t], m3)) continue;
+    /* Output position = rank by id among kept tracks; hits follow those of lower-id tracks. */
+    uint32_t rank = 0, hits_before = 0;
+    for (uint32_t u = 0; u < n_slots; ++u)
+      if (slots[u].id < slots[t].id && kept(&slots[u], m3)) rank++, hits_before += slots[u].n_hits;
+    const uint32_t out = first_track + rank, begin = hit_base + hits_before, n = slots[t].n_hits;
+    const uint32_t *h = &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS];
+    for (uint32_t i = 0; i < n; ++i) a.dev_velo_track_hits.data[begin + i] = h[i];
+    a.dev_velo_track_hit_begin.data[out] = begin;
+    a.dev_velo_track_n_hits.data[out] = n;
+    /* Hits are in decreasing station order: filtering towards the list's end ends nearest the beam for
+       forward tracks; the reverse pass ends at the other extremity. */
+    const kst_velo_state toward = fit(a.dev_hit_x.data, a.dev_hit_y.data, a.dev_hit_z.data, h, n, 1, a.props.hit_error,
+                                      a.props.ms_noise);
+    const kst_velo_state away = fit(a.dev_hit_x.data, a.dev_hit_y.data, a.dev_hit_z.data, h, n, 0, a.props.hit_error,
+                                    a.props.ms_noise);
+    a.dev_velo_states_beam.data[out] = to_beam_line(toward);
+    a.dev_velo_states_end.data[out] = away;
+  }
+}
+
+KST_EXTERN_C kst_status kst_velo_consolidate_count_launch(velo_consolidate_args a, kst_stream *stream) {
+  if (a.dev_event_list.count == 0) return kst_ok();
+  KST_LAUNCH(consolidate_count_kernel, KST_DIM3(a.dev_event_list.count, 1, 1), KST_DIM3(a.props.block_dim, 1, 1), 0,
+             stream, a);
+  return kst_launch_check("consolidate_count_kernel");
+}
+
+KST_EXTERN_C kst_status kst_velo_consolidate_write_launch(velo_consolidate_args a, kst_stream *stream) {
+  if (a.dev_event_list.count == 0) return kst_ok();
+  KST_LAUNCH(consolidate_write_kernel, KST_DIM3(a.dev_event_list.count, 1, 1), KST_DIM3(a.props.block_dim, 1, 1), 0,
+             stream, a);
+  return kst_launch_check("consolidate_write_kernel");
+}

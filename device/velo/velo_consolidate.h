@@ -1,0 +1,42 @@
+/* velo_consolidate: keeps good track candidates, compacts them per event in a stable order, and fits them. */
+#ifndef KST_VELO_CONSOLIDATE_H
+#define KST_VELO_CONSOLIDATE_H
+
+#include "device/event_model/velo_tracks.h"
+#include "host/runtime/algorithm.h"
+
+#define VELO_CONSOLIDATE_PARAMS(P)                            \
+  P(dev_event_list, DEVICE_INPUT, uint32_t)                   \
+  P(dev_module_offsets, DEVICE_INPUT, uint32_t)               \
+  P(dev_hit_x, DEVICE_INPUT, float)                           \
+  P(dev_hit_y, DEVICE_INPUT, float)                           \
+  P(dev_hit_z, DEVICE_INPUT, float)                           \
+  P(dev_track_slots, DEVICE_INPUT, kst_velo_track_slot)       \
+  P(dev_track_slot_hits, DEVICE_INPUT, uint32_t)              \
+  P(dev_track_slot_count, DEVICE_INPUT, uint32_t)             \
+  P(dev_velo_track_counts, DEVICE_OUTPUT, uint32_t)           \
+  P(dev_velo_track_offsets, DEVICE_OUTPUT, uint32_t)          \
+  P(dev_velo_track_hit_begin, DEVICE_OUTPUT, uint32_t)        \
+  P(dev_velo_track_n_hits, DEVICE_OUTPUT, uint32_t)           \
+  P(dev_velo_track_hits, DEVICE_OUTPUT, uint32_t)             \
+  P(dev_velo_states_beam, DEVICE_OUTPUT, kst_velo_state)      \
+  P(dev_velo_states_end, DEVICE_OUTPUT, kst_velo_state)       \
+  P(dev_scan_temp, DEVICE_SCRATCH, char)
+#define VELO_CONSOLIDATE_PROPS(Q)                                                                             \
+  Q(max_scatter_3hits, FLOAT, 1, "0.000004", 0, 1, "a three-hit track is kept only below this squared kink")  \
+  Q(hit_error, FLOAT, 1, "0.012", 0.0001, 1, "hit position uncertainty (mm) in the fit")                      \
+  Q(ms_noise, FLOAT, 1, "0.0000006", 0, 1, "multiple-scattering variance of the slope per station (rad^2)")   \
+  Q(block_dim, UINT, 1, "128", 1, 1024, "threads per block (one block per event)")
+KST_ALGORITHM_ARGS(velo_consolidate, VELO_CONSOLIDATE_PARAMS, VELO_CONSOLIDATE_PROPS)
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+/* Counts the kept tracks of every listed event. */
+kst_status kst_velo_consolidate_count_launch(velo_consolidate_args a, kst_stream *stream);
+/* Writes kept tracks in id order at their event's offset and fits them. */
+kst_status kst_velo_consolidate_write_launch(velo_consolidate_args a, kst_stream *stream);
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,25 @@
+/* velo_search_by_triplet: descriptor and hooks. */
+#include "device/velo/velo_search.h"
+
+#include "input/batch.h"
+
+static kst_status set_sizes(const kst_ctx *ctx, velo_search_by_triplet_args *a) {
+  const uint64_t events = kst_ctx_batch(ctx)->n_events, hits = a->dev_hit_x.count;
+  const uint64_t slots = events * a->props.max_tracks;
+  a->dev_track_slots.count = slots;
+  a->dev_track_slot_hits.count = slots * KST_VELO_MAX_TRACK_HITS;
+  a->dev_track_slot_count.count = events;
+  a->dev_velo_track_flags.count = events;
+  a->dev_hit_used.count = a->dev_hit_owner.count = hits;
+  a->dev_seed_outer.count = a->dev_seed_inner.count = a->dev_seed_key.count = hits;
+  a->dev_extension_hit.count = a->dev_extension_key.count = slots;
+  return kst_ok();
+}
+
+static kst_status run(const kst_ctx *ctx, const velo_search_by_triplet_args *a) {
+  return kst_velo_search_launch(*a, kst_ctx_stream(ctx));
+}
+
+KST_ALGORITHM_DEFINE(velo_search_by_triplet, VELO_SEARCH_BY_TRIPLET_PARAMS, VELO_SEARCH_BY_TRIPLET_PROPS,
+                     "finds VELO tracks: triplet seeds on consecutive stations, extended station by station", NULL, 0,
+                     set_sizes, run, NULL)

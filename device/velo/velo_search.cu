@@ -1,0 +1,187 @@
+/* velo_search_by_triplet kernel. Stations are processed from the last (highest z) to the first; at each one,
+   tracks are extended into it, then new triplets are seeded on it and the two stations above. Competition for
+   a hit is settled by the smallest (kink, id) key, so the result does not depend on thread scheduling. */
+#include "configuration/geometry.h"
+#include "device/common/kst_math.h"
+#include "device/event_model/velo_hits.h"
+#include "device/velo/velo_search.h"
+#include "kst_dialect.h"
+
+#include <string.h>
+
+#define NONE 0xFFFFFFFFu
+#define NO_KEY 0xFFFFFFFFFFFFFFFFull
+
+/* Orders keys by kink (a non-negative float's bits order like the float), then by a unique id. */
+KST_DEVICE uint64_t make_key(float scatter, uint32_t id) {
+  uint32_t bits;
+  memcpy(&bits, &scatter, sizeof bits);
+  return ((uint64_t)bits << 32) | id;
+}
+
+/* First index in [begin, end) of the phi-sorted run whose phi is >= v. */
+KST_DEVICE uint32_t lower_bound_phi(const float *phi, uint32_t begin, uint32_t end, float v) {
+  while (begin < end) {
+    const uint32_t mid = begin + (end - begin) / 2;
+    if (phi[mid] < v) begin = mid + 1;
+    else end = mid;
+  }
+  return begin;
+}
+
+/* Up to two index ranges of a module's hits with phi within w of centre, wrapping at +-pi. */
+KST_DEVICE uint32_t phi_ranges(const float *phi, uint32_t begin, uint32_t end, float centre, float w, uint32_t r[4]) {
+  const float pi = 3.14159265359f;
+  float lo = centre - w, hi = centre + w;
+  uint32_t n = 0;
+  r[0] = lower_bound_phi(phi, begin, end, lo);
+  r[1] = lower_bound_phi(phi, r[0], end, hi);
+  n = 1;
+  if (lo < -pi) {
+    r[2] = lower_bound_phi(phi, begin, end, lo + 2.0f * pi), r[3] = end;
+    n = 2;
+  } else if (hi > pi) {
+    r[2] = begin, r[3] = lower_bound_phi(phi, begin, end, hi - 2.0f * pi);
+    n = 2;
+  }
+  return n;
+}
+
+KST_DEVICE float kink(float x0, float y0, float z0, float x1, float y1, float z1, float x2, float y2, float z2) {
+  const float tx = (x1 - x0) / (z1 - z0), ty = (y1 - y0) / (z1 - z0), dz = z2 - z1;
+  const float dx = x2 - (x1 + tx * dz), dy = y2 - (y1 + ty * dz);
+  return (dx * dx + dy * dy) / (dz * dz);
+}
+
+KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
+  const uint32_t e = a.dev_event_list.data[blockIdx.x];
+  const uint32_t *off = &a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
+  const float *X = a.dev_hit_x.data, *Y = a.dev_hit_y.data, *Z = a.dev_hit_z.data, *PHI = a.dev_hit_phi.data;
+  uint32_t *used = a.dev_hit_used.data;
+  uint64_t *owner = a.dev_hit_owner.data;
+  const uint32_t cap = a.props.max_tracks;
+  kst_velo_track_slot *slots = &a.dev_track_slots.data[(uint64_t)e * cap];
+  uint32_t *slot_hits = &a.dev_track_slot_hits.data[(uint64_t)e * cap * KST_VELO_MAX_TRACK_HITS];
+  uint32_t *ext_hit = &a.dev_extension_hit.data[(uint64_t)e * cap];
+  uint64_t *ext_key = &a.dev_extension_key.data[(uint64_t)e * cap];
+  uint32_t *count = &a.dev_track_slot_count.data[e];
+  __shared__ uint32_t n_tracks;
+
+  for (uint32_t h = off[0] + threadIdx.x; h < off[KST_VELO_MODULES]; h += blockDim.x) used[h] = 0, owner[h] = NO_KEY;
+  if (threadIdx.x == 0) *count = 0, a.dev_velo_track_flags.data[e] = 0;
+  kst_syncthreads();
+
+  for (int k = (int)KST_VELO_STATIONS - 3; k >= 0; --k) {
+    const uint32_t s_begin = off[2 * k], s_end = off[2 * k + 2];
+    /* ---- Extension: every live track proposes its best hit on station k. */
+    if (threadIdx.x == 0) n_tracks = *count < cap ? *count : cap;
+    kst_syncthreads();
+    for (uint32_t t = threadIdx.x; t < n_tracks; t += blockDim.x) {
+      kst_velo_track_slot *tr = &slots[t];
+      ext_hit[t] = NONE;
+      if (tr->last_station - (uint32_t)k > a.props.max_skipped_stations + 1u) continue;
+      const uint32_t *th = &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS];
+      const uint32_t h1 = th[tr->n_hits - 1], h0 = th[tr->n_hits - 2];
+      const float tx = (X[h1] - X[h0]) / (Z[h1] - Z[h0]), ty = (Y[h1] - Y[h0]) / (Z[h1] - Z[h0]);
+      uint32_t best = NONE;
+      float best_scatter = a.props.max_scatter_forwarding;
+      for (uint32_t m = 2u * (uint32_t)k; m < 2u * (uint32_t)k + 2u; ++m) {
+        const float dz = Z[off[m]] - Z[h1];
+        if (off[m] == off[m + 1]) continue;
+        const float px = X[h1] + tx * dz, py = Y[h1] + ty * dz;
+        uint32_t r[4];
+        const uint32_t nr = phi_ranges(PHI, off[m], off[m + 1], kst_atan2f(py, px), a.props.forward_phi_window, r);
+        for (uint32_t q = 0; q < nr; ++q)
+          for (uint32_t h = r[2 * q]; h < r[2 * q + 1]; ++h) {
+            if (used[h]) continue;
+            const float hz = Z[h] - Z[h1], dx = X[h] - (X[h1] + tx * hz), dy = Y[h] - (Y[h1] + ty * hz);
+            const float sc = (dx * dx + dy * dy) / (hz * hz);
+            if (sc < best_scatter || (sc == best_scatter && best != NONE && h < best)) best_scatter = sc, best = h;
+          }
+      }
+      if (best == NONE) continue;
+      ext_hit[t] = best;
+      ext_key[t] = make_key(best_scatter, tr->id);
+      kst_atomic_min_u64(&owner[best], ext_key[t]);
+    }
+    kst_syncthreads();
+    for (uint32_t t = threadIdx.x; t < n_tracks; t += blockDim.x) {
+      const uint32_t h = ext_hit[t];
+      if (h == NONE || owner[h] != ext_key[t]) continue;
+      kst_velo_track_slot *tr = &slots[t];
+      slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS + tr->n_hits] = h;
+      tr->n_hits++;
+      tr->last_station = (uint32_t)k;
+      used[h] = 1;
+    }
+    kst_syncthreads();
+    /* ---- Seeding: each unused hit of station k+1 picks its best pair on stations k+2 and k. */
+    const uint32_t o_begin = off[2 * k + 4], o_end = off[2 * k + 6], m_begin = off[2 * k + 2], m_end = off[2 * k + 4];
+    for (uint32_t h = o_begin + threadIdx.x; h < o_end; h += blockDim.x) owner[h] = NO_KEY;
+    for (uint32_t h = s_begin + threadIdx.x; h < s_end; h += blockDim.x) owner[h] = NO_KEY;
+    kst_syncthreads();
+    for (uint32_t h1 = m_begin + threadIdx.x; h1 < m_end; h1 += blockDim.x) {
+      a.dev_seed_key.data[h1] = NO_KEY;
+      if (used[h1]) continue;
+      uint32_t best0 = NONE, best2 = NONE;
+      float best_scatter = a.props.max_scatter_seeding;
+      for (uint32_t m0 = 2u * (uint32_t)k + 4u; m0 < 2u * (uint32_t)k + 6u; ++m0) {
+        uint32_t r0[4];
+        const uint32_t n0 = phi_ranges(PHI, off[m0], off[m0 + 1], PHI[h1], a.props.seed_phi_window, r0);
+        for (uint32_t q0 = 0; q0 < n0; ++q0)
+          for (uint32_t h0 = r0[2 * q0]; h0 < r0[2 * q0 + 1]; ++h0) {
+            if (used[h0]) continue;
+            const float tx = (X[h1] - X[h0]) / (Z[h1] - Z[h0]), ty = (Y[h1] - Y[h0]) / (Z[h1] - Z[h0]);
+            if (tx > a.props.max_slope || tx < -a.props.max_slope || ty > a.props.max_slope || ty < -a.props.max_slope)
+              continue;
+            for (uint32_t m2 = 2u * (uint32_t)k; m2 < 2u * (uint32_t)k + 2u; ++m2) {
+              uint32_t r2[4];
+              const uint32_t n2 = phi_ranges(PHI, off[m2], off[m2 + 1], PHI[h1], a.props.seed_phi_window, r2);
+              for (uint32_t q2 = 0; q2 < n2; ++q2)
+                for (uint32_t h2 = r2[2 * q2]; h2 < r2[2 * q2 + 1]; ++h2) {
+                  if (used[h2]) continue;
+                  const float sc = kink(X[h0], Y[h0], Z[h0], X[h1], Y[h1], Z[h1], X[h2], Y[h2], Z[h2]);
+                  if (sc < best_scatter) best_scatter = sc, best0 = h0, best2 = h2;
+                }
+            }
+          }
+      }
+      if (best0 == NONE) continue;
+      const uint64_t key = make_key(best_scatter, h1);
+      a.dev_seed_outer.data[h1] = best0;
+      a.dev_seed_inner.data[h1] = best2;
+      a.dev_seed_key.data[h1] = key;
+      kst_atomic_min_u64(&owner[best0], key);
+      kst_atomic_min_u64(&owner[best2], key);
+    }
+    kst_syncthreads();
+    for (uint32_t h1 = m_begin + threadIdx.x; h1 < m_end; h1 += blockDim.x) {
+      const uint64_t key = a.dev_seed_key.data[h1];
+      if (key == NO_KEY) continue;
+      const uint32_t h0 = a.dev_seed_outer.data[h1], h2 = a.dev_seed_inner.data[h1];
+      if (owner[h0] != key || owner[h2] != key) continue;
+      const uint32_t t = kst_atomic_add_u32(count, 1u);
+      if (t >= cap) {
+        kst_atomic_or_u32(&a.dev_velo_track_flags.data[e], KST_VELO_TRACKS_OVERFLOW);
+        continue;
+      }
+      uint32_t *th = &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS];
+      th[0] = h0, th[1] = h1, th[2] = h2;
+      slots[t].n_hits = 3;
+      slots[t].last_station = (uint32_t)k;
+      slots[t].id = h1;
+      const uint32_t bits = (uint32_t)(key >> 32);
+      memcpy(&slots[t].seed_scatter, &bits, sizeof bits);
+      used[h0] = used[h1] = used[h2] = 1;
+    }
+    kst_syncthreads();
+  }
+  if (threadIdx.x == 0 && *count > cap) *count = cap;
+}
+
+KST_EXTERN_C kst_status kst_velo_search_launch(velo_search_by_triplet_args a, kst_stream *stream) {
+  if (a.dev_event_list.count == 0) return kst_ok();
+  KST_LAUNCH(velo_search_kernel, KST_DIM3(a.dev_event_list.count, 1, 1), KST_DIM3(a.props.block_dim, 1, 1), 0, stream,
+             a);
+  return kst_launch_check("velo_search_kernel");
+}
