@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "host/cli.h"
@@ -22,6 +24,7 @@ static const char run_usage[] =
     "  --validate              run the sequence's validators against MC truth\n"
     "  --geometry FILE         VELO geometry: LHCb velo_geometry.bin or Kestrel JSON\n"
     "                          (default: configuration/velo_ideal_geometry.json)\n"
+    "  --dump DIR              write reconstructed objects as text files into DIR (created)\n"
     "  --report FILE           with --validate: write the checkers' JSON report\n"
     "  --plots DIR             with --report: draw the checkers' plots (PNG) into DIR\n"
     "  --debug-memory          allocate every buffer separately (for sanitizers)\n"
@@ -101,6 +104,7 @@ int kst_cmd_run(int argc, char **argv) {
     else if (!strcmp(a, "--validate")) o.validate = 1;
     else if (!strcmp(a, "--report") && next) report.json_path = argv[++i];
     else if (!strcmp(a, "--plots") && next) report.plots_dir = argv[++i];
+    else if (!strcmp(a, "--dump") && next) o.dump_dir = argv[++i];
     else if (!strcmp(a, "--geometry") && next) o.geometry = argv[++i];
     else if (!strcmp(a, "--no-progress")) o.progress = 0;
     else if (a[0] != '-') inputs[n_inputs++] = a;
@@ -120,6 +124,11 @@ int kst_cmd_run(int argc, char **argv) {
     fprintf(stderr, "kestrel run: need --sequence FILE and at least one --input FILE\n\n%s", run_usage);
     free(inputs);
     return 2;
+  }
+  if (o.dump_dir && mkdir(o.dump_dir, 0777) != 0 && errno != EEXIST) {
+    fprintf(stderr, "kestrel run: cannot create the dump directory %s: %s\n", o.dump_dir, strerror(errno));
+    free(inputs);
+    return 1;
   }
   kst_run_options_default(&o);
   kst_sequence seq;

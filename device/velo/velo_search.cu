@@ -7,6 +7,7 @@
 #include "device/velo/velo_search.h"
 #include "kst_dialect.h"
 
+#include <math.h>
 #include <string.h>
 
 #define NONE 0xFFFFFFFFu
@@ -125,9 +126,14 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
       if (used[h1]) continue;
       uint32_t best0 = NONE, best2 = NONE;
       float best_scatter = a.props.max_scatter_seeding;
+      /* Tracks that do not come from the beam line turn in phi; the turn per station grows as 1 / radius. */
+      const float r1 = sqrtf(X[h1] * X[h1] + Y[h1] * Y[h1]);
+      const float dz_up = Z[off[2 * k + 4]] - Z[h1], dz_down = Z[h1] - Z[off[2 * k]];
+      const float w0 = a.props.seed_phi_window + a.props.seed_tangential_slope * (dz_up < 0 ? -dz_up : dz_up) / r1;
+      const float w2 = a.props.seed_phi_window + a.props.seed_tangential_slope * (dz_down < 0 ? -dz_down : dz_down) / r1;
       for (uint32_t m0 = 2u * (uint32_t)k + 4u; m0 < 2u * (uint32_t)k + 6u; ++m0) {
         uint32_t r0[4];
-        const uint32_t n0 = phi_ranges(PHI, off[m0], off[m0 + 1], PHI[h1], a.props.seed_phi_window, r0);
+        const uint32_t n0 = phi_ranges(PHI, off[m0], off[m0 + 1], PHI[h1], w0, r0);
         for (uint32_t q0 = 0; q0 < n0; ++q0)
           for (uint32_t h0 = r0[2 * q0]; h0 < r0[2 * q0 + 1]; ++h0) {
             if (used[h0]) continue;
@@ -136,7 +142,7 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
               continue;
             for (uint32_t m2 = 2u * (uint32_t)k; m2 < 2u * (uint32_t)k + 2u; ++m2) {
               uint32_t r2[4];
-              const uint32_t n2 = phi_ranges(PHI, off[m2], off[m2 + 1], PHI[h1], a.props.seed_phi_window, r2);
+              const uint32_t n2 = phi_ranges(PHI, off[m2], off[m2 + 1], PHI[h1], w2, r2);
               for (uint32_t q2 = 0; q2 < n2; ++q2)
                 for (uint32_t h2 = r2[2 * q2]; h2 < r2[2 * q2 + 1]; ++h2) {
                   if (used[h2]) continue;

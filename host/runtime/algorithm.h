@@ -48,6 +48,8 @@ typedef struct kst_conditions kst_conditions;
 
 /* A validator compares with MC truth; it runs only with `kestrel run --validate`. */
 #define KST_ALG_VALIDATOR 1u
+/* A dumper writes outputs as files; it runs only with `kestrel run --dump DIR`. */
+#define KST_ALG_DUMP 2u
 
 /* Options for an accumulator's final report. */
 typedef struct kst_report_options {
@@ -98,6 +100,8 @@ kst_stream *kst_ctx_stream(const kst_ctx *ctx);
 const kst_conditions *kst_ctx_conditions(const kst_ctx *ctx);
 /* Adds values to this instance's counter `name` (an array of n entries); summed over batches and workers. */
 void kst_ctx_count_add(kst_ctx *ctx, const char *name, const uint64_t *values, uint32_t n);
+/* The --dump directory (NULL when not dumping). */
+const char *kst_ctx_dump_dir(const kst_ctx *ctx);
 /* This worker's accumulator for the instance (NULL when its type has none). */
 void *kst_ctx_accumulator(const kst_ctx *ctx);
 /* The instance name, for messages. */

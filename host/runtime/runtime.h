@@ -23,6 +23,7 @@ typedef struct kst_run_options {
   int progress;             /* print a progress line on stderr */
   int validate;             /* run the validator algorithms (MC truth checks) */
   const char *geometry;     /* VELO geometry file; NULL: the shipped ideal geometry */
+  const char *dump_dir;     /* run the dumpers, writing into this directory (it must exist) */
 } kst_run_options;
 
 /* A named counter: an array of sums (one entry for scalars). */

@@ -13,6 +13,7 @@ const kst_batch *kst_ctx_batch(const kst_ctx *c) { return c->w->batch; }
 kst_stream *kst_ctx_stream(const kst_ctx *c) { return c->w->stream; }
 const kst_conditions *kst_ctx_conditions(const kst_ctx *c) { return c->w->conditions; }
 void *kst_ctx_accumulator(const kst_ctx *c) { return c->w->accumulators[c->inst]; }
+const char *kst_ctx_dump_dir(const kst_ctx *c) { return c->w->opt->dump_dir; }
 const char *kst_ctx_instance_name(const kst_ctx *c) { return c->w->seq->inst[c->inst].name; }
 
 void kst_ctx_set_count(kst_ctx *c, uint32_t p, uint64_t n) {
@@ -116,9 +117,10 @@ void kst_worker_free(kst_worker *w) {
 
 /* ---- One batch. */
 
-/* Validators run only when asked for; skipped instances size nothing and queue nothing. */
+/* Validators and dumpers run only when asked for; skipped instances size nothing and queue nothing. */
 static int skipped(const kst_worker *w, uint32_t i) {
-  return (w->seq->inst[i].desc->flags & KST_ALG_VALIDATOR) && !w->opt->validate;
+  const uint32_t flags = w->seq->inst[i].desc->flags;
+  return ((flags & KST_ALG_VALIDATOR) && !w->opt->validate) || ((flags & KST_ALG_DUMP) && !w->opt->dump_dir);
 }
 
 /* Sizes every output and lays the buffers out in the arenas; KST_ERR_NOMEM when the batch does not fit. */

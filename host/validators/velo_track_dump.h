@@ -1,0 +1,26 @@
+/* velo_track_dump: writes the reconstructed VELO tracks of every event as text (kestrel run --dump DIR). */
+#ifndef KST_VELO_TRACK_DUMP_H
+#define KST_VELO_TRACK_DUMP_H
+
+#include "device/event_model/velo_tracks.h"
+#include "host/runtime/algorithm.h"
+
+#define VELO_TRACK_DUMP_PARAMS(P)                             \
+  P(dev_hit_id, DEVICE_INPUT, uint32_t)                       \
+  P(dev_velo_track_offsets, DEVICE_INPUT, uint32_t)           \
+  P(dev_velo_track_hit_begin, DEVICE_INPUT, uint32_t)         \
+  P(dev_velo_track_n_hits, DEVICE_INPUT, uint32_t)            \
+  P(dev_velo_track_hits, DEVICE_INPUT, uint32_t)              \
+  P(dev_velo_states_beam, DEVICE_INPUT, kst_velo_state)       \
+  P(dev_velo_states_end, DEVICE_INPUT, kst_velo_state)        \
+  P(host_hit_id, HOST_OUTPUT, uint32_t)                       \
+  P(host_velo_track_offsets, HOST_OUTPUT, uint32_t)           \
+  P(host_velo_track_hit_begin, HOST_OUTPUT, uint32_t)         \
+  P(host_velo_track_n_hits, HOST_OUTPUT, uint32_t)            \
+  P(host_velo_track_hits, HOST_OUTPUT, uint32_t)              \
+  P(host_velo_states_beam, HOST_OUTPUT, kst_velo_state)       \
+  P(host_velo_states_end, HOST_OUTPUT, kst_velo_state)
+
+KST_ALGORITHM_ARGS(velo_track_dump, VELO_TRACK_DUMP_PARAMS, KST_NO_PROPS)
+
+#endif
