@@ -3,19 +3,29 @@
 #include "device/velo/velo_consolidate.h"
 #include "kst_dialect.h"
 
-KST_DEVICE int kept(const kst_velo_track_slot *t, float max_scatter_3hits) {
-  return t->n_hits >= 4u || (t->n_hits == 3u && t->seed_scatter < max_scatter_3hits);
+/* Three-hit candidates are often random combinations: keep them with a small kink when they point to the beam
+   line (distance of closest approach of the line to the z axis), or with a very small kink when they do not. */
+KST_DEVICE int kept(const velo_consolidate_args *a, const kst_velo_track_slot *t, const uint32_t *h) {
+  if (t->n_hits >= 4u) return 1;
+  if (t->n_hits < 3u || !(t->seed_scatter < a->props.max_scatter_3hits)) return 0;
+  const float *X = a->dev_hit_x.data, *Y = a->dev_hit_y.data, *Z = a->dev_hit_z.data;
+  const float dz_last = Z[h[2]] - Z[h[1]];
+  if (t->seed_scatter * dz_last * dz_last < a->props.max_residual2_3hits_displaced) return 1;
+  const float dz = Z[h[2]] - Z[h[0]], tx = (X[h[2]] - X[h[0]]) / dz, ty = (Y[h[2]] - Y[h[0]]) / dz;
+  const float cross = X[h[0]] * ty - Y[h[0]] * tx, d = a->props.max_doca_3hits;
+  return cross * cross <= d * d * (tx * tx + ty * ty);
 }
 
 KST_GLOBAL consolidate_count_kernel(velo_consolidate_args a) {
   const uint32_t e = a.dev_event_list.data[blockIdx.x];
   const uint64_t cap = a.dev_track_slots.count / a.dev_track_slot_count.count;
   const kst_velo_track_slot *slots = &a.dev_track_slots.data[e * cap];
+  const uint32_t *slot_hits = &a.dev_track_slot_hits.data[e * cap * KST_VELO_MAX_TRACK_HITS];
   __shared__ uint32_t n;
   if (threadIdx.x == 0) n = 0;
   kst_syncthreads();
   for (uint32_t t = threadIdx.x; t < a.dev_track_slot_count.data[e]; t += blockDim.x)
-    if (kept(&slots[t], a.props.max_scatter_3hits)) kst_atomic_add_u32(&n, 1u);
+    if (kept(&a, &slots[t], &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS])) kst_atomic_add_u32(&n, 1u);
   kst_syncthreads();
   if (threadIdx.x == 0) a.dev_velo_track_counts.data[e] = n;
 }
@@ -86,13 +96,13 @@ KST_GLOBAL consolidate_write_kernel(velo_consolidate_args a) {
   const uint32_t *slot_hits = &a.dev_track_slot_hits.data[e * cap * KST_VELO_MAX_TRACK_HITS];
   const uint32_t n_slots = a.dev_track_slot_count.data[e], first_track = a.dev_velo_track_offsets.data[e];
   const uint32_t hit_base = a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
-  const float m3 = a.props.max_scatter_3hits;
   for (uint32_t t = threadIdx.x; t < n_slots; t += blockDim.x) {
-    if (!kept(&slots[t], m3)) continue;
+    if (!kept(&a, &slots[t], &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS])) continue;
     /* Output position = rank by id among kept tracks; hits follow those of lower-id tracks. */
     uint32_t rank = 0, hits_before = 0;
     for (uint32_t u = 0; u < n_slots; ++u)
-      if (slots[u].id < slots[t].id && kept(&slots[u], m3)) rank++, hits_before += slots[u].n_hits;
+      if (slots[u].id < slots[t].id && kept(&a, &slots[u], &slot_hits[(uint64_t)u * KST_VELO_MAX_TRACK_HITS]))
+        rank++, hits_before += slots[u].n_hits;
     const uint32_t out = first_track + rank, begin = hit_base + hits_before, n = slots[t].n_hits;
     const uint32_t *h = &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS];
     for (uint32_t i = 0; i < n; ++i) a.dev_velo_track_hits.data[begin + i] = h[i];

@@ -23,7 +23,9 @@
   P(dev_velo_states_end, DEVICE_OUTPUT, kst_velo_state)       \
   P(dev_scan_temp, DEVICE_SCRATCH, char)
 #define VELO_CONSOLIDATE_PROPS(Q)                                                                             \
-  Q(max_scatter_3hits, FLOAT, 1, "0.000004", 0, 1, "a three-hit track is kept only below this squared kink")  \
+  Q(max_scatter_3hits, FLOAT, 1, "0.0001", 0, 1, "a three-hit track is kept only below this squared kink")  \
+  Q(max_residual2_3hits_displaced, FLOAT, 1, "0", 0, 1, "a three-hit track whose third hit lies within this squared distance (mm^2) of the line through the first two is kept wherever it points") \
+  Q(max_doca_3hits, FLOAT, 1, "1.5", 0, 1000, "a three-hit track is kept only within this distance (mm) of the z axis") \
   Q(hit_error, FLOAT, 1, "0.012", 0.0001, 1, "hit position uncertainty (mm) in the fit")                      \
   Q(ms_noise, FLOAT, 1, "0.0000006", 0, 1, "multiple-scattering variance of the slope per station (rad^2)")   \
   Q(block_dim, UINT, 1, "128", 1, 1024, "threads per block (one block per event)")

@@ -48,12 +48,6 @@ KST_DEVICE uint32_t phi_ranges(const float *phi, uint32_t begin, uint32_t end, f
   return n;
 }
 
-KST_DEVICE float kink(float x0, float y0, float z0, float x1, float y1, float z1, float x2, float y2, float z2) {
-  const float tx = (x1 - x0) / (z1 - z0), ty = (y1 - y0) / (z1 - z0), dz = z2 - z1;
-  const float dx = x2 - (x1 + tx * dz), dy = y2 - (y1 + ty * dz);
-  return (dx * dx + dy * dy) / (dz * dz);
-}
-
 KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
   const uint32_t e = a.dev_event_list.data[blockIdx.x];
   const uint32_t *off = &a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
@@ -131,6 +125,10 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
       const float dz_up = Z[off[2 * k + 4]] - Z[h1], dz_down = Z[h1] - Z[off[2 * k]];
       const float w0 = a.props.seed_phi_window + a.props.seed_tangential_slope * (dz_up < 0 ? -dz_up : dz_up) / r1;
       const float w2 = a.props.seed_phi_window + a.props.seed_tangential_slope * (dz_down < 0 ? -dz_down : dz_down) / r1;
+      /* The inner windows do not depend on the outer hit: find them once. */
+      uint32_t r2[8], n2 = 0;
+      for (uint32_t m2 = 2u * (uint32_t)k; m2 < 2u * (uint32_t)k + 2u; ++m2)
+        n2 += phi_ranges(PHI, off[m2], off[m2 + 1], PHI[h1], w2, &r2[2 * n2]);
       for (uint32_t m0 = 2u * (uint32_t)k + 4u; m0 < 2u * (uint32_t)k + 6u; ++m0) {
         uint32_t r0[4];
         const uint32_t n0 = phi_ranges(PHI, off[m0], off[m0 + 1], PHI[h1], w0, r0);
@@ -140,16 +138,13 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
             const float tx = (X[h1] - X[h0]) / (Z[h1] - Z[h0]), ty = (Y[h1] - Y[h0]) / (Z[h1] - Z[h0]);
             if (tx > a.props.max_slope || tx < -a.props.max_slope || ty > a.props.max_slope || ty < -a.props.max_slope)
               continue;
-            for (uint32_t m2 = 2u * (uint32_t)k; m2 < 2u * (uint32_t)k + 2u; ++m2) {
-              uint32_t r2[4];
-              const uint32_t n2 = phi_ranges(PHI, off[m2], off[m2 + 1], PHI[h1], w2, r2);
-              for (uint32_t q2 = 0; q2 < n2; ++q2)
-                for (uint32_t h2 = r2[2 * q2]; h2 < r2[2 * q2 + 1]; ++h2) {
-                  if (used[h2]) continue;
-                  const float sc = kink(X[h0], Y[h0], Z[h0], X[h1], Y[h1], Z[h1], X[h2], Y[h2], Z[h2]);
-                  if (sc < best_scatter) best_scatter = sc, best0 = h0, best2 = h2;
-                }
-            }
+            for (uint32_t q2 = 0; q2 < n2; ++q2)
+              for (uint32_t h2 = r2[2 * q2]; h2 < r2[2 * q2 + 1]; ++h2) {
+                if (used[h2]) continue;
+                const float dz = Z[h2] - Z[h1], dx = X[h2] - (X[h1] + tx * dz), dy = Y[h2] - (Y[h1] + ty * dz);
+                const float sc = (dx * dx + dy * dy) / (dz * dz);
+                if (sc < best_scatter) best_scatter = sc, best0 = h0, best2 = h2;
+              }
           }
       }
       if (best0 == NONE) continue;

@@ -16,7 +16,8 @@
   X(velo_search_by_triplet)     \
   X(velo_consolidate)            \
   X(velo_track_checker)          \
-  X(velo_track_dump)
+  X(velo_track_dump)             \
+  X(velo_summary)
 
 #define KST__DECLARE(name) extern const kst_alg_desc kst_alg_##name;
 KST_ALGORITHM_LIST(KST__DECLARE)

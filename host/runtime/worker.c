@@ -51,6 +51,8 @@ void kst_ctx_count_add(kst_ctx *c, const char *name, const uint64_t *values, uin
   for (uint32_t k = 0; k < n && k < ct->n; ++k) ct->values[k] += values[k];
 }
 
+static int skipped(const kst_worker *w, uint32_t i);
+
 /* ---- Worker lifecycle. */
 
 kst_status kst_worker_init(kst_worker *w, const kst_sequence *seq, const kst_run_options *opt,
@@ -74,7 +76,7 @@ kst_status kst_worker_init(kst_worker *w, const kst_sequence *seq, const kst_run
     return kst_error(KST_ERR_NOMEM, "worker: out of memory");
   for (uint32_t i = 0; i < seq->n; ++i) {
     const kst_accumulator_ops *acc = seq->inst[i].desc->accumulator;
-    if (acc && !(w->accumulators[i] = acc->create()))
+    if (acc && !skipped(w, i) && !(w->accumulators[i] = acc->create()))
       return kst_error(KST_ERR_NOMEM, "%s: cannot create its accumulator", seq->inst[i].name);
   }
   for (uint32_t i = 0; i < seq->n; ++i) w->ctx[i] = (struct kst_ctx){w, i, 0};

@@ -1,0 +1,19 @@
+/* velo_summary: per-batch VELO counts on the host: tracks, hits on tracks, events flagged by decoding or search. */
+#ifndef KST_VELO_SUMMARY_H
+#define KST_VELO_SUMMARY_H
+
+#include "host/runtime/algorithm.h"
+
+#define VELO_SUMMARY_PARAMS(P)                             \
+  P(dev_velo_errors, DEVICE_INPUT, uint32_t)               \
+  P(dev_velo_track_flags, DEVICE_INPUT, uint32_t)          \
+  P(dev_velo_track_offsets, DEVICE_INPUT, uint32_t)        \
+  P(dev_module_offsets, DEVICE_INPUT, uint32_t)            \
+  P(host_velo_errors, HOST_OUTPUT, uint32_t)               \
+  P(host_velo_track_flags, HOST_OUTPUT, uint32_t)          \
+  P(host_velo_track_offsets, HOST_OUTPUT, uint32_t)        \
+  P(host_module_offsets, HOST_OUTPUT, uint32_t)
+
+KST_ALGORITHM_ARGS(velo_summary, VELO_SUMMARY_PARAMS, KST_NO_PROPS)
+
+#endif
