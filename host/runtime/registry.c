@@ -17,7 +17,9 @@
   X(velo_consolidate)            \
   X(velo_track_checker)          \
   X(velo_track_dump)             \
-  X(velo_summary)
+  X(velo_summary)               \
+  X(pv_beamline)                \
+  X(pv_summary)
 
 #define KST__DECLARE(name) extern const kst_alg_desc kst_alg_##name;
 KST_ALGORITHM_LIST(KST__DECLARE)

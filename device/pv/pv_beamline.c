@@ -1,0 +1,29 @@
+/* pv_beamline: descriptor and hooks. */
+#include "device/pv/pv_beamline.h"
+
+#include "input/batch.h"
+
+static kst_status set_sizes(const kst_ctx *ctx, pv_beamline_args *a) {
+  const uint64_t events = kst_ctx_batch(ctx)->n_events;
+  if (!(a->props.z_range[1] > a->props.z_range[0]))
+    return kst_error(KST_ERR_CONFIG, "z_range must be increasing ([%g, %g])", a->props.z_range[0], a->props.z_range[1]);
+  if ((a->props.z_range[1] - a->props.z_range[0]) / a->props.bin_width > 8192.0f)
+    return kst_error(KST_ERR_CONFIG, "z_range / bin_width must be at most 8192 bins");
+  a->dev_pvs.count = events * a->props.max_pvs;
+  a->dev_pv_counts.count = a->dev_pv_flags.count = events;
+  a->dev_pv_seeds.count = events * a->props.max_pvs;
+  a->dev_track_seed.count = a->dev_velo_states_beam.count;
+  return kst_ok();
+}
+
+static kst_status run(const kst_ctx *ctx, const pv_beamline_args *a) {
+  kst_stream *s = kst_ctx_stream(ctx);
+  /* Events not in the list have no vertices. */
+  KST_TRY(kst_memset(a->dev_pv_counts.data, 0, a->dev_pv_counts.count * sizeof(uint32_t), s));
+  KST_TRY(kst_memset(a->dev_pv_flags.data, 0, a->dev_pv_flags.count * sizeof(uint32_t), s));
+  return kst_pv_beamline_launch(*a, s);
+}
+
+KST_ALGORITHM_DEFINE(pv_beamline, PV_BEAMLINE_PARAMS, PV_BEAMLINE_PROPS,
+                     "finds primary vertices: track z histogram at the beam line, peaks, adaptive (Tukey) fit", NULL, 0,
+                     set_sizes, run, NULL)

@@ -1,0 +1,208 @@
+/* pv_beamline kernel, one block per event: (1) each track adds a triangle of weight around its z at the beam line
+   to a fixed-point histogram (integer atomics: the sum does not depend on order), (2) one thread turns peaks into
+   seeds, (3) one thread per seed runs an adaptive (Tukey-weighted) least-squares vertex fit over the tracks
+   nearest to it, (4) one thread keeps the good vertices, ordered in z. */
+#include "device/pv/pv_beamline.h"
+#include "kst_dialect.h"
+
+#include <math.h>
+
+#define WEIGHT_ONE 65536.0f
+#define NO_SEED 0xFFFFFFFFu
+
+/* The track's point of closest approach to the beam line: z, distance, and the z uncertainty. */
+KST_DEVICE void beam_point(const kst_velo_state *s, float bx, float by, float *z, float *doca, float *sigma_z) {
+  const float t2 = s->tx * s->tx + s->ty * s->ty + 1e-12f;
+  const float dz = -((s->x - bx) * s->tx + (s->y - by) * s->ty) / t2;
+  const float x = s->x + s->tx * dz - bx, y = s->y + s->ty * dz - by;
+  *z = s->z + dz;
+  *doca = sqrtf(x * x + y * y);
+  *sigma_z = sqrtf((s->c00 * s->tx * s->tx + s->c11 * s->ty * s->ty) / (t2 * t2));
+}
+
+/* Inverts a symmetric 3x3 (xx, xy, yy, xz, yz, zz) by its adjugate; returns 0 when singular. */
+KST_DEVICE int invert_sym3(const float m[6], float out[6]) {
+  const float a = m[0], b = m[1], c = m[3], d = m[2], e = m[4], f = m[5];
+  const float A = d * f - e * e, B = -(b * f - e * c), C = b * e - d * c;
+  const float det = a * A + b * B + c * C;
+  if (!(det > 0.0f)) return 0;
+  out[0] = A / det;
+  out[1] = B / det;
+  out[2] = (a * f - c * c) / det;
+  out[3] = C / det;
+  out[4] = -(a * e - b * c) / det;
+  out[5] = (a * d - b * b) / det;
+  return 1;
+}
+
+/* Adaptive fit of one vertex to the tracks assigned to seed `me`; returns 0 when it does not converge to a vertex. */
+KST_DEVICE int fit_vertex(const pv_beamline_args *a, const kst_velo_state *tracks, const uint32_t *track_seed,
+                          uint32_t n, uint32_t me, float z0, kst_pv *out) {
+  float vx = a->props.beamline[0], vy = a->props.beamline[1], vz = z0, cov[6] = {0, 0, 0, 0, 0, 0};
+  float chi2_sum = 0.0f, w_sum = 0.0f;
+  uint32_t used = 0;
+  for (uint32_t it = 0; it < a->props.iterations; ++it) {
+    float H[6] = {0, 0, 0, 0, 0, 0}, g[3] = {0, 0, 0};
+    chi2_sum = 0.0f, w_sum = 0.0f, used = 0;
+    for (uint32_t t = 0; t < n; ++t) {
+      if (track_seed[t] != me) continue;
+      const kst_velo_state *s = &tracks[t];
+      const float dz = vz - s->z;
+      const float rx = s->x + s->tx * dz - vx, ry = s->y + s->ty * dz - vy;
+      const float vxx = s->c00 + dz * (2.0f * s->c20 + dz * s->c22), vyy = s->c11 + dz * (2.0f * s->c31 + dz * s->c33);
+      const float wx = 1.0f / vxx, wy = 1.0f / vyy;
+      const float chi2 = rx * rx * wx + ry * ry * wy;
+      if (!(chi2 < a->props.max_chi2)) continue;
+      const float u = 1.0f - chi2 / a->props.max_chi2, w = u * u;
+      /* Residual derivatives: d(rx)/d(vx, vy, vz) = (-1, 0, tx), d(ry)/d(...) = (0, -1, ty). */
+      H[0] += w * wx;
+      H[2] += w * wy;
+      H[3] -= w * wx * s->tx;
+      H[4] -= w * wy * s->ty;
+      H[5] += w * (wx * s->tx * s->tx + wy * s->ty * s->ty);
+      g[0] -= w * wx * rx;
+      g[1] -= w * wy * ry;
+      g[2] += w * (wx * rx * s->tx + wy * ry * s->ty);
+      chi2_sum += w * chi2;
+      w_sum += w;
+      used++;
+    }
+    if (used < 2u || !invert_sym3(H, cov)) return 0;
+    /* Newton step: minimise sum w chi2, so v -= H^-1 g. */
+    vx -= cov[0] * g[0] + cov[1] * g[1] + cov[3] * g[2];
+    vy -= cov[1] * g[0] + cov[2] * g[1] + cov[4] * g[2];
+    vz -= cov[3] * g[0] + cov[4] * g[1] + cov[5] * g[2];
+  }
+  out->x = vx, out->y = vy, out->z = vz;
+  for (int i = 0; i < 6; ++i) out->cov[i] = cov[i];
+  out->chi2 = chi2_sum;
+  out->ndof = w_sum * 2.0f > 3.0f ? (uint32_t)(w_sum * 2.0f - 3.0f + 0.5f) : 0u;
+  out->n_tracks = used;
+  return used >= a->props.min_tracks;
+}
+
+/* Peaks of the histogram as seeds: split at local minima, merge across shallow dips, keep heavy enough basins. */
+KST_DEVICE uint32_t find_seeds(const pv_beamline_args *a, const uint32_t *h, uint32_t n_bins, float *seeds, uint32_t cap,
+                               int *overflow) {
+  const float z_lo = a->props.z_range[0], bw = a->props.bin_width;
+  const float min_weight = a->props.peak_min_tracks * WEIGHT_ONE;
+  uint32_t n = 0, i = 0;
+  while (i < n_bins) {
+    if (h[i] == 0u) { ++i; continue; }
+    /* A basin runs to the next local minimum (or an empty bin); it merges with the next basin when the dip
+       between them stays above peak_dip_ratio of the lower of the two maxima. */
+    float sum = 0.0f, zsum = 0.0f;
+    uint32_t peak = i, j = i;
+    for (;;) {
+      while (j < n_bins && h[j] != 0u && !(j > i && h[j] < h[j - 1] && j + 1 < n_bins && h[j + 1] > h[j])) {
+        sum += (float)h[j];
+        zsum += (float)h[j] * (z_lo + ((float)j + 0.5f) * bw);
+        if (h[j] > h[peak]) peak = j;
+        ++j;
+      }
+      if (j >= n_bins || h[j] == 0u) break;
+      /* j is a local minimum: look at the next basin's maximum. */
+      uint32_t k = j + 1, next_peak = j + 1;
+      while (k < n_bins && h[k] != 0u && h[k] >= h[k - 1]) next_peak = k++;
+      const float lower = (float)(h[peak] < h[next_peak] ? h[peak] : h[next_peak]);
+      if ((float)h[j] < a->props.peak_dip_ratio * lower) break;
+      /* Shallow dip: the same peak continues. */
+      sum += (float)h[j];
+      zsum += (float)h[j] * (z_lo + ((float)j + 0.5f) * bw);
+      ++j;
+    }
+    if (sum >= min_weight) {
+      if (n < cap) seeds[n++] = zsum / sum;
+      else *overflow = 1;
+    }
+    /* A dividing minimum bin starts the next basin. */
+    i = j > i ? j : i + 1;
+  }
+  return n;
+}
+
+KST_GLOBAL pv_beamline_kernel(pv_beamline_args a) {
+  KST_DYNAMIC_SHARED(uint32_t, hist);
+  __shared__ uint32_t n_seeds;
+  __shared__ int overflow;
+  const uint32_t e = a.dev_event_list.data[blockIdx.x];
+  const uint32_t t0 = a.dev_velo_track_offsets.data[e], n = a.dev_velo_track_offsets.data[e + 1] - t0;
+  const kst_velo_state *tracks = &a.dev_velo_states_beam.data[t0];
+  uint32_t *track_seed = &a.dev_track_seed.data[t0];
+  const uint32_t cap = a.props.max_pvs;
+  float *seeds = &a.dev_pv_seeds.data[(uint64_t)e * cap];
+  kst_pv *pvs = &a.dev_pvs.data[(uint64_t)e * cap];
+  const float z_lo = a.props.z_range[0], bw = a.props.bin_width;
+  const uint32_t n_bins = (uint32_t)((a.props.z_range[1] - z_lo) / bw);
+  const float bx = a.props.beamline[0], by = a.props.beamline[1];
+
+  for (uint32_t b = threadIdx.x; b < n_bins; b += blockDim.x) hist[b] = 0u;
+  if (threadIdx.x == 0) n_seeds = 0, overflow = 0;
+  kst_syncthreads();
+  for (uint32_t t = threadIdx.x; t < n; t += blockDim.x) {
+    float z, doca, sz;
+    beam_point(&tracks[t], bx, by, &z, &doca, &sz);
+    if (!(doca < a.props.max_track_doca)) continue;
+    /* Triangle of half-width 2 sigma (at least 2 bins, at most 10 mm), normalised to one track. */
+    float hw = 2.0f * sz;
+    hw = hw < 2.0f * bw ? 2.0f * bw : (hw > 10.0f ? 10.0f : hw);
+    const float lo = (z - hw - z_lo) / bw, hi = (z + hw - z_lo) / bw;
+    if (hi < 0.0f || lo >= (float)n_bins) continue;
+    const uint32_t b0 = lo < 0.0f ? 0u : (uint32_t)lo, b1 = hi >= (float)n_bins ? n_bins - 1u : (uint32_t)hi;
+    for (uint32_t b = b0; b <= b1; ++b) {
+      const float d = z_lo + ((float)b + 0.5f) * bw - z, ad = d < 0.0f ? -d : d;
+      if (ad >= hw) continue;
+      const float w = (1.0f - ad / hw) * (bw / hw);
+      kst_atomic_add_u32(&hist[b], (uint32_t)(w * WEIGHT_ONE + 0.5f));
+    }
+  }
+  kst_syncthreads();
+  if (threadIdx.x == 0) n_seeds = find_seeds(&a, hist, n_bins, seeds, cap, &overflow);
+  kst_syncthreads();
+  /* Each track belongs to the seed nearest in z (ties to the lower seed), fixed for the whole fit. */
+  for (uint32_t t = threadIdx.x; t < n; t += blockDim.x) {
+    float z, doca, sz;
+    beam_point(&tracks[t], bx, by, &z, &doca, &sz);
+    uint32_t best = NO_SEED;
+    float best_d = 0.0f;
+    for (uint32_t s = 0; s < n_seeds; ++s) {
+      const float d = z > seeds[s] ? z - seeds[s] : seeds[s] - z;
+      if (best == NO_SEED || d < best_d) best = s, best_d = d;
+    }
+    track_seed[t] = best;
+  }
+  kst_syncthreads();
+  for (uint32_t s = threadIdx.x; s < n_seeds; s += blockDim.x)
+    if (!fit_vertex(&a, tracks, track_seed, n, s, seeds[s], &pvs[s])) pvs[s].n_tracks = 0;
+  kst_syncthreads();
+  if (threadIdx.x == 0) {
+    /* Keep fitted vertices, sorted by z; of two closer than min_separation keep the one with more tracks. */
+    uint32_t kept = 0;
+    for (uint32_t s = 0; s < n_seeds; ++s) {
+      if (pvs[s].n_tracks < a.props.min_tracks) continue;
+      kst_pv v = pvs[s];
+      uint32_t j = kept;
+      while (j > 0 && pvs[j - 1].z > v.z) pvs[j] = pvs[j - 1], --j;
+      pvs[j] = v;
+      kept++;
+    }
+    uint32_t out = 0;
+    for (uint32_t s = 0; s < kept; ++s) {
+      if (out > 0 && pvs[s].z - pvs[out - 1].z < a.props.min_separation) {
+        if (pvs[s].n_tracks > pvs[out - 1].n_tracks) pvs[out - 1] = pvs[s];
+        continue;
+      }
+      pvs[out++] = pvs[s];
+    }
+    a.dev_pv_counts.data[e] = out;
+    a.dev_pv_flags.data[e] = overflow ? KST_PV_OVERFLOW : 0u;
+  }
+}
+
+KST_EXTERN_C kst_status kst_pv_beamline_launch(pv_beamline_args a, kst_stream *stream) {
+  if (a.dev_event_list.count == 0) return kst_ok();
+  const uint32_t n_bins = (uint32_t)((a.props.z_range[1] - a.props.z_range[0]) / a.props.bin_width);
+  KST_LAUNCH(pv_beamline_kernel, KST_DIM3(a.dev_event_list.count, 1, 1), KST_DIM3(a.props.block_dim, 1, 1),
+             n_bins * sizeof(uint32_t), stream, a);
+  return kst_launch_check("pv_beamline_kernel");
+}
