@@ -1,8 +1,9 @@
-/* Checker plots: runs the matplotlib script on a checker JSON report. */
+/* Checker plots: runs a matplotlib script from checker/plots/ on a checker JSON report. */
 #include "checker/track_checker.h"
 
 #include <errno.h>
 #include <spawn.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,23 +14,32 @@
 #ifndef KST_SOURCE_DIR
 #define KST_SOURCE_DIR "."
 #endif
-#define PLOT_SCRIPT KST_SOURCE_DIR "/checker/plots/track_plots.py"
+#define PLOT_DIR KST_SOURCE_DIR "/checker/plots/"
 
-/* Exit codes the script uses to say why it stopped (see track_plots.py). */
+/* Exit codes the scripts use to say why they stopped (see track_plots.py). */
 enum { EXIT_NO_MATPLOTLIB = 3, EXIT_BAD_INPUT = 4 };
 
 extern char **environ;
 
 kst_status kst_checker_plot(const char *json_path, const char *dir) {
-  if (!json_path || !dir) return kst_error(KST_ERR_INVALID, "checker plot: NULL JSON path or folder");
+  return kst_checker_plot_script("track_plots.py", json_path, dir);
+}
+
+kst_status kst_checker_plot_script(const char *script, const char *json_path, const char *dir) {
+  if (!script || !json_path || !dir)
+    return kst_error(KST_ERR_INVALID, "checker plot: NULL script, JSON path or folder");
+  if (strchr(script, '/')) return kst_error(KST_ERR_INVALID, "checker plot: script %s is not a bare name", script);
+  char path[4096];
+  if (snprintf(path, sizeof path, "%s%s", PLOT_DIR, script) >= (int)sizeof path)
+    return kst_error(KST_ERR_INVALID, "checker plot: script path for %s is too long", script);
   if (access(KST_PYTHON, X_OK) != 0)
     return kst_error(KST_ERR_UNSUPPORTED,
                      "checker plot: %s not found; install python3, python3-matplotlib and python3-numpy",
                      KST_PYTHON);
-  if (access(PLOT_SCRIPT, R_OK) != 0)
-    return kst_error(KST_ERR_IO, "checker plot: script %s is missing", PLOT_SCRIPT);
+  if (access(path, R_OK) != 0)
+    return kst_error(KST_ERR_IO, "checker plot: script %s is missing", path);
   /* posix_spawn, not system(): paths reach python verbatim, with no shell to quote for. */
-  char *argv[] = {KST_PYTHON, PLOT_SCRIPT, (char *)json_path, (char *)dir, NULL};
+  char *argv[] = {KST_PYTHON, path, (char *)json_path, (char *)dir, NULL};
   pid_t pid;
   int rc = posix_spawn(&pid, KST_PYTHON, NULL, NULL, argv, environ);
   if (rc != 0) return kst_error(KST_ERR_IO, "checker plot: cannot start %s: %s", KST_PYTHON, strerror(rc));
@@ -37,7 +47,7 @@ kst_status kst_checker_plot(const char *json_path, const char *dir) {
   while (waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) return kst_error(KST_ERR_IO, "checker plot: waitpid: %s", strerror(errno));
   if (!WIFEXITED(status))
-    return kst_error(KST_ERR_IO, "checker plot: %s was killed by signal %d", PLOT_SCRIPT, WTERMSIG(status));
+    return kst_error(KST_ERR_IO, "checker plot: %s was killed by signal %d", path, WTERMSIG(status));
   switch (WEXITSTATUS(status)) {
   case 0:
     return kst_ok();
@@ -49,6 +59,6 @@ kst_status kst_checker_plot(const char *json_path, const char *dir) {
     return kst_error(KST_ERR_FORMAT, "checker plot: %s is not a readable checker report", json_path);
   default:
     return kst_error(KST_ERR_IO, "checker plot: %s failed with exit code %d (writing into %s)",
-                     PLOT_SCRIPT, WEXITSTATUS(status), dir);
+                     path, WEXITSTATUS(status), dir);
   }
 }

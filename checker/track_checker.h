@@ -81,6 +81,9 @@ kst_status kst_track_checker_write_json(const kst_track_checker *c, const char *
 /* Runs checker/plots/track_plots.py on json_path, writing PNGs into dir (created if missing);
  * KST_ERR_UNSUPPORTED when /usr/bin/python3 or its matplotlib/numpy are missing. (checker/plots.c) */
 kst_status kst_checker_plot(const char *json_path, const char *dir);
+/* Runs checker/plots/SCRIPT (a bare file name) the same way, with the same exit-code contract
+ * (3: matplotlib/numpy missing, 4: unreadable report); shared by every checker. (checker/plots.c) */
+kst_status kst_checker_plot_script(const char *script, const char *json_path, const char *dir);
 
 #ifdef __cplusplus
 }

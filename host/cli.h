@@ -16,5 +16,7 @@ int kst_cmd_run(int argc, char **argv);
 int kst_cmd_sequence(int argc, char **argv);
 int kst_cmd_algorithms(int argc, char **argv);
 int kst_cmd_convert(int argc, char **argv);
+int kst_cmd_bench(int argc, char **argv);
+int kst_cmd_generate(int argc, char **argv);
 
 #endif

@@ -11,6 +11,8 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  run         run a sequence over MDF events and print a summary\n"
+    "  bench       measure a sequence's throughput on preloaded events\n"
+    "  generate    simulate LHCb-like events with MC truth into an MDF file\n"
     "  sequence    check, show or graph a sequence JSON file\n"
     "  algorithms  list every algorithm type with its parameters and properties\n"
     "  convert     convert velopix JSON events to MDF\n"
@@ -34,6 +36,8 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) return fputs(usage, stdout), 0;
   if (!strcmp(cmd, "--version")) return version();
   if (!strcmp(cmd, "run")) return kst_cmd_run(argc - 1, argv + 1);
+  if (!strcmp(cmd, "bench")) return kst_cmd_bench(argc - 1, argv + 1);
+  if (!strcmp(cmd, "generate")) return kst_cmd_generate(argc - 1, argv + 1);
   if (!strcmp(cmd, "sequence")) return kst_cmd_sequence(argc - 1, argv + 1);
   if (!strcmp(cmd, "algorithms")) return kst_cmd_algorithms(argc - 1, argv + 1);
   if (!strcmp(cmd, "convert")) return kst_cmd_convert(argc - 1, argv + 1);

@@ -26,4 +26,4 @@ static kst_status run(const kst_ctx *ctx, const data_provider_args *a) {
 }
 
 KST_ALGORITHM_DEFINE(data_provider, DATA_PROVIDER_PARAMS, DATA_PROVIDER_PROPS,
-                     "copies the raw banks of one type of the batch to the device", "bank_type", 0, set_sizes, run, NULL)
+                     "copies the raw banks of one type of the batch to the device", "bank_type", KST_ALG_TRANSFER, set_sizes, run, NULL)

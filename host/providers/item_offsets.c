@@ -26,5 +26,5 @@ static kst_status run(const kst_ctx *ctx, const bank_item_offsets_args *a) {
 }
 
 KST_ALGORITHM_DEFINE(bank_item_offsets, BANK_ITEM_OFFSETS_PARAMS, BANK_ITEM_OFFSETS_PROPS,
-                     "per-event offsets of the items of one bank type, computed on the host from the batch", "bank_type", 0,
+                     "per-event offsets of the items of one bank type, computed on the host from the batch", "bank_type", KST_ALG_TRANSFER,
                      set_sizes, run, NULL)

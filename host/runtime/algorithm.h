@@ -50,6 +50,8 @@ typedef struct kst_conditions kst_conditions;
 #define KST_ALG_VALIDATOR 1u
 /* A dumper writes outputs as files; it runs only with `kestrel run --dump DIR`. */
 #define KST_ALG_DUMP 2u
+/* A transfer algorithm copies batch data to the device; with no_transfer it runs on the first repetition only. */
+#define KST_ALG_TRANSFER 4u
 
 /* Options for an accumulator's final report. */
 typedef struct kst_report_options {

@@ -54,6 +54,17 @@ kst_status kst_events_load(kst_event_source *src, const char *const *paths, uint
   return kst_ok();
 }
 
+kst_status kst_events_cycle(kst_event_source *src, uint64_t n) {
+  if (n <= src->n_events) return kst_ok();
+  if (src->n_events == 0) return kst_error(KST_ERR_INVALID, "no events to repeat");
+  kst_mdf_event *ev = realloc(src->events, n * sizeof *ev);
+  if (!ev) return kst_error(KST_ERR_NOMEM, "out of memory repeating %llu events", (unsigned long long)n);
+  for (uint64_t i = src->n_events; i < n; ++i) ev[i] = ev[i % src->n_events];
+  src->events = ev;
+  src->n_events = n;
+  return kst_ok();
+}
+
 void kst_events_free(kst_event_source *src) {
   for (uint32_t f = 0; f < src->n_files; ++f) kst_mdf_close(&src->files[f]);
   free(src->files);

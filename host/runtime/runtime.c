@@ -53,7 +53,8 @@ static void *reader_main(void *arg) {
   for (;;) {
     pthread_mutex_lock(&p->lock);
     int slot = -1;
-    while (!p->failed) {
+    /* Nothing left to read means done, whether or not a slot is free. */
+    while (!p->failed && p->next_event < p->src->n_events) {
       for (uint32_t s = 0; s < p->n_slots && slot < 0; ++s)
         if (p->state[s] == 0) slot = (int)s;
       if (slot >= 0) break;
@@ -116,7 +117,8 @@ static void *worker_main(void *arg) {
     if (s.code) fail(p, s);
     for (uint32_t t = 0; t < p->slots[slot].n_blocks; ++t) {
       const kst_bank_block *blk = &p->slots[slot].blocks[t];
-      wa->w.h2d_bytes += (blk->data_size + (blk->n_banks + 1) * 4 + (p->slots[slot].n_events + 1) * 4) * p->opt->repetitions;
+      const uint64_t copies = p->opt->no_transfer ? 1 : p->opt->repetitions;
+      wa->w.h2d_bytes += (blk->data_size + (blk->n_banks + 1) * 4 + (p->slots[slot].n_events + 1) * 4) * copies;
     }
     pthread_mutex_lock(&p->lock);
     p->state[slot] = 0;
@@ -162,7 +164,9 @@ kst_status kst_run(const kst_sequence *seq, const kst_event_source *src, const k
   p.seq = seq;
   p.src = src;
   p.opt = &opt;
-  p.n_slots = opt.threads + 1;
+  /* Preloading holds every batch at once; streaming keeps one batch ahead per worker. */
+  p.n_slots = opt.preload ? (uint32_t)((src->n_events + opt.batch_size - 1) / opt.batch_size) : opt.threads + 1;
+  if (p.n_slots == 0) p.n_slots = 1;
   p.slots = calloc(p.n_slots, sizeof *p.slots);
   p.state = calloc(p.n_slots, sizeof *p.state);
   worker_arg *wa = calloc(opt.threads, sizeof *wa);
@@ -182,9 +186,14 @@ kst_status kst_run(const kst_sequence *seq, const kst_event_source *src, const k
     st = kst_error_wrap(kst_worker_init(&wa[t].w, seq, &opt, cond), "worker %u", t);
     started = t + 1;
   }
+  if (!st.code && opt.preload) {
+    reader_main(&p);
+    if (p.failed) st = p.error;
+  }
   double t0 = now_s();
   if (!st.code) {
     pthread_t reader, *threads = calloc(opt.threads, sizeof *threads);
+    /* With everything preloaded the reader has nothing left to do and returns at once. */
     pthread_create(&reader, NULL, reader_main, &p);
     for (uint32_t t = 0; t < opt.threads; ++t) pthread_create(&threads[t], NULL, worker_main, &wa[t]);
     for (uint32_t t = 0; t < opt.threads; ++t) pthread_join(threads[t], NULL);
@@ -200,7 +209,7 @@ kst_status kst_run(const kst_sequence *seq, const kst_event_source *src, const k
     r->splits += w->splits;
     r->events_too_big += w->too_big;
     r->h2d_bytes += w->h2d_bytes;
-    if (w->stream) r->syncs += kst_stream_sync_count(w->stream);
+    if (w->stream) r->syncs += kst_stream_sync_count(w->stream) - w->setup_syncs;
     if (w->peak_device > r->peak_device) r->peak_device = w->peak_device, r->peak_batch_events = w->peak_batch_events;
     if (w->peak_host > r->peak_host) r->peak_host = w->peak_host;
     for (uint32_t i = 0; w->counters && i < seq->n; ++i) {

@@ -24,6 +24,8 @@ typedef struct kst_run_options {
   int validate;             /* run the validator algorithms (MC truth checks) */
   const char *geometry;     /* VELO geometry file; NULL: the shipped ideal geometry */
   const char *dump_dir;     /* run the dumpers, writing into this directory (it must exist) */
+  int preload;              /* build every batch in pinned memory before the clock starts (benchmarks) */
+  int no_transfer;          /* with repetitions: copy the batch to the device once, then time compute only */
 } kst_run_options;
 
 /* A named counter: an array of sums (one entry for scalars). */
@@ -74,6 +76,8 @@ typedef struct kst_event_source {
 void kst_run_options_default(kst_run_options *o);
 /* Reads up to max_events (0: all) valid events from the files, recording each malformed record. */
 kst_status kst_events_load(kst_event_source *src, const char *const *paths, uint32_t n_paths, uint64_t max_events);
+/* Repeats the loaded events in order until there are n (benchmarks on small samples); n <= count is a no-op. */
+kst_status kst_events_cycle(kst_event_source *src, uint64_t n);
 /* Frees an event source. */
 void kst_events_free(kst_event_source *src);
 /* Runs seq over the events of src. */

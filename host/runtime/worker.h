@@ -30,6 +30,7 @@ typedef struct kst_worker {
   void **accumulators;       /* per instance, NULL for types without one */
   double *instance_ms;
   uint64_t peak_device, peak_host, peak_batch_events, splits, too_big, batches, h2d_bytes;
+  uint64_t setup_syncs; /* synchronisations before the first batch, not counted per batch */
 } kst_worker;
 
 /* Creates the worker's stream and arenas. */

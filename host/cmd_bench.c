@@ -1,0 +1,257 @@
+/* kestrel bench: throughput of a sequence on preloaded events, with per-algorithm times and a parameter scan. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/cli.h"
+#include "host/runtime/runtime.h"
+#include "kst_backend.h"
+
+static const char bench_usage[] =
+    "usage: kestrel bench --sequence FILE --input FILE [--input FILE ...] [options]\n"
+    "\n"
+    "  -s, --sequence FILE       sequence JSON\n"
+    "  -i, --input FILE          MDF file(s); events are repeated to reach -n\n"
+    "  -n, --events N            events preloaded into pinned memory (default 10000)\n"
+    "  -t, --threads N           workers (default 1)\n"
+    "  -b, --batch-size N        events per batch (default 1000)\n"
+    "  --repeats N               timed runs; the median is reported (default 5)\n"
+    "  --warmup N                untimed runs first (default 1)\n"
+    "  --no-transfer             compute only: each batch is copied once, then run -r times\n"
+    "  -r, --repetitions N       runs of each batch per timed run (default 1; 10 with --no-transfer)\n"
+    "  --scan threads=1,2 batch=250,1000   a grid of runs instead of one configuration\n"
+    "  --json FILE               write every figure as JSON\n"
+    "  --plot FILE.png           throughput against batch size, one line per thread count\n"
+    "  --geometry FILE           VELO geometry (as for kestrel run)\n"
+    "  --device-memory MB, --host-memory MB   arenas per worker\n";
+
+typedef struct bench_point {
+  uint32_t threads, batch;
+  double median, low, high; /* events/s */
+  kst_run_result best;      /* the run with the median time, for the detailed figures */
+} bench_point;
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static int parse_list(const char *text, uint32_t *out, int max) {
+  int n = 0;
+  char *copy = strdup(text), *save = NULL;
+  for (char *tok = strtok_r(copy, ",", &save); tok && n < max; tok = strtok_r(NULL, ",", &save)) {
+    uint64_t v;
+    if (!kst_cli_number("--scan", tok, 1, 1000000, &v)) return free(copy), -1;
+    out[n++] = (uint32_t)v;
+  }
+  free(copy);
+  return n;
+}
+
+/* Warm-up runs, then `repeats` timed runs; keeps the median run's result. */
+static kst_status measure(const kst_sequence *seq, const kst_event_source *src, kst_run_options o, uint32_t warmup,
+                          uint32_t repeats, bench_point *pt) {
+  double *rate = calloc(repeats, sizeof *rate);
+  kst_run_result *res = calloc(repeats, sizeof *res);
+  if (!rate || !res) return free(rate), free(res), kst_error(KST_ERR_NOMEM, "out of memory");
+  kst_status s = kst_ok();
+  for (uint32_t w = 0; w < warmup && !s.code; ++w) {
+    kst_run_result r;
+    s = kst_run(seq, src, &o, &r);
+    kst_run_result_free(&r, seq);
+  }
+  for (uint32_t i = 0; i < repeats && !s.code; ++i) {
+    s = kst_run(seq, src, &o, &res[i]);
+    rate[i] = res[i].seconds > 0 ? (double)res[i].events_executed / res[i].seconds : 0.0;
+  }
+  if (!s.code) {
+    double *sorted = malloc(repeats * sizeof *sorted);
+    memcpy(sorted, rate, repeats * sizeof *sorted);
+    qsort(sorted, repeats, sizeof *sorted, cmp_double);
+    pt->median = sorted[repeats / 2];
+    pt->low = sorted[0];
+    pt->high = sorted[repeats - 1];
+    for (uint32_t i = 0; i < repeats; ++i)
+      if (rate[i] == pt->median) {
+        pt->best = res[i];
+        memset(&res[i], 0, sizeof res[i]);
+        break;
+      }
+    free(sorted);
+  }
+  for (uint32_t i = 0; i < repeats; ++i) kst_run_result_free(&res[i], seq);
+  free(rate);
+  free(res);
+  return s;
+}
+
+typedef struct alg_time {
+  const char *name;
+  double ms;
+} alg_time;
+
+static int cmp_alg(const void *a, const void *b) {
+  double x = ((const alg_time *)a)->ms, y = ((const alg_time *)b)->ms;
+  return (x < y) - (x > y);
+}
+
+static void print_point(const kst_sequence *seq, const bench_point *pt, const kst_run_options *o) {
+  const kst_run_result *r = &pt->best;
+  const double events = (double)r->events_executed, wall_ms = r->seconds * 1e3;
+  double busy = 0;
+  alg_time *t = calloc(seq->n, sizeof *t);
+  for (uint32_t i = 0; i < seq->n; ++i) t[i] = (alg_time){seq->inst[i].name, r->instance_ms[i]}, busy += r->instance_ms[i];
+  qsort(t, seq->n, sizeof *t, cmp_alg);
+  printf("\nthreads %u, batch %u: %.0f events/s (median; min %.0f, max %.0f)\n", pt->threads, pt->batch, pt->median,
+         pt->low, pt->high);
+  printf("  %-26s %10s %8s %12s\n", "algorithm", "ms", "share", "us/event");
+  for (uint32_t i = 0; i < seq->n; ++i)
+    if (t[i].ms > 0)
+      printf("  %-26s %10.3f %7.1f%% %12.3f\n", t[i].name, t[i].ms, busy > 0 ? 100.0 * t[i].ms / busy : 0.0,
+             events > 0 ? 1e3 * t[i].ms / events : 0.0);
+  printf("  device busy: %.1f%% of wall time x threads (%s)\n", wall_ms > 0 ? 100.0 * busy / (wall_ms * pt->threads) : 0.0,
+         KST_GPU_TIMERS ? "device timers" : "wall time per algorithm");
+  printf("  host-to-device: %.0f bytes/event, %.2f GB/s%s\n", events > 0 ? (double)r->h2d_bytes / events : 0.0,
+         r->seconds > 0 ? (double)r->h2d_bytes / r->seconds / 1e9 : 0.0, o->no_transfer ? " (copied once per batch)" : "");
+  printf("  peak device memory: %.1f KiB/event (%.1f MiB per batch of %llu)\n",
+         r->peak_batch_events ? (double)r->peak_device / 1024.0 / (double)r->peak_batch_events : 0.0,
+         (double)r->peak_device / 1048576.0, (unsigned long long)r->peak_batch_events);
+  printf("  synchronisations per batch: %.2f\n",
+         r->batches ? (double)r->syncs / (double)(r->batches * o->repetitions) : 0.0);
+  free(t);
+}
+
+static cJSON *point_json(const kst_sequence *seq, const bench_point *pt, const kst_run_options *o) {
+  const kst_run_result *r = &pt->best;
+  cJSON *j = cJSON_CreateObject(), *algs = cJSON_CreateObject();
+  cJSON_AddNumberToObject(j, "threads", pt->threads);
+  cJSON_AddNumberToObject(j, "batch_size", pt->batch);
+  cJSON_AddNumberToObject(j, "events_per_s_median", pt->median);
+  cJSON_AddNumberToObject(j, "events_per_s_min", pt->low);
+  cJSON_AddNumberToObject(j, "events_per_s_max", pt->high);
+  cJSON_AddNumberToObject(j, "events", (double)r->events_executed);
+  cJSON_AddNumberToObject(j, "seconds", r->seconds);
+  cJSON_AddNumberToObject(j, "h2d_bytes_per_event", r->events_executed ? (double)r->h2d_bytes / (double)r->events_executed : 0);
+  cJSON_AddNumberToObject(j, "peak_device_bytes_per_event",
+                          r->peak_batch_events ? (double)r->peak_device / (double)r->peak_batch_events : 0);
+  cJSON_AddNumberToObject(j, "syncs_per_batch", r->batches ? (double)r->syncs / (double)(r->batches * o->repetitions) : 0);
+  for (uint32_t i = 0; i < seq->n; ++i) cJSON_AddNumberToObject(algs, seq->inst[i].name, r->instance_ms[i]);
+  cJSON_AddItemToObject(j, "algorithm_ms", algs);
+  return j;
+}
+
+int kst_cmd_bench(int argc, char **argv) {
+  const char *sequence = NULL, *json_path = NULL, *plot_path = NULL;
+  const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
+  uint32_t n_inputs = 0, repeats = 5, warmup = 1, threads[16] = {1}, batches[16] = {1000};
+  int n_threads = 1, n_batches = 1, reps_given = 0;
+  uint64_t n_events = 10000, v;
+  kst_run_options o;
+  memset(&o, 0, sizeof o);
+  for (int i = 1; i < argc; ++i) {
+    const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
+#define NUMBER(lo, hi) (kst_cli_number(a, next, lo, hi, &v) ? (++i, 1) : (free(inputs), 0))
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) return free(inputs), fputs(bench_usage, stdout), 0;
+    else if ((!strcmp(a, "-s") || !strcmp(a, "--sequence")) && next) sequence = argv[++i];
+    else if ((!strcmp(a, "-i") || !strcmp(a, "--input")) && next) inputs[n_inputs++] = argv[++i];
+    else if (!strcmp(a, "-n") || !strcmp(a, "--events")) { if (!NUMBER(1, 100000000)) return 2; n_events = v; }
+    else if (!strcmp(a, "-t") || !strcmp(a, "--threads")) { if (!NUMBER(1, 256)) return 2; threads[0] = (uint32_t)v; }
+    else if (!strcmp(a, "-b") || !strcmp(a, "--batch-size")) { if (!NUMBER(1, 1000000)) return 2; batches[0] = (uint32_t)v; }
+    else if (!strcmp(a, "--repeats")) { if (!NUMBER(1, 1000)) return 2; repeats = (uint32_t)v; }
+    else if (!strcmp(a, "--warmup")) { if (!NUMBER(0, 1000)) return 2; warmup = (uint32_t)v; }
+    else if (!strcmp(a, "-r") || !strcmp(a, "--repetitions")) { if (!NUMBER(1, 100000)) return 2; o.repetitions = (uint32_t)v; reps_given = 1; }
+    else if (!strcmp(a, "--no-transfer")) o.no_transfer = 1;
+    else if (!strcmp(a, "--json") && next) json_path = argv[++i];
+    else if (!strcmp(a, "--plot") && next) plot_path = argv[++i];
+    else if (!strcmp(a, "--geometry") && next) o.geometry = argv[++i];
+    else if (!strcmp(a, "--device-memory")) { if (!NUMBER(1, 1 << 20)) return 2; o.device_memory = v << 20; }
+    else if (!strcmp(a, "--host-memory")) { if (!NUMBER(1, 1 << 20)) return 2; o.host_memory = v << 20; }
+    else if (!strcmp(a, "--scan")) {
+      /* Every following word of the form key=list belongs to the scan. */
+      while (i + 1 < argc && strchr(argv[i + 1], '=')) {
+        const char *w = argv[++i];
+        int n;
+        if (!strncmp(w, "threads=", 8) && (n = parse_list(w + 8, threads, 16)) > 0) n_threads = n;
+        else if (!strncmp(w, "batch=", 6) && (n = parse_list(w + 6, batches, 16)) > 0) n_batches = n;
+        else {
+          fprintf(stderr, "kestrel bench: --scan takes threads=LIST and batch=LIST (got '%s')\n", w);
+          return free(inputs), 2;
+        }
+      }
+    } else if (a[0] != '-') inputs[n_inputs++] = a;
+    else {
+      fprintf(stderr, "kestrel bench: unknown or incomplete option '%s'\n\n%s", a, bench_usage);
+      return free(inputs), 2;
+    }
+#undef NUMBER
+  }
+  if (!sequence || !n_inputs) {
+    fprintf(stderr, "kestrel bench: need --sequence FILE and at least one --input FILE\n\n%s", bench_usage);
+    return free(inputs), 2;
+  }
+  if (o.no_transfer && !reps_given) o.repetitions = 10;
+  o.preload = 1;
+  kst_sequence seq;
+  if (kst_cli_load_sequence(&seq, sequence, 0)) return free(inputs), 1;
+  kst_event_source src;
+  kst_status s = kst_events_load(&src, inputs, n_inputs, 0);
+  free(inputs);
+  if (!s.code) s = kst_events_cycle(&src, n_events);
+  if (!s.code && src.n_events > n_events) src.n_events = n_events;
+  if (s.code) {
+    fprintf(stderr, "kestrel bench: %s\n", s.msg);
+    kst_sequence_free(&seq);
+    return 1;
+  }
+  kst_device_props props;
+  if (kst_device_properties(&props).code) snprintf(props.name, sizeof props.name, "?");
+  printf("kestrel bench: %s, %llu events preloaded, %s backend (%s), %s, %u timed runs after %u warm-up\n", seq.path,
+         (unsigned long long)src.n_events, kst_backend_name(), props.name,
+         o.no_transfer ? "compute only (batches copied once)" : "end to end with transfers", repeats, warmup);
+  cJSON *root = cJSON_CreateObject(), *points = cJSON_CreateArray();
+  cJSON_AddStringToObject(root, "sequence", seq.path);
+  cJSON_AddStringToObject(root, "backend", kst_backend_name());
+  cJSON_AddStringToObject(root, "device", props.name);
+  cJSON_AddBoolToObject(root, "no_transfer", o.no_transfer);
+  cJSON_AddItemToObject(root, "points", points);
+  int rc = 0;
+  if (n_threads * n_batches > 1) printf("\n%8s %8s %14s %14s %14s\n", "threads", "batch", "events/s", "min", "max");
+  for (int ti = 0; ti < n_threads && !rc; ++ti)
+    for (int bi = 0; bi < n_batches && !rc; ++bi) {
+      bench_point pt;
+      memset(&pt, 0, sizeof pt);
+      pt.threads = o.threads = threads[ti];
+      pt.batch = o.batch_size = batches[bi];
+      kst_run_options_default(&o);
+      s = measure(&seq, &src, o, warmup, repeats, &pt);
+      if (s.code) {
+        fprintf(stderr, "kestrel bench: %s\n", s.msg);
+        rc = 1;
+        break;
+      }
+      if (n_threads * n_batches > 1) printf("%8u %8u %14.0f %14.0f %14.0f\n", pt.threads, pt.batch, pt.median, pt.low, pt.high);
+      else print_point(&seq, &pt, &o);
+      cJSON_AddItemToArray(points, point_json(&seq, &pt, &o));
+      kst_run_result_free(&pt.best, &seq);
+    }
+  if (!rc && json_path) {
+    char *text = cJSON_Print(root);
+    FILE *f = fopen(json_path, "w");
+    if (!f || fputs(text, f) < 0) fprintf(stderr, "kestrel bench: cannot write %s\n", json_path), rc = 1;
+    if (f) fclose(f);
+    free(text);
+  }
+  if (!rc && plot_path) {
+    if (!json_path) fprintf(stderr, "kestrel bench: --plot needs --json FILE (the plot is drawn from it)\n"), rc = 2;
+    else {
+      char cmd[1024];
+      snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s/host/bench_plot.py' '%s' '%s'", KST_SOURCE_DIR, json_path, plot_path);
+      if (system(cmd) != 0) fprintf(stderr, "kestrel bench: plotting failed (needs python3-matplotlib)\n"), rc = 1;
+    }
+  }
+  cJSON_Delete(root);
+  kst_events_free(&src);
+  kst_sequence_free(&seq);
+  return rc;
+}

@@ -1,0 +1,136 @@
+/* Simulated events as MDF records: ODIN, 208 retina banks, MC particle and MC vertex banks. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "input/mdf.h"
+#include "input/simulation/internal.h"
+#include "input/velopix_convert.h"
+
+#define MC_CHUNK (KST_MDF_MAX_PAYLOAD & ~3u) /* MC payload pieces stay multiples of 4: no padding */
+#define MC_VERTEX_BANK_VERSION 1             /* as in LHCb's sample MDF */
+#define BUNCHES_PER_ORBIT 3564u
+#define ODIN_BXTYPE_BEAMBEAM (3u << 22)       /* word 8 bits 22-23 in ODIN v6 */
+
+/* The banks of one event and the buffers they point into. */
+typedef struct event_banks {
+  uint32_t odin[KST_SIM_ODIN_WORDS];
+  uint8_t *retina, *mc, *vx;
+  kst_mdf_bank_out *banks;
+  uint32_t n_banks;
+} event_banks;
+
+static void banks_free(event_banks *b) {
+  free(b->retina);
+  free(b->mc);
+  free(b->vx);
+  free(b->banks);
+  memset(b, 0, sizeof *b);
+}
+
+static void put_le32(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
+}
+
+/* Where a simulated crossing sits in LHC time: consecutive bunches of consecutive orbits. */
+static void crossing_of(uint64_t number, uint32_t *orbit, uint32_t *bunch) {
+  *orbit = (uint32_t)(number / BUNCHES_PER_ORBIT);
+  *bunch = (uint32_t)(number % BUNCHES_PER_ORBIT);
+}
+
+static kst_status build_banks(const kst_sim *s, const kst_sim_event *ev, event_banks *b) {
+  memset(b, 0, sizeof *b);
+  uint32_t orbit, bunch;
+  crossing_of(ev->number, &orbit, &bunch);
+  /* ODIN v6 word positions: run, event type, orbit, event number hi/lo, GPS hi/lo, status, bunch word, TCK;
+   * stored little-endian like every other payload word */
+  const uint32_t w[KST_SIM_ODIN_WORDS] = {s->o.run, 0, orbit, (uint32_t)(ev->number >> 32), (uint32_t)ev->number,
+                                          0, 0, 0, bunch | ODIN_BXTYPE_BEAMBEAM, 0};
+  for (int k = 0; k < KST_SIM_ODIN_WORDS; k++) put_le32((uint8_t *)&b->odin[k], w[k]);
+  size_t mc_size = 0, vx_size = 0;
+  KST_TRY(kst_mc_encode_particles(&ev->mc, KST_SIM_MC_VERSION, &b->mc, &mc_size));
+  KST_TRY(kst_mc_encode_vertices(&ev->mc, &b->vx, &vx_size));
+  size_t n_mc = (mc_size + MC_CHUNK - 1) / MC_CHUNK;
+  if (n_mc > 0x10000u) return kst_error(KST_ERR_CAPACITY, "MC particles need %zu banks, more than the source ids", n_mc);
+  b->banks = malloc((1 + KST_VELO_SENSORS + n_mc + 1) * sizeof *b->banks);
+  b->retina = malloc(4 * ((size_t)KST_VELO_SENSORS + ev->n_clusters));
+  if (!b->banks || !b->retina) return kst_error(KST_ERR_NOMEM, "out of memory for banks");
+  b->banks[b->n_banks++] = (kst_mdf_bank_out){KST_SIM_ODIN_BANK, KST_SIM_ODIN_VERSION, 0, b->odin, sizeof b->odin};
+  /* every sensor gets a bank, empty ones with count 0; clusters are already in (sensor, word) order */
+  uint8_t *pos = b->retina;
+  uint32_t k = 0;
+  for (int sensor = 0; sensor < KST_VELO_SENSORS; sensor++) {
+    uint32_t first = k;
+    while (k < ev->n_clusters && ev->clusters[k].sensor == sensor) k++;
+    uint32_t count = k - first;
+    if (4 + 4 * (size_t)count > KST_MDF_MAX_PAYLOAD)
+      return kst_error(KST_ERR_CAPACITY, "sensor %d has %u clusters, more than one bank holds", sensor, count);
+    put_le32(pos, count);
+    for (uint32_t j = 0; j < count; j++) put_le32(pos + 4 + 4 * j, ev->clusters[first + j].word);
+    b->banks[b->n_banks++] =
+        (kst_mdf_bank_out){KST_RETINA_BANK, KST_RETINA_BANK_VERSION, (uint16_t)sensor, pos, 4 + 4 * count};
+    pos += 4 + 4 * (size_t)count;
+  }
+  /* readers concatenate same-type banks in source-id order, so the pieces get 0, 1, 2, ... */
+  for (size_t j = 0; j < n_mc; j++) {
+    size_t off = j * MC_CHUNK, len = mc_size - off < MC_CHUNK ? mc_size - off : MC_CHUNK;
+    b->banks[b->n_banks++] =
+        (kst_mdf_bank_out){KST_MC_PARTICLE_BANK, KST_SIM_MC_VERSION, (uint16_t)j, b->mc + off, (uint32_t)len};
+  }
+  b->banks[b->n_banks++] = (kst_mdf_bank_out){KST_MC_VERTEX_BANK, MC_VERTEX_BANK_VERSION, 0, b->vx, (uint32_t)vx_size};
+  return kst_ok();
+}
+
+kst_status kst_sim_encode_event(const kst_sim *s, const kst_sim_event *ev, uint8_t **out, size_t *size) {
+  if (!s || !ev || !out || !size) return kst_error(KST_ERR_INVALID, "kst_sim_encode_event: NULL argument");
+  event_banks b;
+  kst_status st = build_banks(s, ev, &b);
+  uint32_t orbit, bunch;
+  crossing_of(ev->number, &orbit, &bunch);
+  if (!st.code) st = kst_mdf_encode_event(out, size, s->o.run, orbit, bunch, b.banks, b.n_banks);
+  banks_free(&b);
+  return st;
+}
+
+kst_status kst_sim_generate_file(const kst_sim_options *o, const kst_velo_geometry *g, uint64_t n_events,
+                                 const char *path, kst_sim_stats *stats) {
+  if (!o || !g || !path) return kst_error(KST_ERR_INVALID, "kst_sim_generate_file: NULL argument");
+  kst_sim_stats local;
+  kst_sim_stats *st = stats ? stats : &local;
+  memset(st, 0, sizeof *st);
+  if (n_events == 0) return kst_error(KST_ERR_INVALID, "simulation: the number of events must be at least 1");
+  kst_sim *s = NULL;
+  KST_TRY(kst_sim_create(&s, o, g));
+  kst_mdf_writer *w = NULL;
+  kst_status r = kst_mdf_writer_open(&w, path);
+  kst_sim_event ev;
+  memset(&ev, 0, sizeof ev);
+  for (uint64_t i = 0; !r.code && i < n_events; i++) {
+    r = kst_sim_generate_event(s, i, &ev);
+    event_banks b;
+    memset(&b, 0, sizeof b);
+    if (!r.code) r = build_banks(s, &ev, &b);
+    if (!r.code) {
+      uint32_t orbit, bunch;
+      crossing_of(ev.number, &orbit, &bunch);
+      r = kst_mdf_write_event(w, o->run, orbit, bunch, b.banks, b.n_banks);
+      for (uint32_t k = 0; k < b.n_banks; k++) st->bytes += KST_MDF_BANK_HEADER + ((b.banks[k].size + 3u) & ~3u);
+      st->bytes += KST_MDF_HEADER_SIZE;
+    }
+    banks_free(&b);
+    if (r.code) break;
+    st->events++;
+    st->interactions += ev.n_interactions;
+    st->particles += ev.mc.n_particles;
+    for (uint32_t k = 0; k < ev.mc.n_vertices; k++) st->pvs_visible += ev.mc.vertices[k].n_tracks > 0;
+    for (uint32_t k = 0; k < ev.mc.n_particles; k++) st->has_velo += ev.mc.particles[k].has_velo;
+    st->clusters += ev.n_clusters;
+    st->noise += ev.n_noise;
+  }
+  kst_sim_event_free(&ev);
+  kst_sim_destroy(s);
+  kst_status c = w ? kst_mdf_writer_close(w) : kst_ok();
+  if (!r.code) r = c;
+  if (r.code && w) remove(path); /* a partial file would look like a short, valid one */
+  return kst_error_wrap(r, "generating %s", path);
+}
