@@ -8,7 +8,6 @@
 #include <math.h>
 
 #define WEIGHT_ONE 65536.0f
-#define NO_SEED 0xFFFFFFFFu
 
 /* The track's point of closest approach to the beam line: z, distance, and the z uncertainty. */
 KST_DEVICE void beam_point(const kst_velo_state *s, float bx, float by, float *z, float *doca, float *sigma_z) {
@@ -35,50 +34,62 @@ KST_DEVICE int invert_sym3(const float m[6], float out[6]) {
   return 1;
 }
 
-/* Adaptive fit of one vertex to the tracks assigned to seed `me`; returns 0 when it does not converge to a vertex. */
-KST_DEVICE int fit_vertex(const pv_beamline_args *a, const kst_velo_state *tracks, const uint32_t *track_seed,
-                          uint32_t n, uint32_t me, float z0, kst_pv *out) {
-  float vx = a->props.beamline[0], vy = a->props.beamline[1], vz = z0, cov[6] = {0, 0, 0, 0, 0, 0};
+/* Chi2 of a track to a vertex position, from the track's x and y extrapolated to the vertex z. */
+KST_DEVICE float track_chi2(const kst_velo_state *s, float vx, float vy, float vz) {
+  const float dz = vz - s->z;
+  const float rx = s->x + s->tx * dz - vx, ry = s->y + s->ty * dz - vy;
+  const float vxx = s->c00 + dz * (2.0f * s->c20 + dz * s->c22), vyy = s->c11 + dz * (2.0f * s->c31 + dz * s->c33);
+  return rx * rx / vxx + ry * ry / vyy;
+}
+
+/* Tukey's biweight: 1 at chi2 = 0, falling to 0 at the cut. */
+KST_DEVICE float tukey(float chi2, float cut) {
+  if (!(chi2 < cut)) return 0.0f;
+  const float u = 1.0f - chi2 / cut;
+  return u * u;
+}
+
+/* One Newton step of vertex v, each track weighted by its Tukey weight times its share among all vertices
+   (so tracks between two vertices are split, not double counted); returns 0 when the vertex is lost. */
+KST_DEVICE int fit_step(const pv_beamline_args *a, const kst_velo_state *tracks, const float *weight_sum, uint32_t n,
+                        kst_pv *v, int last) {
+  float H[6] = {0, 0, 0, 0, 0, 0}, g[3] = {0, 0, 0}, cov[6];
   float chi2_sum = 0.0f, w_sum = 0.0f;
   uint32_t used = 0;
-  for (uint32_t it = 0; it < a->props.iterations; ++it) {
-    float H[6] = {0, 0, 0, 0, 0, 0}, g[3] = {0, 0, 0};
-    chi2_sum = 0.0f, w_sum = 0.0f, used = 0;
-    for (uint32_t t = 0; t < n; ++t) {
-      if (track_seed[t] != me) continue;
-      const kst_velo_state *s = &tracks[t];
-      const float dz = vz - s->z;
-      const float rx = s->x + s->tx * dz - vx, ry = s->y + s->ty * dz - vy;
-      const float vxx = s->c00 + dz * (2.0f * s->c20 + dz * s->c22), vyy = s->c11 + dz * (2.0f * s->c31 + dz * s->c33);
-      const float wx = 1.0f / vxx, wy = 1.0f / vyy;
-      const float chi2 = rx * rx * wx + ry * ry * wy;
-      if (!(chi2 < a->props.max_chi2)) continue;
-      const float u = 1.0f - chi2 / a->props.max_chi2, w = u * u;
-      /* Residual derivatives: d(rx)/d(vx, vy, vz) = (-1, 0, tx), d(ry)/d(...) = (0, -1, ty). */
-      H[0] += w * wx;
-      H[2] += w * wy;
-      H[3] -= w * wx * s->tx;
-      H[4] -= w * wy * s->ty;
-      H[5] += w * (wx * s->tx * s->tx + wy * s->ty * s->ty);
-      g[0] -= w * wx * rx;
-      g[1] -= w * wy * ry;
-      g[2] += w * (wx * rx * s->tx + wy * ry * s->ty);
-      chi2_sum += w * chi2;
-      w_sum += w;
-      used++;
-    }
-    if (used < 2u || !invert_sym3(H, cov)) return 0;
-    /* Newton step: minimise sum w chi2, so v -= H^-1 g. */
-    vx -= cov[0] * g[0] + cov[1] * g[1] + cov[3] * g[2];
-    vy -= cov[1] * g[0] + cov[2] * g[1] + cov[4] * g[2];
-    vz -= cov[3] * g[0] + cov[4] * g[1] + cov[5] * g[2];
+  for (uint32_t t = 0; t < n; ++t) {
+    const kst_velo_state *s = &tracks[t];
+    const float dz = v->z - s->z;
+    const float rx = s->x + s->tx * dz - v->x, ry = s->y + s->ty * dz - v->y;
+    const float wx = 1.0f / (s->c00 + dz * (2.0f * s->c20 + dz * s->c22));
+    const float wy = 1.0f / (s->c11 + dz * (2.0f * s->c31 + dz * s->c33));
+    const float chi2 = rx * rx * wx + ry * ry * wy, tw = tukey(chi2, a->props.max_chi2);
+    if (tw == 0.0f || !(weight_sum[t] > 0.0f)) continue;
+    const float w = tw * tw / weight_sum[t];
+    /* Residual derivatives: d(rx)/d(vx, vy, vz) = (-1, 0, tx), d(ry)/d(...) = (0, -1, ty). */
+    H[0] += w * wx;
+    H[2] += w * wy;
+    H[3] -= w * wx * s->tx;
+    H[4] -= w * wy * s->ty;
+    H[5] += w * (wx * s->tx * s->tx + wy * s->ty * s->ty);
+    g[0] -= w * wx * rx;
+    g[1] -= w * wy * ry;
+    g[2] += w * (wx * rx * s->tx + wy * ry * s->ty);
+    chi2_sum += w * chi2;
+    w_sum += w;
+    used += w > 0.05f;
   }
-  out->x = vx, out->y = vy, out->z = vz;
-  for (int i = 0; i < 6; ++i) out->cov[i] = cov[i];
-  out->chi2 = chi2_sum;
-  out->ndof = w_sum * 2.0f > 3.0f ? (uint32_t)(w_sum * 2.0f - 3.0f + 0.5f) : 0u;
-  out->n_tracks = used;
-  return used >= a->props.min_tracks;
+  if (used < 2u || !invert_sym3(H, cov)) return 0;
+  /* Newton step: minimise sum w chi2, so v -= H^-1 g. */
+  v->x -= cov[0] * g[0] + cov[1] * g[1] + cov[3] * g[2];
+  v->y -= cov[1] * g[0] + cov[2] * g[1] + cov[4] * g[2];
+  v->z -= cov[3] * g[0] + cov[4] * g[1] + cov[5] * g[2];
+  if (last) {
+    for (int i = 0; i < 6; ++i) v->cov[i] = cov[i];
+    v->chi2 = chi2_sum;
+    v->ndof = w_sum * 2.0f > 3.0f ? (uint32_t)(w_sum * 2.0f - 3.0f + 0.5f) : 0u;
+    v->n_tracks = used;
+  }
+  return 1;
 }
 
 /* Peaks of the histogram as seeds: split at local minima, merge across shallow dips, keep heavy enough basins. */
@@ -128,7 +139,7 @@ KST_GLOBAL pv_beamline_kernel(pv_beamline_args a) {
   const uint32_t e = a.dev_event_list.data[blockIdx.x];
   const uint32_t t0 = a.dev_velo_track_offsets.data[e], n = a.dev_velo_track_offsets.data[e + 1] - t0;
   const kst_velo_state *tracks = &a.dev_velo_states_beam.data[t0];
-  uint32_t *track_seed = &a.dev_track_seed.data[t0];
+  float *weight_sum = &a.dev_track_weight_sum.data[t0];
   const uint32_t cap = a.props.max_pvs;
   float *seeds = &a.dev_pv_seeds.data[(uint64_t)e * cap];
   kst_pv *pvs = &a.dev_pvs.data[(uint64_t)e * cap];
@@ -143,9 +154,9 @@ KST_GLOBAL pv_beamline_kernel(pv_beamline_args a) {
     float z, doca, sz;
     beam_point(&tracks[t], bx, by, &z, &doca, &sz);
     if (!(doca < a.props.max_track_doca)) continue;
-    /* Triangle of half-width 2 sigma (at least 2 bins, at most 10 mm), normalised to one track. */
+    /* Triangle of half-width 2 sigma (at least 2 bins, at most max_kernel_width), normalised to one track. */
     float hw = 2.0f * sz;
-    hw = hw < 2.0f * bw ? 2.0f * bw : (hw > 10.0f ? 10.0f : hw);
+    hw = hw < 2.0f * bw ? 2.0f * bw : (hw > a.props.max_kernel_width ? a.props.max_kernel_width : hw);
     const float lo = (z - hw - z_lo) / bw, hi = (z + hw - z_lo) / bw;
     if (hi < 0.0f || lo >= (float)n_bins) continue;
     const uint32_t b0 = lo < 0.0f ? 0u : (uint32_t)lo, b1 = hi >= (float)n_bins ? n_bins - 1u : (uint32_t)hi;
@@ -159,21 +170,28 @@ KST_GLOBAL pv_beamline_kernel(pv_beamline_args a) {
   kst_syncthreads();
   if (threadIdx.x == 0) n_seeds = find_seeds(&a, hist, n_bins, seeds, cap, &overflow);
   kst_syncthreads();
-  /* Each track belongs to the seed nearest in z (ties to the lower seed), fixed for the whole fit. */
-  for (uint32_t t = threadIdx.x; t < n; t += blockDim.x) {
-    float z, doca, sz;
-    beam_point(&tracks[t], bx, by, &z, &doca, &sz);
-    uint32_t best = NO_SEED;
-    float best_d = 0.0f;
-    for (uint32_t s = 0; s < n_seeds; ++s) {
-      const float d = z > seeds[s] ? z - seeds[s] : seeds[s] - z;
-      if (best == NO_SEED || d < best_d) best = s, best_d = d;
-    }
-    track_seed[t] = best;
+  /* Adaptive multi-vertex fit: all vertices move together, each iteration sharing every track among them. */
+  for (uint32_t v = threadIdx.x; v < n_seeds; v += blockDim.x) {
+    pvs[v].x = bx, pvs[v].y = by, pvs[v].z = seeds[v];
+    pvs[v].n_tracks = 1;
   }
   kst_syncthreads();
-  for (uint32_t s = threadIdx.x; s < n_seeds; s += blockDim.x)
-    if (!fit_vertex(&a, tracks, track_seed, n, s, seeds[s], &pvs[s])) pvs[s].n_tracks = 0;
+  for (uint32_t it = 0; it < a.props.iterations; ++it) {
+    for (uint32_t t = threadIdx.x; t < n; t += blockDim.x) {
+      float sum = 0.0f;
+      for (uint32_t v = 0; v < n_seeds; ++v)
+        if (pvs[v].n_tracks) sum += tukey(track_chi2(&tracks[t], pvs[v].x, pvs[v].y, pvs[v].z), a.props.max_chi2);
+      weight_sum[t] = sum;
+    }
+    kst_syncthreads();
+    for (uint32_t v = threadIdx.x; v < n_seeds; v += blockDim.x)
+      if (pvs[v].n_tracks && !fit_step(&a, tracks, weight_sum, n, &pvs[v], it + 1 == a.props.iterations))
+        pvs[v].n_tracks = 0;
+    kst_syncthreads();
+  }
+  for (uint32_t v = threadIdx.x; v < n_seeds; v += blockDim.x)
+    if (pvs[v].n_tracks < a.props.min_tracks || !(pvs[v].cov[5] < a.props.max_sigma_z * a.props.max_sigma_z))
+      pvs[v].n_tracks = 0;
   kst_syncthreads();
   if (threadIdx.x == 0) {
     /* Keep fitted vertices, sorted by z; of two closer than min_separation keep the one with more tracks. */

@@ -19,7 +19,8 @@
   X(velo_track_dump)             \
   X(velo_summary)               \
   X(pv_beamline)                \
-  X(pv_summary)
+  X(pv_summary)                 \
+  X(pv_checker)
 
 #define KST__DECLARE(name) extern const kst_alg_desc kst_alg_##name;
 KST_ALGORITHM_LIST(KST__DECLARE)

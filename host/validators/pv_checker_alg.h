@@ -1,0 +1,16 @@
+/* pv_checker: primary vertices against the MC vertices with LHCb's definitions. */
+#ifndef KST_PV_CHECKER_ALG_H
+#define KST_PV_CHECKER_ALG_H
+
+#include "device/event_model/pvs.h"
+#include "host/runtime/algorithm.h"
+
+#define PV_CHECKER_PARAMS(P)                       \
+  P(dev_pvs, DEVICE_INPUT, kst_pv)                 \
+  P(dev_pv_counts, DEVICE_INPUT, uint32_t)         \
+  P(host_pvs, HOST_OUTPUT, kst_pv)                 \
+  P(host_pv_counts, HOST_OUTPUT, uint32_t)
+
+KST_ALGORITHM_ARGS(pv_checker, PV_CHECKER_PARAMS, KST_NO_PROPS)
+
+#endif
