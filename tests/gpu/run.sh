@@ -31,28 +31,43 @@ build/gpu-cuda/kestrel --version
 
 check "primitives on the GPU" build/gpu-cuda/tests/gpu/primitives_check
 
-# Results that must agree bit for bit: every counter line (timings and throughput excluded).
-results() { sed -n '/^[a-z_0-9]* (/,/^time per algorithm/p' | grep -v '^time per algorithm'; }
+# Results that must agree bit for bit: counters, checker tables and dumped tracks (timings excluded).
+results() { grep -v -E '^(kestrel run:|batches:|throughput|time per algorithm|  [a-z_0-9]+ +[0-9.]+ ms$|peak memory|transfers)'; }
+compare() { # label, input, geometry, sequence, extra options
+  local label=$1 input=$2 geo=$3 seq=$4; shift 4
+  rm -rf build/gpu-dump-cpu build/gpu-dump-cuda
+  build/gpu-cpu/kestrel run -s "sequences/$seq" -i "$input" --geometry "$geo" -t 1 --no-progress --validate \
+    --dump build/gpu-dump-cpu "$@" >build/gpu-out-cpu.txt 2>&1
+  build/gpu-cuda/kestrel run -s "sequences/$seq" -i "$input" --geometry "$geo" -t 4 -b 300 --no-progress --validate \
+    --dump build/gpu-dump-cuda "$@" >build/gpu-out-cuda.txt 2>&1
+  check "$label $seq: GPU run succeeded" grep -q "^events:" build/gpu-out-cuda.txt
+  if diff <(results <build/gpu-out-cpu.txt) <(results <build/gpu-out-cuda.txt) >build/gpu-diff.txt \
+     && { [ ! -d build/gpu-dump-cpu ] || diff -r build/gpu-dump-cpu build/gpu-dump-cuda >>build/gpu-diff.txt; }; then
+    check "$label $seq: CPU (-t 1) and GPU (-t 4 -b 300) identical" true
+  else
+    check "$label $seq: CPU (-t 1) and GPU (-t 4 -b 300) identical" false
+    head -40 build/gpu-diff.txt
+  fi
+}
 mdf=$(ls "$data"/*.mdf 2>/dev/null | head -1)
 if [ -n "$mdf" ]; then
-  for spec in "bank_stats.json:" "velo_decoding.json:--validate --geometry $data/velo_geometry.bin"; do
-    seq=${spec%%:*}; extra=${spec#*:}
-    for t in 1 4; do
-      build/gpu-cuda/kestrel run -s sequences/$seq -i "$mdf" -t $t -b 3 --no-progress $extra >build/gpu-out-cuda.txt 2>&1
-      build/gpu-cpu/kestrel run -s sequences/$seq -i "$mdf" -t 1 --no-progress $extra >build/gpu-out-cpu.txt 2>&1
-      if diff <(results <build/gpu-out-cpu.txt) <(results <build/gpu-out-cuda.txt); then same=0; else same=1; fi
-      check "$seq -t $t: CPU and GPU results identical" test $same = 0
-      check "$seq -t $t: counters present" test -s <(results <build/gpu-out-cuda.txt)
-    done
+  for seq in bank_stats.json velo_decoding.json velo.json velo_pv.json; do
+    compare "LHCb sample" "$mdf" "$data/velo_geometry.bin" $seq
   done
+  echo "--- the LHCb sample on the GPU:"
   cat build/gpu-out-cuda.txt
-  echo "--- throughput (10-event sample repeated, compute only after one copy per batch)"
-  for t in 1 2 4; do
-    build/gpu-cuda/kestrel run -s sequences/velo_decoding.json -i "$mdf" --geometry "$data/velo_geometry.bin" -t $t \
-      -r 2000 --no-progress | grep -E "throughput|synchronisations|time per|^  velo"
-  done
 else
-  echo "no MDF sample found in $data: sequence comparisons skipped"
+  echo "no MDF sample found in $data: real-data comparisons skipped"
 fi
+sim=build/gpu-sim.mdf
+build/gpu-cpu/kestrel generate -n "${KST_GPU_SIM_EVENTS:-20000}" -o $sim --seed 11 | tail -1
+compare "simulated" $sim configuration/velo_ideal_geometry.json velo_pv.json
+echo "--- throughput: VELO+PV on simulated minimum bias (pile-up 7.6)"
+build/gpu-cuda/kestrel bench -s sequences/velo_pv.json -i $sim --geometry configuration/velo_ideal_geometry.json \
+  -n 100000 -t 2 -b 2000 --json build/gpu-bench-e2e.json
+build/gpu-cuda/kestrel bench -s sequences/velo_pv.json -i $sim --geometry configuration/velo_ideal_geometry.json \
+  -n 100000 -t 2 -b 2000 --no-transfer --json build/gpu-bench-compute.json | head -3
+build/gpu-cuda/kestrel bench -s sequences/velo_pv.json -i $sim --geometry configuration/velo_ideal_geometry.json \
+  -n 100000 --repeats 3 --scan threads=1,2,4,8 batch=500,1000,2000,4000
 echo "gpu: $pass passed, $fail failed"
 [ "$fail" = 0 ]
