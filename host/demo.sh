@@ -1,20 +1,35 @@
 #!/bin/sh
-# make demo: the main job on an embedded default: real LHCb samples when ../shared/data is present.
+# make demo: the main job on an embedded default: simulated minimum bias through VELO tracking and primary vertices
+# with validation, then the real LHCb samples when ../shared/data is present.
 set -e
 KESTREL=${1:-build/cpu/kestrel}
 DATA=../shared/data
 OUT=build/demo
+THREADS=$(nproc)
 mkdir -p "$OUT"
 "$KESTREL" --version
+echo
+echo "== simulate 3000 LHCb-like minimum-bias events (pile-up 7.6)"
+"$KESTREL" generate -n 3000 -o "$OUT/minbias.mdf" --seed 1
+echo
+echo "== VELO decoding, tracking and primary vertices on them, checked against MC truth"
+"$KESTREL" run --no-progress -s sequences/velo_pv.json -i "$OUT/minbias.mdf" \
+  --geometry configuration/velo_ideal_geometry.json --validate -t "$THREADS" --report "$OUT/minbias.json"
 if [ -f "$DATA/lhcb/velo_geometry.bin" ]; then
   MDF=$(ls "$DATA"/lhcb/*.mdf | head -1)
   echo
-  echo "== VELO decoding of the real LHCb sample ($MDF), checked against MC truth"
-  "$KESTREL" run --no-progress -s sequences/velo_decoding.json -i "$MDF" --geometry "$DATA/lhcb/velo_geometry.bin" --validate -t 2
+  echo "== the same on the real LHCb sample ($MDF)"
+  "$KESTREL" run --no-progress -s sequences/velo_pv.json -i "$MDF" --geometry "$DATA/lhcb/velo_geometry.bin" \
+    --validate -t "$THREADS" --report "$OUT/lhcb.json"
   echo
-  echo "== the 200 real velopix events, converted to MDF, decoded and checked"
+  echo "== the 200 real velopix events, converted to MDF, tracked and checked"
   "$KESTREL" convert velopix "$DATA/velopix/minbias" -o "$OUT/velopix.mdf"
-  "$KESTREL" run --no-progress -s sequences/velo_decoding.json -i "$OUT/velopix.mdf" --geometry "$DATA/lhcb/velo_geometry.bin" --validate -t 2
+  "$KESTREL" run --no-progress -s sequences/velo.json -i "$OUT/velopix.mdf" --geometry "$DATA/lhcb/velo_geometry.bin" \
+    --validate -t "$THREADS"
 else
   echo "$DATA not found: the real-data part of the demo is skipped"
 fi
+echo
+echo "== throughput of VELO+PV on this machine's CPU (kestrel bench, 3000 preloaded events)"
+"$KESTREL" bench -s sequences/velo_pv.json -i "$OUT/minbias.mdf" --geometry configuration/velo_ideal_geometry.json \
+  -n 3000 -t "$THREADS" --repeats 3

@@ -51,12 +51,14 @@ KST_DEVICE float tukey(float chi2, float cut) {
 
 /* One Newton step of vertex v, each track weighted by its Tukey weight times its share among all vertices
    (so tracks between two vertices are split, not double counted); returns 0 when the vertex is lost. */
-KST_DEVICE int fit_step(const pv_beamline_args *a, const kst_velo_state *tracks, const float *weight_sum, uint32_t n,
-                        kst_pv *v, int last) {
+KST_DEVICE int fit_step(const pv_beamline_args *a, const kst_velo_state *tracks, const float *weight_sum,
+                        const float *beam_z, uint32_t n, kst_pv *v, int last) {
   float H[6] = {0, 0, 0, 0, 0, 0}, g[3] = {0, 0, 0}, cov[6];
   float chi2_sum = 0.0f, w_sum = 0.0f;
   uint32_t used = 0;
   for (uint32_t t = 0; t < n; ++t) {
+    const float gap = beam_z[t] - v->z;
+    if (gap > a->props.fit_window || gap < -a->props.fit_window) continue;
     const kst_velo_state *s = &tracks[t];
     const float dz = v->z - s->z;
     const float rx = s->x + s->tx * dz - v->x, ry = s->y + s->ty * dz - v->y;
@@ -139,7 +141,7 @@ KST_GLOBAL pv_beamline_kernel(pv_beamline_args a) {
   const uint32_t e = a.dev_event_list.data[blockIdx.x];
   const uint32_t t0 = a.dev_velo_track_offsets.data[e], n = a.dev_velo_track_offsets.data[e + 1] - t0;
   const kst_velo_state *tracks = &a.dev_velo_states_beam.data[t0];
-  float *weight_sum = &a.dev_track_weight_sum.data[t0];
+  float *weight_sum = &a.dev_track_weight_sum.data[t0], *beam_z = &a.dev_track_beam_z.data[t0];
   const uint32_t cap = a.props.max_pvs;
   float *seeds = &a.dev_pv_seeds.data[(uint64_t)e * cap];
   kst_pv *pvs = &a.dev_pvs.data[(uint64_t)e * cap];
@@ -153,6 +155,7 @@ KST_GLOBAL pv_beamline_kernel(pv_beamline_args a) {
   for (uint32_t t = threadIdx.x; t < n; t += blockDim.x) {
     float z, doca, sz;
     beam_point(&tracks[t], bx, by, &z, &doca, &sz);
+    beam_z[t] = z;
     if (!(doca < a.props.max_track_doca)) continue;
     /* Triangle of half-width 2 sigma (at least 2 bins, at most max_kernel_width), normalised to one track. */
     float hw = 2.0f * sz;
@@ -179,13 +182,16 @@ KST_GLOBAL pv_beamline_kernel(pv_beamline_args a) {
   for (uint32_t it = 0; it < a.props.iterations; ++it) {
     for (uint32_t t = threadIdx.x; t < n; t += blockDim.x) {
       float sum = 0.0f;
-      for (uint32_t v = 0; v < n_seeds; ++v)
-        if (pvs[v].n_tracks) sum += tukey(track_chi2(&tracks[t], pvs[v].x, pvs[v].y, pvs[v].z), a.props.max_chi2);
+      for (uint32_t v = 0; v < n_seeds; ++v) {
+        const float gap = beam_z[t] - pvs[v].z;
+        if (pvs[v].n_tracks && gap <= a.props.fit_window && gap >= -a.props.fit_window)
+          sum += tukey(track_chi2(&tracks[t], pvs[v].x, pvs[v].y, pvs[v].z), a.props.max_chi2);
+      }
       weight_sum[t] = sum;
     }
     kst_syncthreads();
     for (uint32_t v = threadIdx.x; v < n_seeds; v += blockDim.x)
-      if (pvs[v].n_tracks && !fit_step(&a, tracks, weight_sum, n, &pvs[v], it + 1 == a.props.iterations))
+      if (pvs[v].n_tracks && !fit_step(&a, tracks, weight_sum, beam_z, n, &pvs[v], it + 1 == a.props.iterations))
         pvs[v].n_tracks = 0;
     kst_syncthreads();
   }

@@ -14,7 +14,8 @@
   P(dev_pv_counts, DEVICE_OUTPUT, uint32_t)                 \
   P(dev_pv_flags, DEVICE_OUTPUT, uint32_t)                  \
   P(dev_pv_seeds, DEVICE_SCRATCH, float)                   \
-  P(dev_track_weight_sum, DEVICE_SCRATCH, float)
+  P(dev_track_weight_sum, DEVICE_SCRATCH, float)           \
+  P(dev_track_beam_z, DEVICE_SCRATCH, float)
 #define PV_BEAMLINE_PROPS(Q)                                                                                    \
   Q(beamline, FLOAT, 2, "[0, 0]", -10, 10, "beam line x and y (mm)")                                             \
   Q(z_range, FLOAT, 2, "[-300, 300]", -2000, 2000, "z range of the histogram (mm)")                              \
@@ -23,6 +24,7 @@
   Q(max_kernel_width, FLOAT, 1, "1.0", 0.01, 100, "largest half-width (mm) of a track's contribution to the histogram") \
   Q(peak_min_tracks, FLOAT, 1, "2.5", 0, 1000, "a peak needs this much track weight to become a seed")           \
   Q(peak_dip_ratio, FLOAT, 1, "0.6", 0, 1, "two maxima are separate seeds when the dip between is below this")   \
+  Q(fit_window, FLOAT, 1, "10", 0.1, 1000, "tracks farther than this in z (mm) from a vertex are not considered for it") \
   Q(max_chi2, FLOAT, 1, "9", 0.1, 1000, "Tukey cut: tracks with a larger chi2 to the vertex get zero weight")    \
   Q(iterations, UINT, 1, "10", 1, 100, "adaptive fit iterations")                                                \
   Q(min_tracks, UINT, 1, "4", 1, 1000, "a vertex needs this many tracks with non-zero weight")                  \

@@ -17,6 +17,7 @@ static kst_status set_sizes(const kst_ctx *ctx, velo_consolidate_args *a) {
   a->dev_velo_states_beam.count = a->dev_velo_states_end.count = tracks;
   a->dev_velo_track_hits.count = hits;
   a->dev_scan_temp.count = temp;
+  a->dev_id_slot.count = hits;
   return kst_ok();
 }
 

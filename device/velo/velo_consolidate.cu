@@ -1,4 +1,5 @@
 /* velo_consolidate kernels: keep, order by id, place, and fit each track with a straight-line Kalman filter. */
+#include "configuration/geometry.h"
 #include "device/event_model/velo_hits.h"
 #include "device/velo/velo_consolidate.h"
 #include "kst_dialect.h"
@@ -96,17 +97,32 @@ KST_GLOBAL consolidate_write_kernel(velo_consolidate_args a) {
   const uint32_t *slot_hits = &a.dev_track_slot_hits.data[e * cap * KST_VELO_MAX_TRACK_HITS];
   const uint32_t n_slots = a.dev_track_slot_count.data[e], first_track = a.dev_velo_track_offsets.data[e];
   const uint32_t hit_base = a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
-  for (uint32_t t = threadIdx.x; t < n_slots; t += blockDim.x) {
-    if (!kept(&a, &slots[t], &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS])) continue;
-    /* Output position = rank by id among kept tracks; hits follow those of lower-id tracks. */
+  /* A track's id is its seed's middle hit, unique within the event: mark each kept track at its id's position in
+     the event's hit range, then one ordered pass over that range gives every track its rank and hit offset. */
+  const uint32_t hit_end = a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT + KST_VELO_MODULES];
+  uint32_t *id_slot = a.dev_id_slot.data;
+  for (uint32_t h = hit_base + threadIdx.x; h < hit_end; h += blockDim.x) id_slot[h] = 0xFFFFFFFFu;
+  kst_syncthreads();
+  for (uint32_t t = threadIdx.x; t < n_slots; t += blockDim.x)
+    if (kept(&a, &slots[t], &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS])) id_slot[slots[t].id] = t;
+  kst_syncthreads();
+  if (threadIdx.x == 0) {
     uint32_t rank = 0, hits_before = 0;
-    for (uint32_t u = 0; u < n_slots; ++u)
-      if (slots[u].id < slots[t].id && kept(&a, &slots[u], &slot_hits[(uint64_t)u * KST_VELO_MAX_TRACK_HITS]))
-        rank++, hits_before += slots[u].n_hits;
-    const uint32_t out = first_track + rank, begin = hit_base + hits_before, n = slots[t].n_hits;
+    for (uint32_t h = hit_base; h < hit_end; ++h) {
+      const uint32_t t = id_slot[h];
+      if (t == 0xFFFFFFFFu) continue;
+      a.dev_velo_track_hit_begin.data[first_track + rank] = hit_base + hits_before;
+      a.dev_velo_track_n_hits.data[first_track + rank] = t;  /* the slot, until the fit pass below */
+      rank++, hits_before += slots[t].n_hits;
+    }
+  }
+  kst_syncthreads();
+  const uint32_t n_kept = a.dev_velo_track_offsets.data[e + 1] - first_track;
+  for (uint32_t r = threadIdx.x; r < n_kept; r += blockDim.x) {
+    const uint32_t out = first_track + r, t = a.dev_velo_track_n_hits.data[out];
+    const uint32_t begin = a.dev_velo_track_hit_begin.data[out], n = slots[t].n_hits;
     const uint32_t *h = &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS];
     for (uint32_t i = 0; i < n; ++i) a.dev_velo_track_hits.data[begin + i] = h[i];
-    a.dev_velo_track_hit_begin.data[out] = begin;
     a.dev_velo_track_n_hits.data[out] = n;
     /* Hits are in decreasing station order: filtering towards the list's end ends nearest the beam for
        forward tracks; the reverse pass ends at the other extremity. */

@@ -21,7 +21,8 @@
   P(dev_velo_track_hits, DEVICE_OUTPUT, uint32_t)             \
   P(dev_velo_states_beam, DEVICE_OUTPUT, kst_velo_state)      \
   P(dev_velo_states_end, DEVICE_OUTPUT, kst_velo_state)       \
-  P(dev_scan_temp, DEVICE_SCRATCH, char)
+  P(dev_scan_temp, DEVICE_SCRATCH, char)                      \
+  P(dev_id_slot, DEVICE_SCRATCH, uint32_t)
 #define VELO_CONSOLIDATE_PROPS(Q)                                                                             \
   Q(max_scatter_3hits, FLOAT, 1, "0.0001", 0, 1, "a three-hit track is kept only below this squared kink")  \
   Q(max_residual2_3hits_displaced, FLOAT, 1, "0", 0, 1, "a three-hit track whose third hit lies within this squared distance (mm^2) of the line through the first two is kept wherever it points") \

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #define NONE 0xFFFFFFFFu
+/* At most this many inner hits are considered per middle hit (the window holds a few tens at small radius). */
+#define KST_SEED_CANDIDATES 128u
 #define NO_KEY 0xFFFFFFFFFFFFFFFFull
 
 /* Orders keys by kink (a non-negative float's bits order like the float), then by a unique id. */
@@ -125,10 +127,15 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
       const float dz_up = Z[off[2 * k + 4]] - Z[h1], dz_down = Z[h1] - Z[off[2 * k]];
       const float w0 = a.props.seed_phi_window + a.props.seed_tangential_slope * (dz_up < 0 ? -dz_up : dz_up) / r1;
       const float w2 = a.props.seed_phi_window + a.props.seed_tangential_slope * (dz_down < 0 ? -dz_down : dz_down) / r1;
-      /* The inner windows do not depend on the outer hit: find them once. */
-      uint32_t r2[8], n2 = 0;
+      /* The inner candidates do not depend on the outer hit: gather them once, relative to h1. */
+      uint32_t r2[8], n2 = 0, nc = 0;
+      uint32_t c_hit[KST_SEED_CANDIDATES];
+      float c_x[KST_SEED_CANDIDATES], c_y[KST_SEED_CANDIDATES], c_z[KST_SEED_CANDIDATES];
       for (uint32_t m2 = 2u * (uint32_t)k; m2 < 2u * (uint32_t)k + 2u; ++m2)
         n2 += phi_ranges(PHI, off[m2], off[m2 + 1], PHI[h1], w2, &r2[2 * n2]);
+      for (uint32_t q2 = 0; q2 < n2; ++q2)
+        for (uint32_t h2 = r2[2 * q2]; h2 < r2[2 * q2 + 1] && nc < KST_SEED_CANDIDATES; ++h2)
+          if (!used[h2]) c_hit[nc] = h2, c_x[nc] = X[h2] - X[h1], c_y[nc] = Y[h2] - Y[h1], c_z[nc] = Z[h2] - Z[h1], ++nc;
       for (uint32_t m0 = 2u * (uint32_t)k + 4u; m0 < 2u * (uint32_t)k + 6u; ++m0) {
         uint32_t r0[4];
         const uint32_t n0 = phi_ranges(PHI, off[m0], off[m0 + 1], PHI[h1], w0, r0);
@@ -138,13 +145,14 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
             const float tx = (X[h1] - X[h0]) / (Z[h1] - Z[h0]), ty = (Y[h1] - Y[h0]) / (Z[h1] - Z[h0]);
             if (tx > a.props.max_slope || tx < -a.props.max_slope || ty > a.props.max_slope || ty < -a.props.max_slope)
               continue;
-            for (uint32_t q2 = 0; q2 < n2; ++q2)
-              for (uint32_t h2 = r2[2 * q2]; h2 < r2[2 * q2 + 1]; ++h2) {
-                if (used[h2]) continue;
-                const float dz = Z[h2] - Z[h1], dx = X[h2] - (X[h1] + tx * dz), dy = Y[h2] - (Y[h1] + ty * dz);
-                const float sc = (dx * dx + dy * dy) / (dz * dz);
-                if (sc < best_scatter) best_scatter = sc, best0 = h0, best2 = h2;
+            for (uint32_t c = 0; c < nc; ++c) {
+              const float dx = c_x[c] - tx * c_z[c], dy = c_y[c] - ty * c_z[c];
+              /* Compare without dividing; divide only for a new best. */
+              if (dx * dx + dy * dy < best_scatter * (c_z[c] * c_z[c])) {
+                best_scatter = (dx * dx + dy * dy) / (c_z[c] * c_z[c]);
+                best0 = h0, best2 = c_hit[c];
               }
+            }
           }
       }
       if (best0 == NONE) continue;
