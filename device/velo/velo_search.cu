@@ -130,12 +130,16 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
       /* The inner candidates do not depend on the outer hit: gather them once, relative to h1. */
       uint32_t r2[8], n2 = 0, nc = 0;
       uint32_t c_hit[KST_SEED_CANDIDATES];
-      float c_x[KST_SEED_CANDIDATES], c_y[KST_SEED_CANDIDATES], c_z[KST_SEED_CANDIDATES];
+      float c_x[KST_SEED_CANDIDATES], c_y[KST_SEED_CANDIDATES], c_z[KST_SEED_CANDIDATES], c_w[KST_SEED_CANDIDATES];
       for (uint32_t m2 = 2u * (uint32_t)k; m2 < 2u * (uint32_t)k + 2u; ++m2)
         n2 += phi_ranges(PHI, off[m2], off[m2 + 1], PHI[h1], w2, &r2[2 * n2]);
       for (uint32_t q2 = 0; q2 < n2; ++q2)
         for (uint32_t h2 = r2[2 * q2]; h2 < r2[2 * q2 + 1] && nc < KST_SEED_CANDIDATES; ++h2)
-          if (!used[h2]) c_hit[nc] = h2, c_x[nc] = X[h2] - X[h1], c_y[nc] = Y[h2] - Y[h1], c_z[nc] = Z[h2] - Z[h1], ++nc;
+          if (!used[h2]) {
+            const float dz = Z[h2] - Z[h1];
+            c_hit[nc] = h2, c_x[nc] = X[h2] - X[h1], c_y[nc] = Y[h2] - Y[h1], c_z[nc] = dz, c_w[nc] = 1.0f / (dz * dz);
+            ++nc;
+          }
       for (uint32_t m0 = 2u * (uint32_t)k + 4u; m0 < 2u * (uint32_t)k + 6u; ++m0) {
         uint32_t r0[4];
         const uint32_t n0 = phi_ranges(PHI, off[m0], off[m0 + 1], PHI[h1], w0, r0);
@@ -145,14 +149,14 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
             const float tx = (X[h1] - X[h0]) / (Z[h1] - Z[h0]), ty = (Y[h1] - Y[h0]) / (Z[h1] - Z[h0]);
             if (tx > a.props.max_slope || tx < -a.props.max_slope || ty > a.props.max_slope || ty < -a.props.max_slope)
               continue;
+            /* Kinks of every candidate first (a loop the compiler vectorises), then the smallest. */
+            float q[KST_SEED_CANDIDATES];
             for (uint32_t c = 0; c < nc; ++c) {
               const float dx = c_x[c] - tx * c_z[c], dy = c_y[c] - ty * c_z[c];
-              /* Compare without dividing; divide only for a new best. */
-              if (dx * dx + dy * dy < best_scatter * (c_z[c] * c_z[c])) {
-                best_scatter = (dx * dx + dy * dy) / (c_z[c] * c_z[c]);
-                best0 = h0, best2 = c_hit[c];
-              }
+              q[c] = (dx * dx + dy * dy) * c_w[c];
             }
+            for (uint32_t c = 0; c < nc; ++c)
+              if (q[c] < best_scatter) best_scatter = q[c], best0 = h0, best2 = c_hit[c];
           }
       }
       if (best0 == NONE) continue;
