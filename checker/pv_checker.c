@@ -50,8 +50,13 @@ static const axis eff_z_axis = {"MC PV z", "mm", -200.0, 200.0, 40};
 static const axis eff_nt_axis = {"MC PV reconstructible tracks", "", 0.0, 100.0, 25};
 static const char *const axis_names[KST_PV_AXES] = {"x", "y", "z"};
 
+/* Residual histograms for the core resolution: 1 micron bins over +-CORE_HALF microns; beyond counts as tails. */
+#define CORE_HALF 3000
+#define CORE_BINS (2 * CORE_HALF + 1)
+
 struct kst_pv_checker {
   uint32_t min_tracks;
+  uint32_t core[2][KST_PV_AXES][CORE_BINS]; /* all matched PVs, and those with many tracks */
   uint64_t events, mc_vertices, reco_vertices, reconstructible, found;
   uint64_t isolated, found_isolated, close, found_close, false_pvs, false_real, clones, unusable;
   moments res[KST_PV_AXES], res_many[KST_PV_AXES], pulls[KST_PV_AXES];
@@ -204,6 +209,12 @@ static void add_residuals(kst_pv_checker *c, const kst_pv_view *pv, const kst_mc
     moments_add(&c->res[a], nm);
     moments_add(&c->res_nt[slot][a], nm);
     if (pv->n_tracks >= KST_PV_MANY_TRACKS) moments_add(&c->res_many[a], nm);
+    const double um = res[a] * 1000.0;
+    if (um > -CORE_HALF - 0.5 && um < CORE_HALF + 0.5) {
+      const int bin = (int)lround(um) + CORE_HALF;
+      c->core[0][a][bin]++;
+      if (pv->n_tracks >= KST_PV_MANY_TRACKS) c->core[1][a][bin]++;
+    }
     if (isfinite(cov[a]) && cov[a] > 0) moments_add(&c->pulls[a], to_fixed(res[a] / sqrt(cov[a]) * PULL_ONE));
   }
 }
@@ -257,6 +268,9 @@ kst_status kst_pv_checker_merge(kst_pv_checker *into, const kst_pv_checker *from
   into->found += from->found, into->isolated += from->isolated, into->found_isolated += from->found_isolated;
   into->close += from->close, into->found_close += from->found_close, into->false_pvs += from->false_pvs;
   into->false_real += from->false_real, into->clones += from->clones, into->unusable += from->unusable;
+  for (int set = 0; set < 2; set++)
+    for (int a = 0; a < KST_PV_AXES; a++)
+      for (int b = 0; b < CORE_BINS; b++) into->core[set][a][b] += from->core[set][a][b];
   for (int a = 0; a < KST_PV_AXES; a++) {
     moments_merge(&into->res[a], &from->res[a]);
     moments_merge(&into->res_many[a], &from->res_many[a]);
@@ -268,9 +282,31 @@ kst_status kst_pv_checker_merge(kst_pv_checker *into, const kst_pv_checker *from
   return kst_ok();
 }
 
-static void resolution_of(const moments m[KST_PV_AXES], kst_pv_resolution *r) {
+/* Half-width (microns) of the narrowest interval centred on the median bin that holds 68.27% of all n residuals
+   (residuals beyond the histogram count against it); 0 when n is 0. */
+static double core_width(const uint32_t *h, uint64_t n) {
+  if (n == 0) return 0.0;
+  uint64_t below = 0;
+  int med = 0;
+  while (med < CORE_BINS && 2 * (below + h[med]) < n) below += h[med++];
+  if (med == CORE_BINS) return CORE_HALF;
+  const double want = 0.6827 * (double)n;
+  uint64_t inside = h[med];
+  for (int w = 1; w <= CORE_HALF * 2; w++) {
+    if ((double)inside >= want) return w - 0.5;
+    if (med - w >= 0) inside += h[med - w];
+    if (med + w < CORE_BINS) inside += h[med + w];
+  }
+  return CORE_HALF;
+}
+
+static void resolution_of(const moments m[KST_PV_AXES], const uint32_t core[KST_PV_AXES][CORE_BINS],
+                          kst_pv_resolution *r) {
   r->n = m[0].n; /* every axis takes every usable pair */
-  for (int a = 0; a < KST_PV_AXES; a++) moments_get(&m[a], 1000.0, &r->mean_um[a], &r->sigma_um[a]);
+  for (int a = 0; a < KST_PV_AXES; a++) {
+    moments_get(&m[a], 1000.0, &r->mean_um[a], &r->sigma_um[a]);
+    r->core_um[a] = core_width(core[a], m[a].n);
+  }
 }
 
 void kst_pv_checker_stats(const kst_pv_checker *c, kst_pv_stats *out) {
@@ -288,8 +324,8 @@ void kst_pv_checker_stats(const kst_pv_checker *c, kst_pv_stats *out) {
   out->false_rate = ratio(c->false_pvs, c->reco_vertices);
   out->false_real_rate = ratio(c->false_real, c->reco_vertices);
   out->clone_rate = ratio(c->clones, c->found);
-  resolution_of(c->res, &out->resolution);
-  resolution_of(c->res_many, &out->resolution_many);
+  resolution_of(c->res, (const uint32_t(*)[CORE_BINS])c->core[0], &out->resolution);
+  resolution_of(c->res_many, (const uint32_t(*)[CORE_BINS])c->core[1], &out->resolution_many);
   for (int a = 0; a < KST_PV_AXES; a++) {
     out->pulls.n[a] = c->pulls[a].n;
     moments_get(&c->pulls[a], PULL_ONE, &out->pulls.mean[a], &out->pulls.width[a]);
@@ -325,7 +361,9 @@ void kst_pv_checker_print(const kst_pv_checker *c, FILE *out) {
   print_ratio(out, w, "false", s.false_pvs, s.reco_vertices);
   fprintf(out, "   (real false %" PRIu64 ", %.2f%%)\n", s.false_real, 100.0 * s.false_real_rate);
   fprintf(out, "  %-9s: %*" PRIu64 "   (%.2f%% of found)\n", "clones", w, s.clones, 100.0 * s.clone_rate);
-  fputs("  resolution (um): ", out), print_xyz(out, "%.1f", s.resolution.sigma_um);
+  fputs("  core resolution (um, 68% half-width): ", out), print_xyz(out, "%.1f", s.resolution.core_um);
+  fprintf(out, "   (ntracks >= %d: ", KST_PV_MANY_TRACKS), print_xyz(out, "%.1f", s.resolution_many.core_um);
+  fputs(")\n  resolution (um, standard deviation): ", out), print_xyz(out, "%.1f", s.resolution.sigma_um);
   fprintf(out, "   (ntracks >= %d: ", KST_PV_MANY_TRACKS), print_xyz(out, "%.1f", s.resolution_many.sigma_um);
   fputs(")\n  mean (um): ", out), print_xyz(out, "%.1f", s.resolution.mean_um);
   fprintf(out, "   (ntracks >= %d: ", KST_PV_MANY_TRACKS), print_xyz(out, "%.1f", s.resolution_many.mean_um);
@@ -345,7 +383,7 @@ static int add_xyz(cJSON *o, const char *key, const double v[KST_PV_AXES]) {
 static int add_resolution(cJSON *root, const char *key, const kst_pv_resolution *r) {
   cJSON *o = cJSON_AddObjectToObject(root, key);
   return o && cJSON_AddNumberToObject(o, "n", (double)r->n) && add_xyz(o, "mean_um", r->mean_um) &&
-         add_xyz(o, "sigma_um", r->sigma_um);
+         add_xyz(o, "sigma_um", r->sigma_um) && add_xyz(o, "core_um", r->core_um);
 }
 
 static int add_pulls(cJSON *root, const kst_pv_pulls *p) {

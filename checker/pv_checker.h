@@ -33,6 +33,9 @@ enum { KST_PV_X, KST_PV_Y, KST_PV_Z, KST_PV_AXES };
 typedef struct kst_pv_resolution {
   uint64_t n;
   double mean_um[KST_PV_AXES], sigma_um[KST_PV_AXES];
+  /* Core resolution: half-width of the interval around the median holding 68.27% of the residuals (a Gaussian's
+     sigma, insensitive to the tails from merged or split vertices that inflate the standard deviation). */
+  double core_um[KST_PV_AXES];
 } kst_pv_resolution;
 
 /* Pulls residual / sqrt(cov) per axis; an axis whose covariance is not positive and finite is left out. */

@@ -407,6 +407,27 @@ Test(pv_checker, merge_equals_single_accumulation) {
   kst_pv_checker_free(all), kst_pv_checker_free(order1), kst_pv_checker_free(order2);
 }
 
+/* 100 vertices with z residuals spread evenly over +-50 microns and 10 merged ones 2 mm off: the core resolution
+   follows the 100, the standard deviation the tails. */
+Test(pv_checker, core_resolution_ignores_tails) {
+  kst_pv_checker *c = kst_pv_checker_new();
+  for (int i = 0; i < 110; i++) {
+    event e;
+    ev_init(&e);
+    mc_add(&e, 20, 0.0, 0.0, 10.0);
+    const float dz = i < 100 ? (float)(i - 50) * 0.001f : 2.0f;
+    pv_add(&e, 10.0f + dz, 1.0f); /* sigma_z 1 mm: every one matches */
+    add(c, &e);
+  }
+  kst_pv_stats s;
+  kst_pv_checker_stats(c, &s);
+  cr_assert_eq(s.found, 110);
+  /* 68.27% of 110 is 75.1: the 76 residuals nearest the median span about +-38 microns. */
+  cr_assert(s.resolution.core_um[2] > 35.0 && s.resolution.core_um[2] < 42.0, "core %.1f", s.resolution.core_um[2]);
+  cr_assert_gt(s.resolution.sigma_um[2], 500.0, "the standard deviation sees the tails");
+  kst_pv_checker_free(c);
+}
+
 static char *printed(const kst_pv_checker *c) {
   char *buf = NULL;
   size_t size = 0;
@@ -432,7 +453,8 @@ Test(pv_checker, printed_summary) {
       "  close    :    1/   2  50.00%\n"
       "  false    :    2/   7  28.57%   (real false 1, 14.29%)\n"
       "  clones   :    1   (25.00% of found)\n"
-      "  resolution (um): x 12.2  y 2.5  z 66.6   (ntracks >= 10: x 14.1  y 2.4  z 76.4)\n"
+      "  core resolution (um, 68% half-width): x 10.5  y 5.5  z 30.5   (ntracks >= 10: x 30.5  y 5.5  z 145.5)\n"
+      "  resolution (um, standard deviation): x 12.2  y 2.5  z 66.6   (ntracks >= 10: x 14.1  y 2.4  z 76.4)\n"
       "  mean (um): x 10.0  y -2.5  z 13.8   (ntracks >= 10: x 10.0  y -1.7  z 18.3)\n"
       "  pulls (width): x 1.22  y 0.50  z 0.73\n"
       "  pulls (mean): x 1.00  y -0.50  z -0.10\n";
