@@ -5,20 +5,26 @@
 #include <string.h>
 
 static kst_status gather(const kst_mdf_event *rec, uint8_t type, uint8_t **data, size_t *size, int *version) {
-  kst_mc_bank_ref refs[256];
   size_t n = 0;
   uint32_t pos = 0;
   kst_mdf_bank bank;
+  while (kst_mdf_bank_next(rec, &pos, &bank)) n += bank.type == type;
+  kst_mc_bank_ref *refs = malloc((n + 1) * sizeof *refs);
+  if (!refs) return kst_error(KST_ERR_NOMEM, "record %u: out of memory", rec->index);
   *version = 0;
+  n = 0, pos = 0;
   while (kst_mdf_bank_next(rec, &pos, &bank)) {
     if (bank.type != type) continue;
-    if (n == 256) return kst_error(KST_ERR_FORMAT, "record %u: more than 256 banks of type %u", rec->index, type);
-    if (*version && *version != bank.version)
+    if (*version && *version != bank.version) {
+      free(refs);
       return kst_error(KST_ERR_FORMAT, "record %u: banks of type %u disagree on version", rec->index, type);
+    }
     *version = bank.version;
     refs[n++] = (kst_mc_bank_ref){bank.source_id, bank.payload, bank.payload_size};
   }
-  return kst_mc_concat_banks(refs, n, data, size);
+  kst_status s = kst_mc_concat_banks(refs, n, data, size);
+  free(refs);
+  return s;
 }
 
 kst_status kst_mc_event_from_mdf(const kst_mdf_event *rec, kst_mc_event *ev) {

@@ -1,11 +1,12 @@
 /* The batch builder: gathers banks per type into pinned memory and the counts later algorithms size from. */
 #include "input/batch.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "kst_backend.h"
 
-int kst_bank_type_has_count_word(uint8_t type) { return type == 73; }
+int kst_bank_type_has_count_word(uint8_t type) { return type == KST_BANK_VELO_RETINA; }
 
 /* Grows a pinned buffer to hold at least need bytes; keeps contents irrelevant (rebuilt every batch). */
 static kst_status grow(void **buf, uint64_t *cap, uint64_t need) {
@@ -32,23 +33,21 @@ static kst_status build_block(kst_bank_block *blk, const kst_mdf_event *events, 
   }
   if (bytes > UINT32_MAX) return kst_error(KST_ERR_CAPACITY, "bank type %u: %llu bytes in one batch exceed 4 GiB offsets",
                                            blk->type, (unsigned long long)bytes);
-  uint64_t events_cap_bytes = blk->events_cap * sizeof(uint32_t);
-  uint64_t banks_cap_bytes = blk->banks_cap * sizeof(uint32_t);
+  /* Capacities are in bytes and follow their buffers exactly, even when a later allocation fails. */
   KST_TRY(grow((void **)&blk->data, &blk->data_cap, bytes));
-  KST_TRY(grow((void **)&blk->bank_offsets, &banks_cap_bytes, (banks + 1) * sizeof(uint32_t)));
-  KST_TRY(grow((void **)&blk->event_offsets, &events_cap_bytes, (n + 1) * sizeof(uint32_t)));
-  blk->banks_cap = banks_cap_bytes / sizeof(uint32_t);
-  if (events_cap_bytes / sizeof(uint32_t) != blk->events_cap) {
-    /* event_items is plain host memory sized like event_offsets. */
-    KST_TRY(kst_host_free(blk->event_items));
-    blk->event_items = NULL;
-    KST_TRY(kst_host_alloc((void **)&blk->event_items, events_cap_bytes));
+  KST_TRY(grow((void **)&blk->bank_offsets, &blk->banks_cap, (banks + 1) * sizeof(uint32_t)));
+  KST_TRY(grow((void **)&blk->event_offsets, &blk->events_cap, (n + 1) * sizeof(uint32_t)));
+  if (blk->items_cap < (uint64_t)(n + 1) * sizeof(uint32_t) || !blk->event_items) {
+    /* event_items stays on the host (never copied), so it is plain memory. */
+    free(blk->event_items);
+    blk->items_cap = 0;
+    blk->event_items = malloc((n + 1) * sizeof(uint32_t));
+    if (!blk->event_items) return kst_error(KST_ERR_NOMEM, "batch: out of memory for %u events", n);
+    blk->items_cap = (uint64_t)(n + 1) * sizeof(uint32_t);
   }
-  blk->events_cap = events_cap_bytes / sizeof(uint32_t);
 
   const int counted = kst_bank_type_has_count_word(blk->type);
   uint64_t off = 0, b = 0, items_total = 0;
-  uint32_t max_items = 0;
   for (uint32_t e = 0; e < n; ++e) {
     uint32_t pos = 0;
     uint64_t items = 0;
@@ -73,14 +72,12 @@ static kst_status build_block(kst_bank_block *blk, const kst_mdf_event *events, 
     if (items > UINT32_MAX) items = UINT32_MAX;
     blk->event_items[e] = (uint32_t)items;
     items_total += items;
-    if (items > max_items) max_items = (uint32_t)items;
   }
   blk->event_offsets[n] = (uint32_t)b;
   blk->bank_offsets[b] = (uint32_t)off;
   blk->data_size = off;
   blk->n_banks = banks;
   blk->items_total = items_total;
-  blk->max_event_items = max_items;
   return kst_ok();
 }
 
@@ -110,7 +107,7 @@ void kst_batch_free(kst_batch *b) {
     kst_host_free(b->blocks[t].data);
     kst_host_free(b->blocks[t].bank_offsets);
     kst_host_free(b->blocks[t].event_offsets);
-    kst_host_free(b->blocks[t].event_items);
+    free(b->blocks[t].event_items);
   }
   memset(b, 0, sizeof *b);
 }

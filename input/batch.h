@@ -12,6 +12,8 @@ extern "C" {
 #endif
 
 #define KST_BATCH_MAX_TYPES 8
+/* The VELO retina-cluster bank type: its payload starts with a cluster count. */
+#define KST_BANK_VELO_RETINA 73u
 
 /* The banks of one type for every event of a batch, as the device sees them: raw banks (8-byte header,
    payload, padding to 4) back to back, with bank and event offsets. */
@@ -20,10 +22,9 @@ typedef struct kst_bank_block {
   uint8_t *data;           /* pinned; data_size bytes */
   uint32_t *bank_offsets;  /* pinned; n_banks + 1 byte offsets into data */
   uint32_t *event_offsets; /* pinned; n_events + 1 indices into bank_offsets */
-  uint32_t *event_items;   /* host; per event, the sum of the banks' leading count words */
+  uint32_t *event_items;   /* plain host memory; per event, the sum of the banks' leading count words */
   uint64_t data_size, n_banks, items_total;
-  uint32_t max_event_items;
-  uint64_t data_cap, banks_cap, events_cap; /* allocated capacities, so buffers are reused */
+  uint64_t data_cap, banks_cap, events_cap, items_cap; /* allocated bytes, so buffers are reused */
 } kst_bank_block;
 
 /* A batch of events. events point into the input files' memory and stay valid for the whole run. */

@@ -1,6 +1,8 @@
 /* velopix JSON to MDF converter: retina-cluster encoding of hits and MC particle/vertex banks. */
 #include "input/velopix_convert.h"
 
+#include "device/decoding/velo_cluster.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -21,12 +23,7 @@ uint32_t kst_retina_word(int cx, int xfrac, int cy, int yfrac) {
          (uint32_t)(yfrac & 3);
 }
 
-uint32_t kst_retina_lhcbid(int sensor, uint32_t word) {
-  uint32_t cx = (word >> 12) & 0x3FF, xf = (word >> 10) & 3, cy = (word >> 2) & 0xFF, yf = word & 3;
-  uint32_t channel = (uint32_t)(xf != 0) << 27 | (uint32_t)(yf != 0) << 26 | (uint32_t)sensor << 18 |
-                     (cx >> 8) << 16 | (cx & 0xFF) << 8 | cy;
-  return 2u << 28 | (channel & 0x0FFFFFFFu);
-}
+uint32_t kst_retina_lhcbid(int sensor, uint32_t word) { return kst_velo_cluster_id((uint32_t)sensor, word); }
 
 /* Nearest decodable (column, quarter) for lx: the decoder's grid points are local_x[c] + q/4 *
  * x_pitch[c], and since local_x[c+1] = local_x[c] + x_pitch[c], rounding q to 4 is the next

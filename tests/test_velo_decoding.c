@@ -111,3 +111,106 @@ Test(velo_decoding, real_sample_ids_agree_with_mc_both_ways_for_any_threads_and_
     kst_sequence_free(&seq);
   }
 }
+
+/* Runs velo_decoding over path with o and returns a counter of the hit checker. */
+static uint64_t hit_counter(const char *path, kst_run_options o, const char *name) {
+  kst_sequence seq;
+  kst_run_result r;
+  run(path, o, &seq, &r);
+  uint64_t v = counter(&r, &seq, name)->values[0];
+  kst_run_result_free(&r, &seq);
+  kst_sequence_free(&seq);
+  return v;
+}
+
+Test(velo_decoding, repeated_cluster_words_keep_distinct_slots) {
+  char path[] = "/tmp/kst_velo_XXXXXX";
+  close(mkstemp(path));
+  kst_mdf_writer *w;
+  cr_assert_eq(kst_mdf_writer_open(&w, path).code, KST_OK);
+  for (uint32_t e = 0; e < 4; ++e) {
+    /* The same word twice in one bank: equal phi and LHCbID. */
+    uint32_t a[5] = {4, word(30, 1, 40, 2), word(30, 1, 40, 2), word(31, 0, 41, 0), word(500, 2, 200, 1)};
+    kst_mdf_bank_out bank = {73, 3, (uint16_t)(20 + e), a, sizeof a};
+    cr_assert_eq(kst_mdf_write_event(w, 1, e, e, &bank, 1).code, KST_OK);
+  }
+  cr_assert_eq(kst_mdf_writer_close(w).code, KST_OK);
+  const uint64_t h1 = hit_counter(path, (kst_run_options){.batch_size = 1}, "container_hash");
+  const uint64_t h4 = hit_counter(path, (kst_run_options){.batch_size = 4, .threads = 2}, "container_hash");
+  cr_assert_eq(h1, h4, "every slot written: the container does not depend on the batch");
+  cr_assert_eq(hit_counter(path, (kst_run_options){.batch_size = 4}, "hits"), 16);
+  unlink(path);
+}
+
+/* velo_pv counters of one run: hits, tracks, vertices. */
+static void velo_pv_counts(kst_run_options o, uint64_t out[3]) {
+  kst_sequence seq;
+  kst_problems pb;
+  kst_event_source src;
+  kst_run_result r;
+  const char *paths[] = {REAL_MDF};
+  cr_assert_eq(kst_sequence_load(&seq, "sequences/velo_pv.json", &pb).code, KST_OK);
+  cr_assert_eq(kst_events_load(&src, paths, 1, 0).code, KST_OK);
+  o.geometry = REAL_GEOMETRY;
+  cr_assert_eq(kst_run(&seq, &src, &o, &r).code, KST_OK);
+  out[0] = kst_result_counter(&r, &seq, "velo_summary", "velo_hits")->values[0];
+  out[1] = kst_result_counter(&r, &seq, "velo_summary", "velo_tracks")->values[0];
+  out[2] = kst_result_counter(&r, &seq, "pv_summary", "primary_vertices")->values[0];
+  kst_run_result_free(&r, &seq);
+  kst_events_free(&src);
+  kst_sequence_free(&seq);
+  kst_problems_free(&pb);
+}
+
+Test(velo_decoding, compute_only_repetitions_read_the_batch_copied_once) {
+  if (access(REAL_MDF, R_OK) != 0 || access(REAL_GEOMETRY, R_OK) != 0)
+    cr_skip("../shared/data not present: repetition check skipped");
+  uint64_t once[3], again[3];
+  velo_pv_counts((kst_run_options){.batch_size = 4}, once);
+  /* The last repetition is the one summarised; its input was copied by the first. */
+  velo_pv_counts((kst_run_options){.batch_size = 4, .repetitions = 3, .no_transfer = 1, .preload = 1}, again);
+  for (int i = 0; i < 3; ++i) cr_assert_eq(again[i], once[i], "counter %d: %llu vs %llu", i, (unsigned long long)again[i], (unsigned long long)once[i]);
+  cr_assert_gt(once[1], 2000);
+}
+
+Test(velo_decoding, corrupt_mc_truth_is_counted_and_the_run_goes_on) {
+  char path[] = "/tmp/kst_velo_XXXXXX";
+  close(mkstemp(path));
+  kst_mdf_writer *w;
+  cr_assert_eq(kst_mdf_writer_open(&w, path).code, KST_OK);
+  uint32_t a[2] = {1, word(30, 1, 40, 2)};
+  uint32_t mc[3] = {5, 1, 2}; /* claims 5 particles, holds none */
+  kst_mdf_bank_out banks[2] = {{73, 3, 8, a, sizeof a}, {32, 2, 0, mc, sizeof mc}};
+  cr_assert_eq(kst_mdf_write_event(w, 1, 0, 0, banks, 2).code, KST_OK);
+  cr_assert_eq(kst_mdf_write_event(w, 1, 1, 1, banks, 1).code, KST_OK);
+  cr_assert_eq(kst_mdf_writer_close(w).code, KST_OK);
+  cr_assert_eq(hit_counter(path, (kst_run_options){0}, "error:events_with_bad_mc_truth"), 1);
+  cr_assert_eq(hit_counter(path, (kst_run_options){0}, "hits"), 1, "the good event is checked");
+  unlink(path);
+}
+
+Test(velo_decoding, a_sequence_without_retina_banks_is_a_clear_error) {
+  const char *json = "{\"sequence\": [{\"type\": \"data_provider\", \"name\": \"banks\", \"properties\": {\"bank_type\": 74}},"
+                     "{\"type\": \"bank_item_offsets\", \"name\": \"offsets\"}, {\"type\": \"event_list_init\", \"name\": \"ev\"},"
+                     "{\"type\": \"velo_count_hits\", \"name\": \"count\"}, {\"type\": \"velo_decode\", \"name\": \"hits\"}]}";
+  char path[] = "/tmp/kst_velo_XXXXXX";
+  close(mkstemp(path));
+  uint64_t good;
+  write_bad_file(path, &good);
+  kst_sequence seq;
+  kst_problems pb;
+  kst_event_source src;
+  kst_run_result r;
+  cr_assert_eq(kst_sequence_parse(&seq, json, "t.json", &pb).code, KST_OK);
+  const char *paths[] = {path};
+  cr_assert_eq(kst_events_load(&src, paths, 1, 0).code, KST_OK);
+  kst_run_options o = {0};
+  kst_status s = kst_run(&seq, &src, &o, &r);
+  cr_assert_eq(s.code, KST_ERR_CONFIG);
+  cr_assert(strstr(s.msg, "offsets (bank_item_offsets)") && strstr(s.msg, "no retina-cluster banks"), "%s", s.msg);
+  kst_run_result_free(&r, &seq);
+  kst_events_free(&src);
+  kst_sequence_free(&seq);
+  kst_problems_free(&pb);
+  unlink(path);
+}

@@ -186,4 +186,6 @@ kst_status kst_device_sync(void) {
   return kst_ok();
 }
 
+void kst_backend_thread_end(void) {}
+
 } /* extern "C" */

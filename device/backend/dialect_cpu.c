@@ -9,6 +9,12 @@ _Thread_local void *kst_cpu_dynamic_shared;
 _Thread_local const char *kst_cpu_launch_error;
 static _Thread_local unsigned long shared_bytes;
 
+void kst_backend_thread_end(void) {
+  free(kst_cpu_dynamic_shared);
+  kst_cpu_dynamic_shared = NULL;
+  shared_bytes = 0;
+}
+
 int kst_cpu_reserve_shared(unsigned long bytes) {
   if (bytes <= shared_bytes) return 1;
   void *p = realloc(kst_cpu_dynamic_shared, bytes);

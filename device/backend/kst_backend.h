@@ -85,6 +85,9 @@ kst_status kst_event_sync(kst_event *event);
 kst_status kst_event_elapsed_ms(float *ms, kst_event *start, kst_event *end);
 /* Waits for all work on the device. */
 kst_status kst_device_sync(void);
+/* Releases what the calling thread holds in the backend (the CPU's per-thread kernel scratch); call it when a
+   thread that launched kernels ends. */
+void kst_backend_thread_end(void);
 
 #ifdef __cplusplus
 }

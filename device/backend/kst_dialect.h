@@ -31,7 +31,6 @@
 
 KST_DEVICE uint32_t kst_atomic_add_u32(uint32_t *p, uint32_t v) { return atomicAdd((unsigned *)p, (unsigned)v); }
 KST_DEVICE int32_t kst_atomic_add_i32(int32_t *p, int32_t v) { return atomicAdd((int *)p, (int)v); }
-KST_DEVICE float kst_atomic_add_f32(float *p, float v) { return atomicAdd(p, v); }
 KST_DEVICE uint32_t kst_atomic_min_u32(uint32_t *p, uint32_t v) { return atomicMin((unsigned *)p, (unsigned)v); }
 KST_DEVICE uint32_t kst_atomic_max_u32(uint32_t *p, uint32_t v) { return atomicMax((unsigned *)p, (unsigned)v); }
 KST_DEVICE int32_t kst_atomic_min_i32(int32_t *p, int32_t v) { return atomicMin((int *)p, (int)v); }
@@ -103,7 +102,6 @@ int kst_cpu_reserve_shared(unsigned long bytes);
 /* One thread per block and one host thread per launch: plain read-modify-write is atomic here. */
 static inline uint32_t kst_atomic_add_u32(uint32_t *p, uint32_t v) { uint32_t o = *p; *p = o + v; return o; }
 static inline int32_t kst_atomic_add_i32(int32_t *p, int32_t v) { int32_t o = *p; *p = o + v; return o; }
-static inline float kst_atomic_add_f32(float *p, float v) { float o = *p; *p = o + v; return o; }
 static inline uint32_t kst_atomic_min_u32(uint32_t *p, uint32_t v) { uint32_t o = *p; if (v < o) *p = v; return o; }
 static inline uint32_t kst_atomic_max_u32(uint32_t *p, uint32_t v) { uint32_t o = *p; if (v > o) *p = v; return o; }
 static inline int32_t kst_atomic_min_i32(int32_t *p, int32_t v) { int32_t o = *p; if (v < o) *p = v; return o; }

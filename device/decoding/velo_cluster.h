@@ -18,7 +18,7 @@ KST_HOST_DEVICE void kst_velo_decode_cluster(const struct kst_velo_geometry *g, 
                                              float *y, float *z, uint32_t *id) {
   const uint32_t cx = (word >> 12) & 0x3FFu, xf = (word >> 10) & 3u, cy = (word >> 2) & 0xFFu, yf = word & 3u;
   const float lx = g->local_x[cx] + (float)xf * 0.25f * g->x_pitch[cx];
-  const float ly = ((float)cy + 0.5f + (float)yf * 0.25f) * KST_VELO_PIXEL_SIZE;
+  const float ly = ((float)cy + 0.5f + (float)yf * 0.25f) * g->pixel_size;
   const float *m = g->transform[sensor];
   *x = m[0] * lx + m[1] * ly + m[9];
   *y = m[3] * lx + m[4] * ly + m[10];

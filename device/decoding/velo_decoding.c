@@ -13,7 +13,11 @@ static kst_status count_sizes(const kst_ctx *ctx, velo_count_hits_args *a) {
 }
 
 static kst_status count_run(const kst_ctx *ctx, const velo_count_hits_args *a) {
-  return kst_velo_count_hits_launch(*a, kst_ctx_stream(ctx));
+  kst_stream *s = kst_ctx_stream(ctx);
+  /* Events not in the list have no hits and no flags. */
+  KST_TRY(kst_memset(a->dev_module_offsets.data, 0, a->dev_module_offsets.count * sizeof(uint32_t), s));
+  KST_TRY(kst_memset(a->dev_velo_errors.data, 0, a->dev_velo_errors.count * sizeof(uint32_t), s));
+  return kst_velo_count_hits_launch(*a, s);
 }
 
 KST_ALGORITHM_DEFINE(velo_count_hits, VELO_COUNT_HITS_PARAMS, VELO_COUNT_HITS_PROPS,
@@ -21,7 +25,7 @@ KST_ALGORITHM_DEFINE(velo_count_hits, VELO_COUNT_HITS_PARAMS, VELO_COUNT_HITS_PR
                      count_run, NULL)
 
 static kst_status decode_sizes(const kst_ctx *ctx, velo_decode_args *a) {
-  const kst_bank_block *b = kst_batch_block(kst_ctx_batch(ctx), (uint8_t)a->props.bank_type);
+  const kst_bank_block *b = kst_batch_block(kst_ctx_batch(ctx), KST_BANK_VELO_RETINA);
   /* The host summed every count word while building the batch: an upper bound that needs no sync. */
   uint64_t n = b ? b->items_total : 0;
   a->dev_hit_x.count = a->dev_hit_y.count = a->dev_hit_z.count = a->dev_hit_phi.count = n;
@@ -36,5 +40,5 @@ static kst_status decode_run(const kst_ctx *ctx, const velo_decode_args *a) {
 }
 
 KST_ALGORITHM_DEFINE(velo_decode, VELO_DECODE_PARAMS, VELO_DECODE_PROPS,
-                     "decodes VELO retina clusters to global hits with LHCbIDs, phi-sorted per module", "bank_type", 0,
+                     "decodes VELO retina clusters to global hits with LHCbIDs, phi-sorted per module", NULL, 0,
                      decode_sizes, decode_run, NULL)

@@ -39,9 +39,12 @@ KST_GLOBAL velo_count_kernel(velo_count_hits_args a) {
   }
   kst_syncthreads();
   if (threadIdx.x == 0) {
-    /* A flagged event keeps no hits: its offsets collapse onto its first slot. */
+    /* A flagged event keeps no hits: its offsets collapse onto its first slot. More clusters than the host counted
+       for the event (item offsets of another bank type) would overrun the container: flagged too. */
     uint32_t *off = &a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
-    uint32_t at = a.dev_item_offsets.data[e];
+    uint32_t at = a.dev_item_offsets.data[e], total = 0;
+    for (uint32_t m = 0; m < KST_VELO_MODULES; ++m) total += counts[m];
+    if (total > a.dev_item_offsets.data[e + 1] - at) err |= KST_VELO_ERR_COUNT;
     for (uint32_t m = 0; m < KST_VELO_MODULES; ++m) {
       off[m] = at;
       if (!err) at += counts[m];
@@ -106,7 +109,9 @@ KST_GLOBAL velo_decode_kernel(velo_decode_args a, const struct kst_velo_geometry
     const uint32_t id = uid[h];
     uint32_t rank = 0;
     /* Bitwise, not short-circuit: no branches, so the CPU build vectorises this loop. */
-    for (uint32_t j = off[m]; j < off[m + 1]; ++j) rank += (uint32_t)((uphi[j] < phi) | ((uphi[j] == phi) & (uid[j] < id)));
+    /* Equal (phi, id) pairs (a repeated cluster word) fall back to their decoding order, so ranks stay distinct. */
+    for (uint32_t j = off[m]; j < off[m + 1]; ++j)
+      rank += (uint32_t)((uphi[j] < phi) | ((uphi[j] == phi) & ((uid[j] < id) | ((uid[j] == id) & (j < h)))));
     const uint32_t out = off[m] + rank;
     a.dev_hit_x.data[out] = a.dev_unsorted_x.data[h];
     a.dev_hit_y.data[out] = a.dev_unsorted_y.data[h];

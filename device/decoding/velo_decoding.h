@@ -37,7 +37,6 @@ KST_ALGORITHM_ARGS(velo_count_hits, VELO_COUNT_HITS_PARAMS, VELO_COUNT_HITS_PROP
   P(dev_unsorted_phi, DEVICE_SCRATCH, float)          \
   P(dev_unsorted_id, DEVICE_SCRATCH, uint32_t)
 #define VELO_DECODE_PROPS(Q)                                                                     \
-  Q(bank_type, UINT, 1, "73", 0, 255, "bank type of the retina clusters (sizes the container)") \
   Q(block_dim, UINT, 1, "256", 1, 1024, "threads per block (one block per event)")
 KST_ALGORITHM_ARGS(velo_decode, VELO_DECODE_PARAMS, VELO_DECODE_PROPS)
 

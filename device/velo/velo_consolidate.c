@@ -23,6 +23,12 @@ static kst_status set_sizes(const kst_ctx *ctx, velo_consolidate_args *a) {
 
 static kst_status run(const kst_ctx *ctx, const velo_consolidate_args *a) {
   kst_stream *s = kst_ctx_stream(ctx);
+  /* The kernels derive the per-event slot capacity from these two counts: they must be those of one search. */
+  const uint64_t events = a->dev_track_slot_count.count;
+  if (events != kst_ctx_batch(ctx)->n_events || a->dev_track_slots.count % (events ? events : 1) ||
+      a->dev_track_slot_hits.count != a->dev_track_slots.count * KST_VELO_MAX_TRACK_HITS)
+    return kst_error(KST_ERR_CONFIG, "inputs are not the outputs of one velo_search_by_triplet (check the bindings)");
+  if (events == 0) return kst_ok();
   size_t temp = a->dev_scan_temp.count;
   /* Events not in the list keep zero tracks. */
   KST_TRY(kst_memset(a->dev_velo_track_counts.data, 0, a->dev_velo_track_counts.count * sizeof(uint32_t), s));

@@ -17,7 +17,11 @@ static kst_status set_sizes(const kst_ctx *ctx, velo_search_by_triplet_args *a) 
 }
 
 static kst_status run(const kst_ctx *ctx, const velo_search_by_triplet_args *a) {
-  return kst_velo_search_launch(*a, kst_ctx_stream(ctx));
+  kst_stream *s = kst_ctx_stream(ctx);
+  /* Events not in the list have no tracks and no flags. */
+  KST_TRY(kst_memset(a->dev_track_slot_count.data, 0, a->dev_track_slot_count.count * sizeof(uint32_t), s));
+  KST_TRY(kst_memset(a->dev_velo_track_flags.data, 0, a->dev_velo_track_flags.count * sizeof(uint32_t), s));
+  return kst_velo_search_launch(*a, s);
 }
 
 KST_ALGORITHM_DEFINE(velo_search_by_triplet, VELO_SEARCH_BY_TRIPLET_PARAMS, VELO_SEARCH_BY_TRIPLET_PROPS,

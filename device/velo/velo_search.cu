@@ -83,8 +83,8 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
       uint32_t best = NONE;
       float best_scatter = a.props.max_scatter_forwarding;
       for (uint32_t m = 2u * (uint32_t)k; m < 2u * (uint32_t)k + 2u; ++m) {
-        const float dz = Z[off[m]] - Z[h1];
         if (off[m] == off[m + 1]) continue;
+        const float dz = Z[off[m]] - Z[h1];
         const float px = X[h1] + tx * dz, py = Y[h1] + ty * dz;
         uint32_t r[4];
         const uint32_t nr = phi_ranges(PHI, off[m], off[m + 1], kst_atan2f(py, px), a.props.forward_phi_window, r);
@@ -124,7 +124,11 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
       float best_scatter = a.props.max_scatter_seeding;
       /* Tracks that do not come from the beam line turn in phi; the turn per station grows as 1 / radius. */
       const float r1 = sqrtf(X[h1] * X[h1] + Y[h1] * Y[h1]);
-      const float dz_up = Z[off[2 * k + 4]] - Z[h1], dz_down = Z[h1] - Z[off[2 * k]];
+      /* Station distances from a hit of each station (both exist, or there is nothing to pair with). */
+      const uint32_t s_up = off[2 * k + 4] < off[2 * k + 6] ? off[2 * k + 4] : NONE;
+      const uint32_t s_down = off[2 * k] < off[2 * k + 2] ? off[2 * k] : NONE;
+      if (s_up == NONE || s_down == NONE) continue;
+      const float dz_up = Z[s_up] - Z[h1], dz_down = Z[h1] - Z[s_down];
       const float w0 = a.props.seed_phi_window + a.props.seed_tangential_slope * (dz_up < 0 ? -dz_up : dz_up) / r1;
       const float w2 = a.props.seed_phi_window + a.props.seed_tangential_slope * (dz_down < 0 ? -dz_down : dz_down) / r1;
       /* The inner candidates do not depend on the outer hit: gather them once, relative to h1. */
@@ -168,28 +172,37 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
       kst_atomic_min_u64(&owner[best2], key);
     }
     kst_syncthreads();
+    /* A seed is kept when it owns both outer hits. */
     for (uint32_t h1 = m_begin + threadIdx.x; h1 < m_end; h1 += blockDim.x) {
       const uint64_t key = a.dev_seed_key.data[h1];
       if (key == NO_KEY) continue;
-      const uint32_t h0 = a.dev_seed_outer.data[h1], h2 = a.dev_seed_inner.data[h1];
-      if (owner[h0] != key || owner[h2] != key) continue;
-      const uint32_t t = kst_atomic_add_u32(count, 1u);
-      if (t >= cap) {
-        kst_atomic_or_u32(&a.dev_velo_track_flags.data[e], KST_VELO_TRACKS_OVERFLOW);
-        continue;
-      }
-      uint32_t *th = &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS];
-      th[0] = h0, th[1] = h1, th[2] = h2;
-      slots[t].n_hits = 3;
-      slots[t].last_station = (uint32_t)k;
-      slots[t].id = h1;
-      const uint32_t bits = (uint32_t)(key >> 32);
-      memcpy(&slots[t].seed_scatter, &bits, sizeof bits);
-      used[h0] = used[h1] = used[h2] = 1;
+      if (owner[a.dev_seed_outer.data[h1]] != key || owner[a.dev_seed_inner.data[h1]] != key)
+        a.dev_seed_key.data[h1] = NO_KEY;
     }
     kst_syncthreads();
+    /* Slots are handed out in middle-hit order by one thread (a station has a few tens of seeds), so which seeds
+       are dropped when the capacity is full does not depend on thread timing. */
+    if (threadIdx.x == 0)
+      for (uint32_t h1 = m_begin; h1 < m_end; ++h1) {
+        const uint64_t key = a.dev_seed_key.data[h1];
+        if (key == NO_KEY) continue;
+        const uint32_t h0 = a.dev_seed_outer.data[h1], h2 = a.dev_seed_inner.data[h1];
+        if (*count >= cap) {
+          a.dev_velo_track_flags.data[e] |= KST_VELO_TRACKS_OVERFLOW;
+          break;
+        }
+        const uint32_t t = (*count)++;
+        uint32_t *th = &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS];
+        th[0] = h0, th[1] = h1, th[2] = h2;
+        slots[t].n_hits = 3;
+        slots[t].last_station = (uint32_t)k;
+        slots[t].id = h1;
+        const uint32_t bits = (uint32_t)(key >> 32);
+        memcpy(&slots[t].seed_scatter, &bits, sizeof bits);
+        used[h0] = used[h1] = used[h2] = 1;
+      }
+    kst_syncthreads();
   }
-  if (threadIdx.x == 0 && *count > cap) *count = cap;
 }
 
 KST_EXTERN_C kst_status kst_velo_search_launch(velo_search_by_triplet_args a, kst_stream *stream) {

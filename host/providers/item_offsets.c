@@ -12,8 +12,10 @@ static kst_status set_sizes(const kst_ctx *ctx, bank_item_offsets_args *a) {
 
 static kst_status run(const kst_ctx *ctx, const bank_item_offsets_args *a) {
   const kst_batch *b = kst_ctx_batch(ctx);
-  const kst_bank_block *blk = kst_batch_block(b, (uint8_t)a->props.bank_type);
-  if (!blk) return kst_error(KST_ERR_INVALID, "bank type %u was not gathered into the batch", a->props.bank_type);
+  const kst_bank_block *blk = kst_batch_block(b, KST_BANK_VELO_RETINA);
+  if (!blk)
+    return kst_error(KST_ERR_CONFIG, "no retina-cluster banks (type %u) in the batch: the sequence needs a data_provider "
+                     "with bank_type %u before this", KST_BANK_VELO_RETINA, KST_BANK_VELO_RETINA);
   if (blk->items_total > UINT32_MAX) return kst_error(KST_ERR_CAPACITY, "more than 2^32 items in one batch");
   uint32_t sum = 0;
   for (uint32_t e = 0; e < b->n_events; ++e) {
@@ -25,6 +27,6 @@ static kst_status run(const kst_ctx *ctx, const bank_item_offsets_args *a) {
                       kst_ctx_stream(ctx));
 }
 
-KST_ALGORITHM_DEFINE(bank_item_offsets, BANK_ITEM_OFFSETS_PARAMS, BANK_ITEM_OFFSETS_PROPS,
-                     "per-event offsets of the items of one bank type, computed on the host from the batch", "bank_type", KST_ALG_TRANSFER,
+KST_ALGORITHM_DEFINE(bank_item_offsets, BANK_ITEM_OFFSETS_PARAMS, KST_NO_PROPS,
+                     "per-event offsets of the retina clusters, computed on the host from the batch", NULL, KST_ALG_TRANSFER,
                      set_sizes, run, NULL)

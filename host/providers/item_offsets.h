@@ -1,4 +1,4 @@
-/* bank_item_offsets: per-event offsets of the items (count words) of one bank type, from the batch, to the device. */
+/* bank_item_offsets: per-event offsets of the retina clusters (the banks' count words), from the batch, to the device. */
 #ifndef KST_ITEM_OFFSETS_H
 #define KST_ITEM_OFFSETS_H
 
@@ -7,9 +7,7 @@
 #define BANK_ITEM_OFFSETS_PARAMS(P)                 \
   P(host_item_offsets, HOST_OUTPUT, uint32_t)       \
   P(dev_item_offsets, DEVICE_OUTPUT, uint32_t)
-#define BANK_ITEM_OFFSETS_PROPS(Q) \
-  Q(bank_type, UINT, 1, "73", 0, 255, "bank type whose leading count words are summed per event")
 
-KST_ALGORITHM_ARGS(bank_item_offsets, BANK_ITEM_OFFSETS_PARAMS, BANK_ITEM_OFFSETS_PROPS)
+KST_ALGORITHM_ARGS(bank_item_offsets, BANK_ITEM_OFFSETS_PARAMS, KST_NO_PROPS)
 
 #endif

@@ -108,6 +108,7 @@ static void *worker_main(void *arg) {
     }
     if (slot < 0 || p->failed) {
       pthread_mutex_unlock(&p->lock);
+      kst_backend_thread_end();
       return NULL;
     }
     p->state[slot] = 2;
@@ -170,7 +171,7 @@ kst_status kst_run(const kst_sequence *seq, const kst_event_source *src, const k
   p.slots = calloc(p.n_slots, sizeof *p.slots);
   p.state = calloc(p.n_slots, sizeof *p.state);
   worker_arg *wa = calloc(opt.threads, sizeof *wa);
-  if (!r->counters || !r->instance_ms || !p.slots || !p.state || !wa) {
+  if (!r->counters || !r->instance_ms || !r->accumulators || !p.slots || !p.state || !wa) {
     free(p.slots);
     free(p.state);
     free(wa);
@@ -193,11 +194,15 @@ kst_status kst_run(const kst_sequence *seq, const kst_event_source *src, const k
   double t0 = now_s();
   if (!st.code) {
     pthread_t reader, *threads = calloc(opt.threads, sizeof *threads);
+    uint32_t running = 0;
     /* With everything preloaded the reader has nothing left to do and returns at once. */
-    pthread_create(&reader, NULL, reader_main, &p);
-    for (uint32_t t = 0; t < opt.threads; ++t) pthread_create(&threads[t], NULL, worker_main, &wa[t]);
-    for (uint32_t t = 0; t < opt.threads; ++t) pthread_join(threads[t], NULL);
-    pthread_join(reader, NULL);
+    int reader_ok = threads && pthread_create(&reader, NULL, reader_main, &p) == 0;
+    while (reader_ok && running < opt.threads && pthread_create(&threads[running], NULL, worker_main, &wa[running]) == 0)
+      running++;
+    if (!reader_ok || running < opt.threads)
+      fail(&p, kst_error(KST_ERR_NOMEM, "cannot start the %s threads", reader_ok ? "worker" : "reader"));
+    for (uint32_t t = 0; t < running; ++t) pthread_join(threads[t], NULL);
+    if (reader_ok) pthread_join(reader, NULL);
     free(threads);
     if (opt.progress) fprintf(stderr, "\r\033[K");
     st = p.failed ? p.error : kst_ok();

@@ -16,7 +16,7 @@ typedef struct kst_run_options {
   uint32_t threads;         /* workers (-t) */
   uint32_t batch_size;      /* events per batch (--batch-size) */
   uint64_t max_events;      /* 0: all (-n) */
-  uint32_t repetitions;     /* each batch runs this many times (-r); counters count the first only */
+  uint32_t repetitions;     /* each batch runs this many times (-r); counters count the last only */
   uint64_t device_memory;   /* bytes of device arena per worker */
   uint64_t host_memory;     /* bytes of pinned host arena per worker */
   int debug_memory;         /* allocate every buffer separately, so sanitizers see overruns */

@@ -158,7 +158,9 @@ static kst_status plan_batch(kst_worker *w) {
     }
     for (uint32_t b = 0; b < seq->n_buffers; ++b) {
       const kst_buffer_info *bi = &seq->buffers[b];
-      if (bi->last == i && bi->on_device)
+      /* With no_transfer, later repetitions read what the first copied: it must not be reused. */
+      const int kept = w->opt->no_transfer && (seq->inst[bi->producer].desc->flags & KST_ALG_TRANSFER);
+      if (bi->last == i && bi->on_device && !kept)
         KST_TRY(kst_arena_release(&w->dev_arena, w->offset[b], w->count[b] * bi->elem_size));
     }
   }
@@ -180,7 +182,8 @@ static kst_status plan_batch(kst_worker *w) {
 
 static kst_status run_batch(kst_worker *w, uint32_t repetition) {
   const kst_sequence *seq = w->seq;
-  const int summarise = repetition == 0;
+  /* Results are read from the last repetition: stale inputs in a repeated run would show in the counters. */
+  const int summarise = repetition + 1 == w->opt->repetitions;
   for (uint32_t i = 0; i < seq->n; ++i) {
     KST_TRY(kst_event_record(w->marks[i], w->stream));
     if (skipped(w, i)) continue;

@@ -61,8 +61,8 @@ static kst_status after_sync(const kst_ctx *ctx, const velo_hit_checker_args *a)
   kst_ctx *c = (kst_ctx *)ctx;
   const kst_batch *b = kst_ctx_batch(ctx);
   const kst_velo_geometry *g = &kst_ctx_conditions(ctx)->geometry;
-  uint64_t k[8] = {0};
-  enum { HITS, MATCHED, MC_IDS, MC_FOUND, BAD_EVENTS, NO_MC, DIST_NM, HASH };
+  uint64_t k[9] = {0};
+  enum { HITS, MATCHED, MC_IDS, MC_FOUND, BAD_EVENTS, NO_MC, DIST_NM, HASH, BAD_MC };
   for (uint32_t e = 0; e < b->n_events; ++e) {
     if (a->host_velo_errors.data[e]) {
       k[BAD_EVENTS]++;
@@ -71,7 +71,10 @@ static kst_status after_sync(const kst_ctx *ctx, const velo_hit_checker_args *a)
     const uint32_t *off = &a->host_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
     uint32_t h0 = off[0], h1 = off[KST_VELO_MODULES], n = h1 - h0;
     kst_mc_event mc;
-    KST_TRY(kst_mc_event_from_mdf(&b->events[e], &mc));
+    if (kst_mc_event_from_mdf(&b->events[e], &mc).code) {
+      k[BAD_MC]++; /* bad MC truth spoils the check of this event only */
+      continue;
+    }
     if (!mc.n_particles) k[NO_MC]++;
     uint32_t *hits = malloc((n + 1) * sizeof *hits), *ids = malloc((mc.n_ids + 1) * sizeof *ids), n_ids = 0;
     if (!hits || !ids) {
@@ -101,8 +104,9 @@ static kst_status after_sync(const kst_ctx *ctx, const velo_hit_checker_args *a)
     kst_mc_event_free(&mc);
   }
   const char *names[] = {"hits",          "hits_from_mc",      "mc_velo_ids",          "mc_velo_ids_decoded",
-                         "error:events_with_bad_velo_banks", "events_without_mc", "distance_to_plane_nm", "container_hash"};
-  for (int i = 0; i < 8; ++i) kst_ctx_count_add(c, names[i], &k[i], 1);
+                         "error:events_with_bad_velo_banks", "events_without_mc", "distance_to_plane_nm", "container_hash",
+                         "error:events_with_bad_mc_truth"};
+  for (int i = 0; i < 9; ++i) kst_ctx_count_add(c, names[i], &k[i], 1);
   return kst_ok();
 }
 

@@ -61,8 +61,13 @@ static kst_status after_sync(const kst_ctx *ctx, const velo_track_checker_args *
       eta[i] = track_eta(&a->host_velo_states_beam.data[t]);
     }
     kst_mc_event mc;
-    st = kst_mc_event_from_mdf(&b->events[e], &mc);
-    if (!st.code) st = kst_track_checker_add_event(chk, &mc, views, n, eta);
+    if (kst_mc_event_from_mdf(&b->events[e], &mc).code) {
+      /* Bad MC truth spoils the check of this event only. */
+      const uint64_t one = 1;
+      kst_ctx_count_add((kst_ctx *)ctx, "error:events_with_bad_mc_truth", &one, 1);
+      continue;
+    }
+    st = kst_track_checker_add_event(chk, &mc, views, n, eta);
     kst_mc_event_free(&mc);
   }
   free(views);
