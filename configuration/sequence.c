@@ -23,12 +23,18 @@ static void add_problem(loader *L, int warning, const char *path, const char *fm
   va_start(ap, fmt);
   if (at > 0 && at < (int)sizeof text) vsnprintf(text + at, sizeof text - (size_t)at, fmt, ap);
   va_end(ap);
-  char **lines = realloc(L->pb->lines, (L->pb->n + 1) * sizeof *lines);
-  if (!lines) return;
-  L->pb->lines = lines;
-  lines[L->pb->n++] = strdup(text);
+  /* Counted first: a problem whose text cannot be stored must still fail the load. */
   if (warning) L->pb->n_warnings++;
   else L->pb->n_errors++;
+  char **lines = realloc(L->pb->lines, (L->pb->n + 1) * sizeof *lines);
+  char *copy = strdup(text);
+  if (!lines || !copy) {
+    free(copy);
+    if (lines) L->pb->lines = lines;
+    return;
+  }
+  L->pb->lines = lines;
+  lines[L->pb->n++] = copy;
 }
 
 /* Appends " (did you mean 'x'?)" when a close name exists. */
@@ -240,6 +246,7 @@ static void load_instances(loader *L, const cJSON *list) {
     kst_status st = init_instance(in, d);
     if (st.code) {
       add_problem(L, 0, path, "%s", st.msg);
+      for (uint32_t q = 0; in->strings && q < d->n_props; ++q) free(in->strings[q]), in->strings[q] = NULL;
       in->desc = NULL;
       continue;
     }

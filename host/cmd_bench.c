@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checker/track_checker.h"
 #include "host/cli.h"
 #include "host/runtime/runtime.h"
 #include "kst_backend.h"
@@ -245,9 +246,8 @@ int kst_cmd_bench(int argc, char **argv) {
   if (!rc && plot_path) {
     if (!json_path) fprintf(stderr, "kestrel bench: --plot needs --json FILE (the plot is drawn from it)\n"), rc = 2;
     else {
-      char cmd[1024];
-      snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s/host/bench_plot.py' '%s' '%s'", KST_SOURCE_DIR, json_path, plot_path);
-      if (system(cmd) != 0) fprintf(stderr, "kestrel bench: plotting failed (needs python3-matplotlib)\n"), rc = 1;
+      kst_status ps = kst_checker_plot_script("bench_plot.py", json_path, plot_path);
+      if (ps.code) fprintf(stderr, "kestrel bench: %s\n", ps.msg), rc = 1;
     }
   }
   cJSON_Delete(root);

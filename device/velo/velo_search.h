@@ -32,7 +32,7 @@
   Q(max_scatter_forwarding, FLOAT, 1, "0.00015", 0, 1, "largest squared kink angle when extending")            \
   Q(max_slope, FLOAT, 1, "0.5", 0, 10, "largest |tx| and |ty| of a seed")                                      \
   Q(max_skipped_stations, UINT, 1, "1", 0, 10, "stations a track may cross without a hit")                     \
-  Q(block_dim, UINT, 1, "128", 1, 1024, "threads per block (one block per event)")
+  Q(block_dim, UINT, 1, "128", 1, 256, "threads per block (one block per event; each thread keeps ~3 KB of seed candidates)")
 KST_ALGORITHM_ARGS(velo_search_by_triplet, VELO_SEARCH_BY_TRIPLET_PARAMS, VELO_SEARCH_BY_TRIPLET_PROPS)
 
 #ifdef __cplusplus

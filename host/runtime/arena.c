@@ -21,6 +21,9 @@ void kst_arena_reset(kst_arena *a) {
 void kst_arena_reset_peak(kst_arena *a) { a->peak = a->used; }
 
 kst_status kst_arena_reserve(kst_arena *a, uint64_t size, uint64_t *offset) {
+  if (size > a->capacity)
+    return kst_error(KST_ERR_NOMEM, "arena: %llu bytes do not fit (capacity %llu)", (unsigned long long)size,
+                     (unsigned long long)a->capacity);
   uint64_t need = round_up(size ? size : 1);
   for (uint32_t i = 0; i < a->n_free; ++i) {
     kst_range *r = &a->free[i];

@@ -1,0 +1,86 @@
+/* The kestrel command line: exit codes, messages, and the files bench and sequence graph write. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+/* Runs a kestrel command line; returns the exit code and puts stdout+stderr into out. */
+static int kestrel(char *out, size_t size, const char *args) {
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd, "%s %s 2>&1", KST_KESTREL_BIN, args);
+  FILE *p = popen(cmd, "r");
+  cr_assert_not_null(p);
+  size_t n = fread(out, 1, size - 1, p);
+  out[n] = '\0';
+  int status = pclose(p);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static char out[1 << 16];
+
+Test(cli, help_version_and_unknown_command) {
+  cr_assert_eq(kestrel(out, sizeof out, "--help"), 0);
+  cr_assert(strstr(out, "bench") && strstr(out, "generate"), "%s", out);
+  cr_assert_eq(kestrel(out, sizeof out, "--version"), 0);
+  cr_assert(strstr(out, "cpu backend"), "%s", out);
+  cr_assert_eq(kestrel(out, sizeof out, "frobnicate"), 2);
+  cr_assert(strstr(out, "unknown command 'frobnicate'"), "%s", out);
+  cr_assert_eq(kestrel(out, sizeof out, "run --threads zero -s x -i y"), 2);
+  cr_assert(strstr(out, "--threads needs a whole number"), "%s", out);
+}
+
+Test(cli, sequence_check_names_problems_and_graph_is_dot) {
+  cr_assert_eq(kestrel(out, sizeof out, "sequence check sequences/velo_pv.json"), 0, "%s", out);
+  char path[] = "/tmp/kst_seq_XXXXXX";
+  int fd = mkstemp(path);
+  const char *bad = "{\"sequence\": [{\"type\": \"data_provider\", \"name\": \"p\", \"properties\": {\"bank_tipe\": 73}}]}";
+  cr_assert_eq(write(fd, bad, strlen(bad)), (ssize_t)strlen(bad));
+  close(fd);
+  char args[256];
+  snprintf(args, sizeof args, "sequence check %s", path);
+  cr_assert_eq(kestrel(out, sizeof out, args), 1);
+  cr_assert(strstr(out, "$.sequence[0].properties.bank_tipe") && strstr(out, "did you mean 'bank_type'"), "%s", out);
+  unlink(path);
+  cr_assert_eq(kestrel(out, sizeof out, "sequence graph sequences/velo.json"), 0);
+  cr_assert(strstr(out, "digraph sequence {") && strstr(out, "i5 -> i6"), "%s", out);
+  cr_assert_eq(kestrel(out, sizeof out, "algorithms"), 0);
+  cr_assert(strstr(out, "velo_search_by_triplet") && strstr(out, "max_scatter_seeding"), "generated from descriptors");
+}
+
+Test(cli, generate_rejects_bad_arguments) {
+  cr_assert_eq(kestrel(out, sizeof out, "generate -n 0 -o /tmp/kst_never.mdf"), 2);
+  cr_assert_eq(kestrel(out, sizeof out, "generate -n 5 -o /tmp/kst_never.mdf --signal 'Z0->nothing'"), 2);
+  cr_assert(strstr(out, "signal"), "%s", out);
+}
+
+Test(cli, bench_writes_every_figure_as_json, .timeout = 120) {
+  char mdf[] = "/tmp/kst_bench_XXXXXX", json[64], args[512];
+  close(mkstemp(mdf));
+  snprintf(json, sizeof json, "%s.json", mdf);
+  snprintf(args, sizeof args, "generate -n 20 -o %s --seed 5", mdf);
+  cr_assert_eq(kestrel(out, sizeof out, args), 0, "%s", out);
+  snprintf(args, sizeof args, "bench -s sequences/velo_pv.json -i %s -n 60 --repeats 2 --warmup 0 --scan threads=1,2 batch=20 --json %s",
+           mdf, json);
+  cr_assert_eq(kestrel(out, sizeof out, args), 0, "%s", out);
+  FILE *f = fopen(json, "r");
+  cr_assert_not_null(f);
+  static char text[1 << 16];
+  text[fread(text, 1, sizeof text - 1, f)] = '\0';
+  fclose(f);
+  cJSON *root = cJSON_Parse(text);
+  cr_assert_not_null(root);
+  const cJSON *points = cJSON_GetObjectItem(root, "points");
+  cr_assert_eq(cJSON_GetArraySize(points), 2, "one point per thread count");
+  const cJSON *p = cJSON_GetArrayItem(points, 0);
+  cr_assert_gt(cJSON_GetObjectItem(p, "events_per_s_median")->valuedouble, 0.0);
+  cr_assert_eq(cJSON_GetObjectItem(p, "syncs_per_batch")->valuedouble, 1.0, "one synchronisation per batch");
+  cr_assert_gt(cJSON_GetObjectItem(p, "h2d_bytes_per_event")->valuedouble, 1000.0);
+  cr_assert_not_null(cJSON_GetObjectItem(cJSON_GetObjectItem(p, "algorithm_ms"), "velo_search"));
+  cJSON_Delete(root);
+  unlink(mdf);
+  unlink(json);
+}
