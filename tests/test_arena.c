@@ -46,7 +46,13 @@ Test(arena, exhaustion_reports_sizes_and_double_release_is_refused) {
   cr_assert_eq(a.capacity, 768);
   kst_status s = kst_arena_reserve(&a, 1000, &x);
   cr_assert_eq(s.code, KST_ERR_NOMEM);
-  cr_assert(strstr(s.msg, "1024 bytes do not fit") != NULL, "%s", s.msg);
+  cr_assert(strstr(s.msg, "1000 bytes do not fit (capacity 768)") != NULL, "%s", s.msg);
+  uint64_t y;
+  cr_assert_eq(kst_arena_reserve(&a, 500, &y).code, KST_OK);
+  s = kst_arena_reserve(&a, 300, &x);
+  cr_assert_eq(s.code, KST_ERR_NOMEM);
+  cr_assert(strstr(s.msg, "512 bytes do not fit (512 of 768 in use)") != NULL, "%s", s.msg);
+  cr_assert_eq(kst_arena_release(&a, y, 500).code, KST_OK);
   cr_assert_eq(kst_arena_reserve(&a, 10, &x).code, KST_OK);
   cr_assert_eq(kst_arena_release(&a, x, 10).code, KST_OK);
   cr_assert_eq(kst_arena_release(&a, x, 10).code, KST_ERR_INVALID, "a second release overlaps free space");
