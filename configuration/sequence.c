@@ -181,12 +181,9 @@ static void bind_input(loader *L, uint32_t i, uint32_t p, const cJSON *explicit_
 }
 
 static void plan_lifetimes(kst_sequence *seq) {
-  for (uint32_t i = 0; i < seq->n; ++i) {
-    const kst_instance *in = &seq->inst[i];
-    if (!in->desc->has_after_sync()) continue;
-    /* Buffers an after_sync hook reads must survive until the batch's synchronisation. */
-    for (uint32_t p = 0; p < in->desc->n_params; ++p) seq->buffers[in->buffer[p]].last = seq->n;
-  }
+  /* Host buffers stay for the whole batch: a queued copy may read or write them until the synchronisation. */
+  for (uint32_t b = 0; b < seq->n_buffers; ++b)
+    if (!seq->buffers[b].on_device) seq->buffers[b].last = seq->n;
 }
 
 static void collect_bank_types(loader *L) {

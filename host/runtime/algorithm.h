@@ -12,13 +12,16 @@
 extern "C" {
 #endif
 
-/* Where a parameter lives and which way it flows. Scratch is device memory private to one run. */
+/* Where a parameter lives and which way it flows. Scratch is device memory private to one run. A device-to-host
+   parameter binds like a device input, but the runtime copies it back with the batch's results: the algorithm
+   sees a host pointer, valid in its after_sync hook. */
 typedef enum kst_param_kind {
   KST_HOST_INPUT,
   KST_HOST_OUTPUT,
   KST_DEVICE_INPUT,
   KST_DEVICE_OUTPUT,
-  KST_DEVICE_SCRATCH
+  KST_DEVICE_SCRATCH,
+  KST_DEVICE_TO_HOST
 } kst_param_kind;
 
 typedef enum kst_prop_type { KST_PROP_BOOL, KST_PROP_INT, KST_PROP_UINT, KST_PROP_FLOAT, KST_PROP_STRING } kst_prop_type;
@@ -128,6 +131,7 @@ const char *kst_ctx_instance_name(const kst_ctx *ctx);
 #define KST_QUAL_DEVICE_INPUT const
 #define KST_QUAL_DEVICE_OUTPUT
 #define KST_QUAL_DEVICE_SCRATCH
+#define KST_QUAL_DEVICE_TO_HOST const
 
 #define KST__ARG_MEMBER(name, kind, type) \
   struct {                                \

@@ -45,7 +45,9 @@ int kst_prop_index(const kst_alg_desc *desc, const char *name) {
   return -1;
 }
 
-bool kst_param_is_input(kst_param_kind kind) { return kind == KST_HOST_INPUT || kind == KST_DEVICE_INPUT; }
+bool kst_param_is_input(kst_param_kind kind) {
+  return kind == KST_HOST_INPUT || kind == KST_DEVICE_INPUT || kind == KST_DEVICE_TO_HOST;
+}
 
 bool kst_param_on_device(kst_param_kind kind) { return kind != KST_HOST_INPUT && kind != KST_HOST_OUTPUT; }
 
@@ -56,6 +58,7 @@ const char *kst_param_kind_name(kst_param_kind kind) {
     case KST_DEVICE_INPUT: return "device input";
     case KST_DEVICE_OUTPUT: return "device output";
     case KST_DEVICE_SCRATCH: return "device scratch";
+    case KST_DEVICE_TO_HOST: return "device to host";
   }
   return "?";
 }

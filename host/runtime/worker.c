@@ -7,7 +7,10 @@
 
 /* ---- The context algorithms see. */
 
-void *kst_ctx_data(const kst_ctx *c, uint32_t p) { return c->w->ptr[c->w->seq->inst[c->inst].buffer[p]]; }
+void *kst_ctx_data(const kst_ctx *c, uint32_t p) {
+  if (c->w->seq->inst[c->inst].desc->params[p].kind == KST_DEVICE_TO_HOST) return c->w->mirror[c->inst][p];
+  return c->w->ptr[c->w->seq->inst[c->inst].buffer[p]];
+}
 uint64_t kst_ctx_count(const kst_ctx *c, uint32_t p) { return c->w->count[c->w->seq->inst[c->inst].buffer[p]]; }
 const kst_batch *kst_ctx_batch(const kst_ctx *c) { return c->w->batch; }
 kst_stream *kst_ctx_stream(const kst_ctx *c) { return c->w->stream; }
@@ -71,7 +74,11 @@ kst_status kst_worker_init(kst_worker *w, const kst_sequence *seq, const kst_run
   w->counters = calloc(seq->n, sizeof *w->counters);
   w->instance_ms = calloc(seq->n, sizeof *w->instance_ms);
   w->accumulators = calloc(seq->n, sizeof *w->accumulators);
-  if (!w->ptr || !w->count || !w->offset || !w->separate || !w->ctx || !w->marks || !w->counters || !w->instance_ms ||
+  w->mirror = calloc(seq->n, sizeof *w->mirror);
+  for (uint32_t i = 0; w->mirror && i < seq->n; ++i)
+    if (!(w->mirror[i] = calloc(seq->inst[i].desc->n_params, sizeof **w->mirror)))
+      return kst_error(KST_ERR_NOMEM, "worker: out of memory");
+  if (!w->mirror || !w->ptr || !w->count || !w->offset || !w->separate || !w->ctx || !w->marks || !w->counters || !w->instance_ms ||
       !w->accumulators)
     return kst_error(KST_ERR_NOMEM, "worker: out of memory");
   for (uint32_t i = 0; i < seq->n; ++i) {
@@ -103,6 +110,13 @@ static void free_separate(kst_worker *w) {
     else kst_host_free(w->separate[b]);
     w->separate[b] = NULL;
   }
+  /* Mirrors are separate allocations only in debug mode; otherwise they point into the host arena. */
+  for (uint32_t i = 0; w->opt->debug_memory && w->mirror && i < w->seq->n; ++i)
+    for (uint32_t p = 0; p < w->seq->inst[i].desc->n_params; ++p)
+      if (w->seq->inst[i].desc->params[p].kind == KST_DEVICE_TO_HOST) {
+        kst_host_free(w->mirror[i][p]);
+        w->mirror[i][p] = NULL;
+      }
 }
 
 void kst_worker_free(kst_worker *w) {
@@ -113,6 +127,8 @@ void kst_worker_free(kst_worker *w) {
   if (w->marks)
     for (uint32_t i = 0; i <= w->seq->n; ++i) kst_event_destroy(w->marks[i]);
   kst_batch_free(&w->scratch);
+  for (uint32_t i = 0; w->mirror && i < w->seq->n; ++i) free(w->mirror[i]);
+  free(w->mirror);
   free(w->ptr);
   free(w->count);
   free(w->offset);
@@ -156,6 +172,20 @@ static kst_status plan_batch(kst_worker *w) {
       if (r.code) return kst_error_wrap(r, "%s.%s (%s)", seq->inst[i].name, seq->inst[i].desc->params[bi->param].name,
                                          bi->on_device ? "device" : "host");
     }
+    /* Host copies of device-to-host parameters, sized like the device buffers they mirror. */
+    for (uint32_t p = 0; p < seq->inst[i].desc->n_params && !skipped(w, i); ++p) {
+      if (seq->inst[i].desc->params[p].kind != KST_DEVICE_TO_HOST) continue;
+      const uint32_t b = seq->inst[i].buffer[p];
+      const uint64_t bytes = w->count[b] * seq->buffers[b].elem_size;
+      if (w->opt->debug_memory) {
+        KST_TRY(kst_host_alloc(&w->mirror[i][p], bytes));
+        continue;
+      }
+      uint64_t at;
+      kst_status r = kst_arena_reserve(&w->host_arena, bytes, &at);
+      if (r.code) return kst_error_wrap(r, "%s.%s (host copy)", seq->inst[i].name, seq->inst[i].desc->params[p].name);
+      w->mirror[i][p] = (char *)w->host_base + at;
+    }
     for (uint32_t b = 0; b < seq->n_buffers; ++b) {
       const kst_buffer_info *bi = &seq->buffers[b];
       /* With no_transfer, later repetitions read what the first copied: it must not be reused. */
@@ -191,6 +221,12 @@ static kst_status run_batch(kst_worker *w, uint32_t repetition) {
     if (repetition > 0 && w->opt->no_transfer && (seq->inst[i].desc->flags & KST_ALG_TRANSFER)) continue;
     kst_status s = seq->inst[i].desc->run(&w->ctx[i]);
     if (s.code) return kst_error_wrap(s, "%s (%s)", seq->inst[i].name, seq->inst[i].desc->name);
+    const kst_alg_desc *d = seq->inst[i].desc;
+    for (uint32_t p = 0; p < d->n_params; ++p) {
+      if (d->params[p].kind != KST_DEVICE_TO_HOST) continue;
+      const uint32_t b = seq->inst[i].buffer[p];
+      KST_TRY(kst_copy_d2h(w->mirror[i][p], w->ptr[b], w->count[b] * seq->buffers[b].elem_size, w->stream));
+    }
   }
   KST_TRY(kst_event_record(w->marks[seq->n], w->stream));
   /* The one synchronisation of the batch: everything after it reads results already on the host. */

@@ -22,6 +22,7 @@ typedef struct kst_worker {
   void **ptr;               /* per buffer */
   uint64_t *count, *offset; /* per buffer */
   void **separate;          /* per buffer, debug mode: its own allocation */
+  void ***mirror;           /* per instance, per parameter: host copy of a device-to-host parameter, else NULL */
   struct kst_ctx *ctx;      /* per instance */
   kst_event **marks;        /* n + 1 events around the instances, for timing */
   const kst_batch *batch;

@@ -1,26 +1,13 @@
-/* bank_stats_summary: copies per-event statistics back (the batch's only device-to-host copy) and sums them. */
+/* bank_stats_summary: sums the per-event statistics the runtime copied back with the batch's results. */
 #include "host/summaries/bank_stats_summary.h"
 
 #include <stdlib.h>
 
-static kst_status set_sizes(const kst_ctx *ctx, bank_stats_summary_args *a) {
-  (void)ctx;
-  a->host_bank_stats.count = a->dev_bank_stats.count;
-  a->host_group_items.count = a->dev_group_items.count;
-  return kst_ok();
-}
-
-static kst_status run(const kst_ctx *ctx, const bank_stats_summary_args *a) {
-  kst_stream *s = kst_ctx_stream(ctx);
-  KST_TRY(kst_copy_d2h(a->host_bank_stats.data, a->dev_bank_stats.data, a->dev_bank_stats.count * sizeof(kst_bank_stat), s));
-  return kst_copy_d2h(a->host_group_items.data, a->dev_group_items.data, a->dev_group_items.count * sizeof(uint32_t), s);
-}
-
 static kst_status after_sync(const kst_ctx *ctx, const bank_stats_summary_args *a) {
   kst_ctx *c = (kst_ctx *)ctx;
-  uint64_t events = a->host_bank_stats.count, totals[3] = {0, 0, 0}, bad[3] = {0, 0, 0};
+  uint64_t events = a->dev_bank_stats.count, totals[3] = {0, 0, 0}, bad[3] = {0, 0, 0};
   for (uint64_t e = 0; e < events; ++e) {
-    const kst_bank_stat *st = &a->host_bank_stats.data[e];
+    const kst_bank_stat *st = &a->dev_bank_stats.data[e];
     totals[0] += st->banks;
     totals[1] += st->bytes;
     totals[2] += st->items;
@@ -35,16 +22,16 @@ static kst_status after_sync(const kst_ctx *ctx, const bank_stats_summary_args *
   kst_ctx_count_add(c, "error:bad_count_word", &bad[0], 1);
   kst_ctx_count_add(c, "error:source_out_of_range", &bad[1], 1);
   kst_ctx_count_add(c, "error:wrong_bank_type", &bad[2], 1);
-  uint32_t groups = events ? (uint32_t)(a->host_group_items.count / events) : 0;
+  uint32_t groups = events ? (uint32_t)(a->dev_group_items.count / events) : 0;
   if (!groups) return kst_ok();
   uint64_t *sum = calloc(groups, sizeof *sum);
   if (!sum) return kst_error(KST_ERR_NOMEM, "out of memory");
   for (uint64_t e = 0; e < events; ++e)
-    for (uint32_t g = 0; g < groups; ++g) sum[g] += a->host_group_items.data[e * groups + g];
+    for (uint32_t g = 0; g < groups; ++g) sum[g] += a->dev_group_items.data[e * groups + g];
   kst_ctx_count_add(c, "items_per_group", sum, groups);
   free(sum);
   return kst_ok();
 }
 
 KST_ALGORITHM_DEFINE(bank_stats_summary, BANK_STATS_SUMMARY_PARAMS, KST_NO_PROPS,
-                     "copies bank statistics to the host and adds them to the run summary", NULL, 0, set_sizes, run, after_sync)
+                     "copies bank statistics to the host and adds them to the run summary", NULL, 0, NULL, NULL, after_sync)

@@ -4,11 +4,9 @@
 
 #include "device/raw/bank_stats.h"
 
-#define BANK_STATS_SUMMARY_PARAMS(P)               \
-  P(dev_bank_stats, DEVICE_INPUT, kst_bank_stat)   \
-  P(dev_group_items, DEVICE_INPUT, uint32_t)       \
-  P(host_bank_stats, HOST_OUTPUT, kst_bank_stat)   \
-  P(host_group_items, HOST_OUTPUT, uint32_t)
+#define BANK_STATS_SUMMARY_PARAMS(P)                 \
+  P(dev_bank_stats, DEVICE_TO_HOST, kst_bank_stat)   \
+  P(dev_group_items, DEVICE_TO_HOST, uint32_t)
 
 KST_ALGORITHM_ARGS(bank_stats_summary, BANK_STATS_SUMMARY_PARAMS, KST_NO_PROPS)
 

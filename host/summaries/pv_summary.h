@@ -5,10 +5,8 @@
 #include "host/runtime/algorithm.h"
 
 #define PV_SUMMARY_PARAMS(P)                       \
-  P(dev_pv_counts, DEVICE_INPUT, uint32_t)         \
-  P(dev_pv_flags, DEVICE_INPUT, uint32_t)          \
-  P(host_pv_counts, HOST_OUTPUT, uint32_t)         \
-  P(host_pv_flags, HOST_OUTPUT, uint32_t)
+  P(dev_pv_counts, DEVICE_TO_HOST, uint32_t)       \
+  P(dev_pv_flags, DEVICE_TO_HOST, uint32_t)
 
 KST_ALGORITHM_ARGS(pv_summary, PV_SUMMARY_PARAMS, KST_NO_PROPS)
 

@@ -1,39 +1,18 @@
-/* velo_summary: small per-event arrays come back with the batch's one synchronisation and become counters. */
+/* velo_summary: small per-event arrays, copied back with the batch's results, become counters. */
 #include "host/summaries/velo_summary.h"
 
 #include "configuration/geometry.h"
 #include "device/event_model/velo_hits.h"
 #include "device/event_model/velo_tracks.h"
 
-#define COPY_BACK(name)                                                                                          \
-  KST_TRY(kst_copy_d2h(a->host_##name.data, a->dev_##name.data, a->dev_##name.count * sizeof(uint32_t), s))
-
-static kst_status set_sizes(const kst_ctx *ctx, velo_summary_args *a) {
-  (void)ctx;
-  a->host_velo_errors.count = a->dev_velo_errors.count;
-  a->host_velo_track_flags.count = a->dev_velo_track_flags.count;
-  a->host_velo_track_offsets.count = a->dev_velo_track_offsets.count;
-  a->host_module_offsets.count = a->dev_module_offsets.count;
-  return kst_ok();
-}
-
-static kst_status run(const kst_ctx *ctx, const velo_summary_args *a) {
-  kst_stream *s = kst_ctx_stream(ctx);
-  COPY_BACK(velo_errors);
-  COPY_BACK(velo_track_flags);
-  COPY_BACK(velo_track_offsets);
-  COPY_BACK(module_offsets);
-  return kst_ok();
-}
-
 static kst_status after_sync(const kst_ctx *ctx, const velo_summary_args *a) {
-  uint64_t k[5] = {a->host_velo_errors.count, 0, 0, 0, 0};
-  for (uint64_t e = 0; e < a->host_velo_errors.count; ++e) {
-    const uint32_t *off = &a->host_module_offsets.data[e * KST_VELO_OFFSETS_PER_EVENT];
+  uint64_t k[5] = {a->dev_velo_errors.count, 0, 0, 0, 0};
+  for (uint64_t e = 0; e < a->dev_velo_errors.count; ++e) {
+    const uint32_t *off = &a->dev_module_offsets.data[e * KST_VELO_OFFSETS_PER_EVENT];
     k[1] += off[KST_VELO_MODULES] - off[0];
-    k[2] += a->host_velo_track_offsets.data[e + 1] - a->host_velo_track_offsets.data[e];
-    k[3] += a->host_velo_errors.data[e] != 0;
-    k[4] += (a->host_velo_track_flags.data[e] & KST_VELO_TRACKS_OVERFLOW) != 0;
+    k[2] += a->dev_velo_track_offsets.data[e + 1] - a->dev_velo_track_offsets.data[e];
+    k[3] += a->dev_velo_errors.data[e] != 0;
+    k[4] += (a->dev_velo_track_flags.data[e] & KST_VELO_TRACKS_OVERFLOW) != 0;
   }
   const char *names[] = {"events", "velo_hits", "velo_tracks", "error:events_with_bad_velo_banks",
                          "error:events_over_track_capacity"};
@@ -43,4 +22,4 @@ static kst_status after_sync(const kst_ctx *ctx, const velo_summary_args *a) {
 
 KST_ALGORITHM_DEFINE(velo_summary, VELO_SUMMARY_PARAMS, KST_NO_PROPS,
                      "counts VELO hits and tracks and the events flagged by decoding or by the track capacity", NULL, 0,
-                     set_sizes, run, after_sync)
+                     NULL, NULL, after_sync)

@@ -5,14 +5,10 @@
 #include "host/runtime/algorithm.h"
 
 #define VELO_SUMMARY_PARAMS(P)                             \
-  P(dev_velo_errors, DEVICE_INPUT, uint32_t)               \
-  P(dev_velo_track_flags, DEVICE_INPUT, uint32_t)          \
-  P(dev_velo_track_offsets, DEVICE_INPUT, uint32_t)        \
-  P(dev_module_offsets, DEVICE_INPUT, uint32_t)            \
-  P(host_velo_errors, HOST_OUTPUT, uint32_t)               \
-  P(host_velo_track_flags, HOST_OUTPUT, uint32_t)          \
-  P(host_velo_track_offsets, HOST_OUTPUT, uint32_t)        \
-  P(host_module_offsets, HOST_OUTPUT, uint32_t)
+  P(dev_velo_errors, DEVICE_TO_HOST, uint32_t)             \
+  P(dev_velo_track_flags, DEVICE_TO_HOST, uint32_t)        \
+  P(dev_velo_track_offsets, DEVICE_TO_HOST, uint32_t)      \
+  P(dev_module_offsets, DEVICE_TO_HOST, uint32_t)
 
 KST_ALGORITHM_ARGS(velo_summary, VELO_SUMMARY_PARAMS, KST_NO_PROPS)
 

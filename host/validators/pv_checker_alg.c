@@ -1,4 +1,4 @@
-/* pv_checker: copies the vertices back and feeds them, event by event, to the PV checker. */
+/* pv_checker: feeds the vertices, copied back with the batch's results, to the PV checker. */
 #include "host/validators/pv_checker_alg.h"
 
 #include <stdio.h>
@@ -7,29 +7,16 @@
 #include "checker/pv_checker.h"
 #include "input/batch.h"
 
-static kst_status set_sizes(const kst_ctx *ctx, pv_checker_args *a) {
-  (void)ctx;
-  a->host_pvs.count = a->dev_pvs.count;
-  a->host_pv_counts.count = a->dev_pv_counts.count;
-  return kst_ok();
-}
-
-static kst_status run(const kst_ctx *ctx, const pv_checker_args *a) {
-  kst_stream *s = kst_ctx_stream(ctx);
-  KST_TRY(kst_copy_d2h(a->host_pvs.data, a->dev_pvs.data, a->dev_pvs.count * sizeof(kst_pv), s));
-  return kst_copy_d2h(a->host_pv_counts.data, a->dev_pv_counts.data, a->dev_pv_counts.count * sizeof(uint32_t), s);
-}
-
 static kst_status after_sync(const kst_ctx *ctx, const pv_checker_args *a) {
   const kst_batch *b = kst_ctx_batch(ctx);
   kst_pv_checker *chk = (kst_pv_checker *)kst_ctx_accumulator(ctx);
-  const uint64_t cap = b->n_events ? a->host_pvs.count / b->n_events : 0;
+  const uint64_t cap = b->n_events ? a->dev_pvs.count / b->n_events : 0;
   kst_pv_view views[1024];
   for (uint32_t e = 0; e < b->n_events; ++e) {
-    uint32_t n = a->host_pv_counts.data[e];
+    uint32_t n = a->dev_pv_counts.data[e];
     if (n > 1024) n = 1024;
     for (uint32_t i = 0; i < n; ++i) {
-      const kst_pv *v = &a->host_pvs.data[e * cap + i];
+      const kst_pv *v = &a->dev_pvs.data[e * cap + i];
       views[i] = (kst_pv_view){v->x, v->y, v->z, v->cov[0], v->cov[2], v->cov[5], v->n_tracks, v->chi2, v->ndof};
     }
     kst_mc_event mc;
@@ -66,4 +53,4 @@ static const kst_accumulator_ops checker_ops = {acc_create, acc_merge, acc_repor
 
 KST_ALGORITHM_DEFINE_ACC(pv_checker, PV_CHECKER_PARAMS, KST_NO_PROPS,
                          "matches primary vertices to MC vertices and tallies efficiency, false rate and resolution",
-                         NULL, KST_ALG_VALIDATOR, set_sizes, run, after_sync, &checker_ops)
+                         NULL, KST_ALG_VALIDATOR, NULL, NULL, after_sync, &checker_ops)

@@ -6,10 +6,8 @@
 #include "host/runtime/algorithm.h"
 
 #define PV_CHECKER_PARAMS(P)                       \
-  P(dev_pvs, DEVICE_INPUT, kst_pv)                 \
-  P(dev_pv_counts, DEVICE_INPUT, uint32_t)         \
-  P(host_pvs, HOST_OUTPUT, kst_pv)                 \
-  P(host_pv_counts, HOST_OUTPUT, uint32_t)
+  P(dev_pvs, DEVICE_TO_HOST, kst_pv)               \
+  P(dev_pv_counts, DEVICE_TO_HOST, uint32_t)
 
 KST_ALGORITHM_ARGS(pv_checker, PV_CHECKER_PARAMS, KST_NO_PROPS)
 

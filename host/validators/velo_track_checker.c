@@ -1,4 +1,4 @@
-/* velo_track_checker: copies the consolidated tracks back and feeds them, event by event, to the track checker. */
+/* velo_track_checker: feeds the consolidated tracks, copied back with the batch's results, to the track checker. */
 #include "host/validators/velo_track_checker.h"
 
 #include <math.h>
@@ -9,31 +9,6 @@
 #include "checker/track_checker.h"
 #include "input/batch.h"
 
-#define COPY_BACK(name, type)                                                                                  \
-  KST_TRY(kst_copy_d2h(a->host_##name.data, a->dev_##name.data, a->dev_##name.count * sizeof(type), s))
-
-static kst_status set_sizes(const kst_ctx *ctx, velo_track_checker_args *a) {
-  (void)ctx;
-  a->host_hit_id.count = a->dev_hit_id.count;
-  a->host_velo_track_offsets.count = a->dev_velo_track_offsets.count;
-  a->host_velo_track_hit_begin.count = a->dev_velo_track_hit_begin.count;
-  a->host_velo_track_n_hits.count = a->dev_velo_track_n_hits.count;
-  a->host_velo_track_hits.count = a->dev_velo_track_hits.count;
-  a->host_velo_states_beam.count = a->dev_velo_states_beam.count;
-  return kst_ok();
-}
-
-static kst_status run(const kst_ctx *ctx, const velo_track_checker_args *a) {
-  kst_stream *s = kst_ctx_stream(ctx);
-  COPY_BACK(hit_id, uint32_t);
-  COPY_BACK(velo_track_offsets, uint32_t);
-  COPY_BACK(velo_track_hit_begin, uint32_t);
-  COPY_BACK(velo_track_n_hits, uint32_t);
-  COPY_BACK(velo_track_hits, uint32_t);
-  COPY_BACK(velo_states_beam, kst_velo_state);
-  return kst_ok();
-}
-
 /* Pseudorapidity of a straight track from its slopes; backward tracks (tz < 0 is not known here) count as forward. */
 static float track_eta(const kst_velo_state *s) {
   const double t = sqrt((double)s->tx * s->tx + (double)s->ty * s->ty);
@@ -43,22 +18,22 @@ static float track_eta(const kst_velo_state *s) {
 static kst_status after_sync(const kst_ctx *ctx, const velo_track_checker_args *a) {
   const kst_batch *b = kst_ctx_batch(ctx);
   kst_track_checker *chk = (kst_track_checker *)kst_ctx_accumulator(ctx);
-  const uint32_t *toff = a->host_velo_track_offsets.data;
+  const uint32_t *toff = a->dev_velo_track_offsets.data;
   uint32_t max_tracks = 0;
   for (uint32_t e = 0; e < b->n_events; ++e)
     if (toff[e + 1] - toff[e] > max_tracks) max_tracks = toff[e + 1] - toff[e];
   kst_track_view *views = malloc((max_tracks + 1) * sizeof *views);
   float *eta = malloc((max_tracks + 1) * sizeof *eta);
-  uint32_t *ids = malloc((a->host_velo_track_hits.count + 1) * sizeof *ids);
+  uint32_t *ids = malloc((a->dev_velo_track_hits.count + 1) * sizeof *ids);
   kst_status st = views && eta && ids ? kst_ok() : kst_error(KST_ERR_NOMEM, "out of memory");
   for (uint32_t e = 0; e < b->n_events && !st.code; ++e) {
     uint32_t at = 0, n = toff[e + 1] - toff[e];
     for (uint32_t i = 0; i < n; ++i) {
-      const uint32_t t = toff[e] + i, begin = a->host_velo_track_hit_begin.data[t];
+      const uint32_t t = toff[e] + i, begin = a->dev_velo_track_hit_begin.data[t];
       views[i].ids = &ids[at];
-      views[i].n = a->host_velo_track_n_hits.data[t];
-      for (uint32_t h = 0; h < views[i].n; ++h) ids[at++] = a->host_hit_id.data[a->host_velo_track_hits.data[begin + h]];
-      eta[i] = track_eta(&a->host_velo_states_beam.data[t]);
+      views[i].n = a->dev_velo_track_n_hits.data[t];
+      for (uint32_t h = 0; h < views[i].n; ++h) ids[at++] = a->dev_hit_id.data[a->dev_velo_track_hits.data[begin + h]];
+      eta[i] = track_eta(&a->dev_velo_states_beam.data[t]);
     }
     kst_mc_event mc;
     if (kst_mc_event_from_mdf(&b->events[e], &mc).code) {
@@ -93,4 +68,4 @@ static const kst_accumulator_ops checker_ops = {acc_create, acc_merge, acc_repor
 
 KST_ALGORITHM_DEFINE_ACC(velo_track_checker, VELO_TRACK_CHECKER_PARAMS, KST_NO_PROPS,
                          "matches VELO tracks to MC particles and tallies LHCb's efficiency, ghost and clone rates",
-                         NULL, KST_ALG_VALIDATOR, set_sizes, run, after_sync, &checker_ops)
+                         NULL, KST_ALG_VALIDATOR, NULL, NULL, after_sync, &checker_ops)

@@ -5,34 +5,6 @@
 
 #include "input/batch.h"
 
-#define COPY_BACK(name, type)                                                                                  \
-  KST_TRY(kst_copy_d2h(a->host_##name.data, a->dev_##name.data, a->dev_##name.count * sizeof(type), s))
-#define SAME_SIZE(name) a->host_##name.count = a->dev_##name.count
-
-static kst_status set_sizes(const kst_ctx *ctx, velo_track_dump_args *a) {
-  (void)ctx;
-  SAME_SIZE(hit_id);
-  SAME_SIZE(velo_track_offsets);
-  SAME_SIZE(velo_track_hit_begin);
-  SAME_SIZE(velo_track_n_hits);
-  SAME_SIZE(velo_track_hits);
-  SAME_SIZE(velo_states_beam);
-  SAME_SIZE(velo_states_end);
-  return kst_ok();
-}
-
-static kst_status run(const kst_ctx *ctx, const velo_track_dump_args *a) {
-  kst_stream *s = kst_ctx_stream(ctx);
-  COPY_BACK(hit_id, uint32_t);
-  COPY_BACK(velo_track_offsets, uint32_t);
-  COPY_BACK(velo_track_hit_begin, uint32_t);
-  COPY_BACK(velo_track_n_hits, uint32_t);
-  COPY_BACK(velo_track_hits, uint32_t);
-  COPY_BACK(velo_states_beam, kst_velo_state);
-  COPY_BACK(velo_states_end, kst_velo_state);
-  return kst_ok();
-}
-
 static void write_state(FILE *f, const char *tag, const kst_velo_state *s) {
   /* %.9g round-trips a float exactly, so dumps from two builds compare bit for bit. */
   fprintf(f, "%s %.9g %.9g %.9g %.9g %.9g %.9g %.9g %.9g %.9g %.9g %.9g %.9g %u\n", tag, s->x, s->y, s->z, s->tx, s->ty,
@@ -42,7 +14,7 @@ static void write_state(FILE *f, const char *tag, const kst_velo_state *s) {
 static kst_status after_sync(const kst_ctx *ctx, const velo_track_dump_args *a) {
   const kst_batch *b = kst_ctx_batch(ctx);
   const char *dir = kst_ctx_dump_dir(ctx);
-  const uint32_t *toff = a->host_velo_track_offsets.data;
+  const uint32_t *toff = a->dev_velo_track_offsets.data;
   for (uint32_t e = 0; e < b->n_events; ++e) {
     char path[512];
     snprintf(path, sizeof path, "%s/velo_tracks_%llu.txt", dir, (unsigned long long)(b->first + e));
@@ -51,12 +23,12 @@ static kst_status after_sync(const kst_ctx *ctx, const velo_track_dump_args *a) 
     fprintf(f, "event %llu run %u orbit %u bunch %u tracks %u\n", (unsigned long long)(b->first + e), b->events[e].run,
             b->events[e].orbit, b->events[e].bunch, toff[e + 1] - toff[e]);
     for (uint32_t t = toff[e]; t < toff[e + 1]; ++t) {
-      const uint32_t begin = a->host_velo_track_hit_begin.data[t], n = a->host_velo_track_n_hits.data[t];
+      const uint32_t begin = a->dev_velo_track_hit_begin.data[t], n = a->dev_velo_track_n_hits.data[t];
       fprintf(f, "track %u hits", t - toff[e]);
-      for (uint32_t h = 0; h < n; ++h) fprintf(f, " %08x", a->host_hit_id.data[a->host_velo_track_hits.data[begin + h]]);
+      for (uint32_t h = 0; h < n; ++h) fprintf(f, " %08x", a->dev_hit_id.data[a->dev_velo_track_hits.data[begin + h]]);
       fprintf(f, "\n");
-      write_state(f, "beam", &a->host_velo_states_beam.data[t]);
-      write_state(f, "last", &a->host_velo_states_end.data[t]);
+      write_state(f, "beam", &a->dev_velo_states_beam.data[t]);
+      write_state(f, "last", &a->dev_velo_states_end.data[t]);
     }
     if (fclose(f) != 0) return kst_error(KST_ERR_IO, "%s: write failed", path);
   }
@@ -65,4 +37,4 @@ static kst_status after_sync(const kst_ctx *ctx, const velo_track_dump_args *a) 
 
 KST_ALGORITHM_DEFINE(velo_track_dump, VELO_TRACK_DUMP_PARAMS, KST_NO_PROPS,
                      "writes every event's VELO tracks (LHCbIDs and fitted states) as text, with --dump DIR", NULL,
-                     KST_ALG_DUMP, set_sizes, run, after_sync)
+                     KST_ALG_DUMP, NULL, NULL, after_sync)

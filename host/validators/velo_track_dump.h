@@ -6,20 +6,13 @@
 #include "host/runtime/algorithm.h"
 
 #define VELO_TRACK_DUMP_PARAMS(P)                             \
-  P(dev_hit_id, DEVICE_INPUT, uint32_t)                       \
-  P(dev_velo_track_offsets, DEVICE_INPUT, uint32_t)           \
-  P(dev_velo_track_hit_begin, DEVICE_INPUT, uint32_t)         \
-  P(dev_velo_track_n_hits, DEVICE_INPUT, uint32_t)            \
-  P(dev_velo_track_hits, DEVICE_INPUT, uint32_t)              \
-  P(dev_velo_states_beam, DEVICE_INPUT, kst_velo_state)       \
-  P(dev_velo_states_end, DEVICE_INPUT, kst_velo_state)        \
-  P(host_hit_id, HOST_OUTPUT, uint32_t)                       \
-  P(host_velo_track_offsets, HOST_OUTPUT, uint32_t)           \
-  P(host_velo_track_hit_begin, HOST_OUTPUT, uint32_t)         \
-  P(host_velo_track_n_hits, HOST_OUTPUT, uint32_t)            \
-  P(host_velo_track_hits, HOST_OUTPUT, uint32_t)              \
-  P(host_velo_states_beam, HOST_OUTPUT, kst_velo_state)       \
-  P(host_velo_states_end, HOST_OUTPUT, kst_velo_state)
+  P(dev_hit_id, DEVICE_TO_HOST, uint32_t)                     \
+  P(dev_velo_track_offsets, DEVICE_TO_HOST, uint32_t)         \
+  P(dev_velo_track_hit_begin, DEVICE_TO_HOST, uint32_t)       \
+  P(dev_velo_track_n_hits, DEVICE_TO_HOST, uint32_t)          \
+  P(dev_velo_track_hits, DEVICE_TO_HOST, uint32_t)            \
+  P(dev_velo_states_beam, DEVICE_TO_HOST, kst_velo_state)     \
+  P(dev_velo_states_end, DEVICE_TO_HOST, kst_velo_state)
 
 KST_ALGORITHM_ARGS(velo_track_dump, VELO_TRACK_DUMP_PARAMS, KST_NO_PROPS)
 
