@@ -13,6 +13,7 @@
 #define cudaGetDevice hipGetDevice
 #define cudaGetDeviceProperties hipGetDeviceProperties
 #define cudaGetErrorString hipGetErrorString
+#define cudaGetErrorName hipGetErrorName
 #define cudaGetLastError hipGetLastError
 #define cudaMalloc hipMalloc
 #define cudaFree hipFree

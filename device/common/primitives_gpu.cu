@@ -1,35 +1,53 @@
-/* Device primitives for the HIP backend: rocPRIM scans and radix sorts plus a binary-search kernel. */
-#include <hip/hip_runtime.h>
+/* Device primitives for the GPU backends: CUB (CUDA) or rocPRIM (HIP) scans and radix sorts, and a binary-search
+   kernel; the two libraries differ only in the calls mapped below. */
+#include "gpu_vendor.h"
+#if defined(KST_BACKEND_HIP)
 /* Debian's rocPRIM 5.3 uses std::cout in its headers without including <iostream> itself. */
 #include <iostream>
 #include <rocprim/rocprim.hpp>
+#define PRIM_LIB "rocPRIM"
+#define PRIM_SCAN_INCLUSIVE(t, bytes, in, out, n, st) \
+  rocprim::inclusive_scan(t, bytes, in, out, n, rocprim::plus<uint32_t>(), st)
+#define PRIM_SCAN_EXCLUSIVE(t, bytes, in, out, n, st) \
+  rocprim::exclusive_scan(t, bytes, in, out, (uint32_t)0, n, rocprim::plus<uint32_t>(), st)
+#define PRIM_SORT_PAIRS(t, bytes, ki, ko, vi, vo, n, end_bit, st) \
+  rocprim::radix_sort_pairs(t, bytes, ki, ko, vi, vo, n, 0u, (unsigned)(end_bit), st)
+/* rocPRIM cuts scans into launches of just under 2^32 items and reads the input item before each later
+   launch, which an in-place scan has already overwritten; below this n there is a single launch. */
+#define PRIM_IN_PLACE_MAX 0xffff0000u
+#else
+#include <cub/cub.cuh>
+#define PRIM_LIB "CUB"
+#define PRIM_SCAN_INCLUSIVE(t, bytes, in, out, n, st) cub::DeviceScan::InclusiveSum(t, bytes, in, out, n, st)
+#define PRIM_SCAN_EXCLUSIVE(t, bytes, in, out, n, st) cub::DeviceScan::ExclusiveSum(t, bytes, in, out, n, st)
+#define PRIM_SORT_PAIRS(t, bytes, ki, ko, vi, vo, n, end_bit, st) \
+  cub::DeviceRadixSort::SortPairs(t, bytes, ki, ko, vi, vo, n, 0, (int)(end_bit), st)
+/* CUB's scans are documented safe in place at any size. */
+#define PRIM_IN_PLACE_MAX 0xffffffffu
+#endif
 
 #include "device/common/kst_primitives.h"
 
-/* hipMalloc alignment: rocPRIM carves its scratch assuming it, and callers' arenas may not give it. */
+/* cudaMalloc alignment: the libraries carve their scratch assuming it, and callers' arenas may not give it. */
 #define KST_PRIM_ALIGN 256
 #define KST_PRIM_LB_BLOCK 256
-/* rocPRIM cuts scans into launches of just under 2^32 items and reads the input item before each later
-   launch, which an in-place scan has already overwritten; below this n there is a single launch. */
-#define KST_PRIM_HIP_IN_PLACE_MAX 0xffff0000u
+static cudaStream_t prim_stream(kst_stream *s) { return s ? (cudaStream_t)kst_stream_native(s) : (cudaStream_t)0; }
 
-static hipStream_t prim_stream(kst_stream *s) { return s ? (hipStream_t)kst_stream_native(s) : (hipStream_t)0; }
-
-static kst_status prim_hip_error(const char *fn, const char *call, hipError_t e) {
-  return kst_error(KST_ERR_BACKEND, "%s: %s failed: %s (%s)", fn, call, hipGetErrorName(e), hipGetErrorString(e));
+static kst_status prim_gpu_error(const char *fn, const char *call, cudaError_t e) {
+  return kst_error(KST_ERR_BACKEND, "%s: %s failed: %s (%s)", fn, call, cudaGetErrorName(e), cudaGetErrorString(e));
 }
 
-/* Returns a kst_status naming the primitive and the runtime or rocPRIM call that failed. */
-#define KST_PRIM_HIP(fn, call_name, expr)                                  \
+/* Returns a kst_status naming the primitive and the runtime or library call that failed. */
+#define KST_PRIM_GPU(fn, call_name, expr)                                  \
   do {                                                                     \
-    hipError_t kst__e = (expr);                                            \
-    if (kst__e != hipSuccess) return prim_hip_error(fn, call_name, kst__e); \
+    cudaError_t kst__e = (expr);                                            \
+    if (kst__e != cudaSuccess) return prim_gpu_error(fn, call_name, kst__e); \
   } while (0)
 
 /* Both phases of the temp protocol around a library size lib_bytes: the query reports lib_bytes plus
    alignment slack (1 byte when no scratch is used, never 0, see the header); a run gets back the
    aligned start of temp, or NULL when this was only a query. rocPRIM, unlike CUB, does not check
-   the size it is given, so this check is the only one. */
+   the size it is given, so this check is the one that counts. */
 static kst_status prim_temp(const char *fn, void *temp, size_t *temp_bytes, size_t lib_bytes, void **aligned) {
   size_t need = lib_bytes ? lib_bytes + (KST_PRIM_ALIGN - 1) : 1;
   *aligned = NULL;
@@ -43,32 +61,29 @@ static kst_status prim_temp(const char *fn, void *temp, size_t *temp_bytes, size
   return kst_ok();
 }
 
-/* In place (in == out) is safe up to KST_PRIM_HIP_IN_PLACE_MAX: every rocPRIM scan kernel loads a
-   block's whole tile before storing it, and no block reads another block's tile of the input after the
-   first kernel. */
+/* In place (in == out) is safe up to PRIM_IN_PLACE_MAX: every scan kernel loads a block's whole tile before
+   storing it, and no block reads another block's tile of the input after the first kernel. */
 static kst_status prim_scan(const char *fn, int inclusive, void *temp, size_t *temp_bytes, const uint32_t *in,
                             uint32_t *out, uint32_t n, kst_stream *s) {
-  hipStream_t st = prim_stream(s);
-  rocprim::plus<uint32_t> add;
+  cudaStream_t st = prim_stream(s);
   size_t lib = 0;
   void *t;
   if (!temp_bytes) return kst_error(KST_ERR_INVALID, "%s: temp_bytes is NULL", fn);
   /* The size is asked again on a run because only the caller kept it, padded with our slack. */
   if (inclusive)
-    KST_PRIM_HIP(fn, "rocprim::inclusive_scan (size)", rocprim::inclusive_scan(NULL, lib, in, out, n, add, st));
+    KST_PRIM_GPU(fn, PRIM_LIB " inclusive scan (size)", PRIM_SCAN_INCLUSIVE(NULL, lib, in, out, n, st));
   else
-    KST_PRIM_HIP(fn, "rocprim::exclusive_scan (size)",
-                 rocprim::exclusive_scan(NULL, lib, in, out, (uint32_t)0, n, add, st));
+    KST_PRIM_GPU(fn, PRIM_LIB " exclusive scan (size)", PRIM_SCAN_EXCLUSIVE(NULL, lib, in, out, n, st));
   KST_TRY(prim_temp(fn, temp, temp_bytes, lib, &t));
   if (!t || n == 0) return kst_ok();
   if (!in || !out) return kst_error(KST_ERR_INVALID, "%s: NULL data pointer with n=%u", fn, n);
-  if (in == out && n > KST_PRIM_HIP_IN_PLACE_MAX)
-    return kst_error(KST_ERR_UNSUPPORTED, "%s: in-place scan of n=%u > %u items on HIP", fn, n,
-                     KST_PRIM_HIP_IN_PLACE_MAX);
+  if (in == out && n > PRIM_IN_PLACE_MAX)
+    return kst_error(KST_ERR_UNSUPPORTED, "%s: in-place scan of n=%u > %u items with " PRIM_LIB, fn, n,
+                     PRIM_IN_PLACE_MAX);
   if (inclusive)
-    KST_PRIM_HIP(fn, "rocprim::inclusive_scan", rocprim::inclusive_scan(t, lib, in, out, n, add, st));
+    KST_PRIM_GPU(fn, PRIM_LIB " inclusive scan", PRIM_SCAN_INCLUSIVE(t, lib, in, out, n, st));
   else
-    KST_PRIM_HIP(fn, "rocprim::exclusive_scan", rocprim::exclusive_scan(t, lib, in, out, (uint32_t)0, n, add, st));
+    KST_PRIM_GPU(fn, PRIM_LIB " exclusive scan", PRIM_SCAN_EXCLUSIVE(t, lib, in, out, n, st));
   return kst_ok();
 }
 
@@ -85,20 +100,19 @@ kst_status kst_scan_inclusive_u32(void *temp, size_t *temp_bytes, const uint32_t
 kst_status kst_counts_to_offsets_u32(void *temp, size_t *temp_bytes, const uint32_t *counts, uint32_t *offsets,
                                      uint32_t n, kst_stream *s) {
   static const char fn[] = "kst_counts_to_offsets_u32";
-  hipStream_t st = prim_stream(s);
-  rocprim::plus<uint32_t> add;
+  cudaStream_t st = prim_stream(s);
   size_t lib = 0;
   void *t;
   if (!temp_bytes) return kst_error(KST_ERR_INVALID, "%s: temp_bytes is NULL", fn);
   /* An inclusive scan shifted by one plus a 4-byte memset: two async operations, no host round trip. */
-  KST_PRIM_HIP(fn, "rocprim::inclusive_scan (size)",
-               rocprim::inclusive_scan(NULL, lib, counts, offsets ? offsets + 1 : NULL, n, add, st));
+  KST_PRIM_GPU(fn, PRIM_LIB " inclusive scan (size)",
+               PRIM_SCAN_INCLUSIVE(NULL, lib, counts, offsets ? offsets + 1 : NULL, n, st));
   KST_TRY(prim_temp(fn, temp, temp_bytes, lib, &t));
   if (!t) return kst_ok();
   if (!offsets || (n && !counts)) return kst_error(KST_ERR_INVALID, "%s: NULL data pointer with n=%u", fn, n);
-  KST_PRIM_HIP(fn, "hipMemsetAsync", hipMemsetAsync(offsets, 0, sizeof *offsets, st));
+  KST_PRIM_GPU(fn, "cudaMemsetAsync", cudaMemsetAsync(offsets, 0, sizeof *offsets, st));
   if (n == 0) return kst_ok();
-  KST_PRIM_HIP(fn, "rocprim::inclusive_scan", rocprim::inclusive_scan(t, lib, counts, offsets + 1, n, add, st));
+  KST_PRIM_GPU(fn, PRIM_LIB " inclusive scan", PRIM_SCAN_INCLUSIVE(t, lib, counts, offsets + 1, n, st));
   return kst_ok();
 }
 
@@ -112,23 +126,22 @@ static kst_status sort_args(const char *fn, const void *keys_in, const void *key
   return kst_ok();
 }
 
-/* One body for both key widths; rocPRIM needs the key type at compile time. Its radix sort is stable. */
+/* One body for both key widths; the libraries need the key type at compile time. Both radix sorts are stable. */
 template <typename Key>
 static kst_status prim_sort_pairs(const char *fn, void *temp, size_t *temp_bytes, const Key *keys_in, Key *keys_out,
                                   const uint32_t *vals_in, uint32_t *vals_out, uint32_t n, kst_stream *s) {
   const unsigned end_bit = (unsigned)(sizeof(Key) * 8);
-  hipStream_t st = prim_stream(s);
+  cudaStream_t st = prim_stream(s);
   size_t lib = 0;
   void *t;
   if (!temp_bytes) return kst_error(KST_ERR_INVALID, "%s: temp_bytes is NULL", fn);
-  KST_PRIM_HIP(fn, "rocprim::radix_sort_pairs (size)",
-               rocprim::radix_sort_pairs(NULL, lib, keys_in, keys_out, vals_in, vals_out, n, 0u, end_bit, st));
+  KST_PRIM_GPU(fn, PRIM_LIB " radix sort pairs (size)",
+               PRIM_SORT_PAIRS(NULL, lib, keys_in, keys_out, vals_in, vals_out, n, end_bit, st));
   KST_TRY(prim_temp(fn, temp, temp_bytes, lib, &t));
   if (!t) return kst_ok();
   KST_TRY(sort_args(fn, keys_in, keys_out, vals_in, vals_out, n));
   if (n == 0) return kst_ok();
-  KST_PRIM_HIP(fn, "rocprim::radix_sort_pairs",
-               rocprim::radix_sort_pairs(t, lib, keys_in, keys_out, vals_in, vals_out, n, 0u, end_bit, st));
+  KST_PRIM_GPU(fn, PRIM_LIB " radix sort pairs", PRIM_SORT_PAIRS(t, lib, keys_in, keys_out, vals_in, vals_out, n, end_bit, st));
   return kst_ok();
 }
 
@@ -174,6 +187,6 @@ kst_status kst_lower_bound_u32(void *temp, size_t *temp_bytes, const uint32_t *s
     return kst_error(KST_ERR_INVALID, "%s: NULL data pointer with n=%u m=%u", fn, n, m);
   unsigned blocks = (unsigned)(((size_t)m + (KST_PRIM_LB_BLOCK - 1)) / KST_PRIM_LB_BLOCK);
   kst_lower_bound_kernel<<<blocks, KST_PRIM_LB_BLOCK, 0, prim_stream(s)>>>(sorted, n, queries, out, m);
-  KST_PRIM_HIP(fn, "launch of kst_lower_bound_kernel", hipGetLastError());
+  KST_PRIM_GPU(fn, "launch of kst_lower_bound_kernel", cudaGetLastError());
   return kst_ok();
 }
