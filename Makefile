@@ -13,7 +13,7 @@ all: build
 # Installs the Debian packages the CPU build needs when any is missing.
 deps:
 	@missing=""; \
-	for p in cmake gcc pkg-config libcjson-dev libcriterion-dev; do \
+	for p in cmake gcc libcjson-dev libcriterion-dev python3-matplotlib python3-numpy; do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \

@@ -144,7 +144,7 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
             c_hit[nc] = h2, c_x[nc] = X[h2] - X[h1], c_y[nc] = Y[h2] - Y[h1], c_z[nc] = dz, c_w[nc] = 1.0f / (dz * dz);
             ++nc;
           }
-      for (uint32_t m0 = 2u * (uint32_t)k + 4u; m0 < 2u * (uint32_t)k + 6u; ++m0) {
+      for (uint32_t m0 = 2u * (uint32_t)k + 4u; m0 < 2u * (uint32_t)k + 6u && nc > 0; ++m0) {
         uint32_t r0[4];
         const uint32_t n0 = phi_ranges(PHI, off[m0], off[m0 + 1], PHI[h1], w0, r0);
         for (uint32_t q0 = 0; q0 < n0; ++q0)
