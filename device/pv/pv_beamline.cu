@@ -96,9 +96,9 @@ KST_DEVICE int fit_step(const pv_beamline_args *a, const kst_velo_state *tracks,
 
 /* Peaks of the histogram as seeds: split at local minima, merge across shallow dips, keep heavy enough basins. */
 KST_DEVICE uint32_t find_seeds(const pv_beamline_args *a, const uint32_t *h, uint32_t n_bins, float *seeds, uint32_t cap,
-                               int *overflow) {
+                               float min_tracks, int *overflow) {
   const float z_lo = a->props.z_range[0], bw = a->props.bin_width;
-  const float min_weight = a->props.peak_min_tracks * WEIGHT_ONE;
+  const float min_weight = min_tracks * WEIGHT_ONE;
   uint32_t n = 0, i = 0;
   while (i < n_bins) {
     if (h[i] == 0u) { ++i; continue; }
@@ -149,51 +149,64 @@ KST_GLOBAL pv_beamline_kernel(pv_beamline_args a) {
   const uint32_t n_bins = (uint32_t)((a.props.z_range[1] - z_lo) / bw);
   const float bx = a.props.beamline[0], by = a.props.beamline[1];
 
-  for (uint32_t b = threadIdx.x; b < n_bins; b += blockDim.x) hist[b] = 0u;
+  __shared__ uint32_t first_new;
   if (threadIdx.x == 0) n_seeds = 0, overflow = 0;
-  kst_syncthreads();
-  for (uint32_t t = threadIdx.x; t < n; t += blockDim.x) {
-    float z, doca, sz;
-    beam_point(&tracks[t], bx, by, &z, &doca, &sz);
-    beam_z[t] = z;
-    if (!(doca < a.props.max_track_doca)) continue;
-    /* Triangle of half-width 2 sigma (at least 2 bins, at most max_kernel_width), normalised to one track. */
-    float hw = 2.0f * sz;
-    hw = hw < 2.0f * bw ? 2.0f * bw : (hw > a.props.max_kernel_width ? a.props.max_kernel_width : hw);
-    const float lo = (z - hw - z_lo) / bw, hi = (z + hw - z_lo) / bw;
-    if (hi < 0.0f || lo >= (float)n_bins) continue;
-    const uint32_t b0 = lo < 0.0f ? 0u : (uint32_t)lo, b1 = hi >= (float)n_bins ? n_bins - 1u : (uint32_t)hi;
-    for (uint32_t b = b0; b <= b1; ++b) {
-      const float d = z_lo + ((float)b + 0.5f) * bw - z, ad = d < 0.0f ? -d : d;
-      if (ad >= hw) continue;
-      const float w = (1.0f - ad / hw) * (bw / hw);
-      kst_atomic_add_u32(&hist[b], (uint32_t)(w * WEIGHT_ONE + 0.5f));
-    }
-  }
-  kst_syncthreads();
-  if (threadIdx.x == 0) n_seeds = find_seeds(&a, hist, n_bins, seeds, cap, &overflow);
-  kst_syncthreads();
-  /* Adaptive multi-vertex fit: all vertices move together, each iteration sharing every track among them. */
-  for (uint32_t v = threadIdx.x; v < n_seeds; v += blockDim.x) {
-    pvs[v].x = bx, pvs[v].y = by, pvs[v].z = seeds[v];
-    pvs[v].n_tracks = 1;
-  }
-  kst_syncthreads();
-  for (uint32_t it = 0; it < a.props.iterations; ++it) {
+  /* Pass 0 seeds from every track; a later pass seeds again from the tracks no vertex took, which finds a small
+     vertex hidden in the shoulder of a big neighbour. All vertices are refitted together after each pass. */
+  for (uint32_t pass = 0; pass < a.props.seed_passes; ++pass) {
+    for (uint32_t b = threadIdx.x; b < n_bins; b += blockDim.x) hist[b] = 0u;
+    kst_syncthreads();
     for (uint32_t t = threadIdx.x; t < n; t += blockDim.x) {
-      float sum = 0.0f;
-      for (uint32_t v = 0; v < n_seeds; ++v) {
-        const float gap = beam_z[t] - pvs[v].z;
-        if (pvs[v].n_tracks && gap <= a.props.fit_window && gap >= -a.props.fit_window)
-          sum += tukey(track_chi2(&tracks[t], pvs[v].x, pvs[v].y, pvs[v].z), a.props.max_chi2);
+      float z, doca, sz;
+      beam_point(&tracks[t], bx, by, &z, &doca, &sz);
+      beam_z[t] = z;
+      if (!(doca < a.props.max_track_doca) || (pass > 0 && weight_sum[t] > 0.0f)) continue;
+      /* Triangle of half-width 2 sigma (at least 2 bins, at most max_kernel_width), normalised to one track. */
+      float hw = 2.0f * sz;
+      hw = hw < 2.0f * bw ? 2.0f * bw : (hw > a.props.max_kernel_width ? a.props.max_kernel_width : hw);
+      const float lo = (z - hw - z_lo) / bw, hi = (z + hw - z_lo) / bw;
+      if (hi < 0.0f || lo >= (float)n_bins) continue;
+      const uint32_t b0 = lo < 0.0f ? 0u : (uint32_t)lo, b1 = hi >= (float)n_bins ? n_bins - 1u : (uint32_t)hi;
+      for (uint32_t b = b0; b <= b1; ++b) {
+        const float d = z_lo + ((float)b + 0.5f) * bw - z, ad = d < 0.0f ? -d : d;
+        if (ad >= hw) continue;
+        const float w = (1.0f - ad / hw) * (bw / hw);
+        kst_atomic_add_u32(&hist[b], (uint32_t)(w * WEIGHT_ONE + 0.5f));
       }
-      weight_sum[t] = sum;
     }
     kst_syncthreads();
-    for (uint32_t v = threadIdx.x; v < n_seeds; v += blockDim.x)
-      if (pvs[v].n_tracks && !fit_step(&a, tracks, weight_sum, beam_z, n, &pvs[v], it + 1 == a.props.iterations))
-        pvs[v].n_tracks = 0;
+    if (threadIdx.x == 0) {
+      first_new = n_seeds;
+      /* Leftover tracks are noisier than a fresh histogram: later passes ask for more weight. */
+      const float need = a.props.peak_min_tracks * (pass == 0 ? 1.0f : a.props.rescue_weight_factor);
+      n_seeds += find_seeds(&a, hist, n_bins, seeds + n_seeds, cap - n_seeds, need, &overflow);
+    }
     kst_syncthreads();
+    if (n_seeds == first_new) break; /* the same value in every thread: nothing new to fit */
+    for (uint32_t v = first_new + threadIdx.x; v < n_seeds; v += blockDim.x) {
+      pvs[v].x = bx, pvs[v].y = by, pvs[v].z = seeds[v];
+      pvs[v].n_tracks = 1;
+    }
+    kst_syncthreads();
+    /* Adaptive multi-vertex fit: all vertices move together, each iteration sharing every track among them. The
+       extra round after the last step leaves weight_sum describing the final vertices, for the next pass. */
+    for (uint32_t it = 0; it <= a.props.iterations; ++it) {
+      for (uint32_t t = threadIdx.x; t < n; t += blockDim.x) {
+        float sum = 0.0f;
+        for (uint32_t v = 0; v < n_seeds; ++v) {
+          const float gap = beam_z[t] - pvs[v].z;
+          if (pvs[v].n_tracks && gap <= a.props.fit_window && gap >= -a.props.fit_window)
+            sum += tukey(track_chi2(&tracks[t], pvs[v].x, pvs[v].y, pvs[v].z), a.props.max_chi2);
+        }
+        weight_sum[t] = sum;
+      }
+      kst_syncthreads();
+      if (it == a.props.iterations) break;
+      for (uint32_t v = threadIdx.x; v < n_seeds; v += blockDim.x)
+        if (pvs[v].n_tracks && !fit_step(&a, tracks, weight_sum, beam_z, n, &pvs[v], it + 1 == a.props.iterations))
+          pvs[v].n_tracks = 0;
+      kst_syncthreads();
+    }
   }
   for (uint32_t v = threadIdx.x; v < n_seeds; v += blockDim.x)
     if (pvs[v].n_tracks < a.props.min_tracks || !(pvs[v].cov[5] < a.props.max_sigma_z * a.props.max_sigma_z))

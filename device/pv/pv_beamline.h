@@ -27,6 +27,8 @@
   Q(fit_window, FLOAT, 1, "10", 0.1, 1000, "tracks farther than this in z (mm) from a vertex are not considered for it") \
   Q(max_chi2, FLOAT, 1, "9", 0.1, 1000, "Tukey cut: tracks with a larger chi2 to the vertex get zero weight")    \
   Q(iterations, UINT, 1, "10", 1, 100, "adaptive fit iterations")                                                \
+  Q(seed_passes, UINT, 1, "2", 1, 5, "seeding passes: later ones seed from the tracks no vertex took")            \
+  Q(rescue_weight_factor, FLOAT, 1, "1.6", 1, 100, "later passes need this times peak_min_tracks of weight")     \
   Q(min_tracks, UINT, 1, "4", 1, 1000, "a vertex needs this many tracks with non-zero weight")                  \
   Q(max_sigma_z, FLOAT, 1, "2.0", 0, 1000, "a vertex whose z uncertainty (mm) is larger is dropped")             \
   Q(min_separation, FLOAT, 1, "2.0", 0, 100, "of two fitted vertices closer than this (mm) in z, the smaller goes") \
