@@ -139,3 +139,42 @@ Test(pv, simulated_minimum_bias_floors, .timeout = 300) {
   kst_sequence_free(&seq);
   unlink(path);
 }
+
+#include "device/pv/velo_pv_ip.h"
+
+Test(pv, tracks_are_associated_with_the_vertex_they_come_from) {
+  kst_pv pvs[2];
+  memset(pvs, 0, sizeof pvs);
+  pvs[0].z = 0.0f, pvs[1].z = 30.0f;
+  for (int v = 0; v < 2; ++v) pvs[v].cov[0] = pvs[v].cov[2] = pvs[v].cov[5] = 1e-4f;
+  kst_velo_state t[3] = {track(0.0f, 0.0f, 30.0f, 0.1f, 0.05f),  /* from vertex 1 */
+                         track(0.0f, 0.0f, 0.0f, -0.2f, 0.1f),   /* from vertex 0 */
+                         track(0.5f, 0.0f, 30.0f, 0.0f, 0.2f)};  /* passes 0.5 mm from vertex 1 */
+  uint32_t list = 0, offsets[2] = {0, 3}, count = 2;
+  kst_track_pv out[3];
+  velo_pv_ip_args a;
+  memset(&a, 0, sizeof a);
+  a.props.block_dim = 32;
+  a.dev_event_list.data = &list, a.dev_event_list.count = 1;
+  a.dev_velo_track_offsets.data = offsets, a.dev_velo_track_offsets.count = 2;
+  a.dev_velo_states_beam.data = t, a.dev_velo_states_beam.count = 3;
+  a.dev_pvs.data = pvs, a.dev_pvs.count = 2;
+  a.dev_pv_counts.data = &count, a.dev_pv_counts.count = 1;
+  a.dev_track_pv.data = out, a.dev_track_pv.count = 3;
+  kst_stream *s;
+  cr_assert_eq(kst_stream_create(&s).code, KST_OK);
+  cr_assert_eq(kst_velo_pv_ip_launch(a, 2, s).code, KST_OK);
+  kst_stream_destroy(s);
+  cr_assert_eq(out[0].pv, 1);
+  cr_assert_eq(out[1].pv, 0);
+  cr_assert_float_eq(out[0].ip, 0.0f, 1e-5f);
+  cr_assert_eq(out[2].pv, 1);
+  cr_assert_float_eq(out[2].ip, 0.5f, 1e-4f, "a track along y passing 0.5 mm away in x: ip %f", out[2].ip);
+  cr_assert_gt(out[2].ip_chi2, 9.0f, "0.5 mm is many sigma for 20-micron errors");
+  /* No vertex in the event: no association. */
+  count = 0;
+  cr_assert_eq(kst_stream_create(&s).code, KST_OK);
+  cr_assert_eq(kst_velo_pv_ip_launch(a, 2, s).code, KST_OK);
+  kst_stream_destroy(s);
+  cr_assert_eq(out[0].pv, KST_NO_PV);
+}

@@ -20,7 +20,8 @@
   X(velo_summary)               \
   X(pv_beamline)                \
   X(pv_summary)                 \
-  X(pv_checker)
+  X(pv_checker)                 \
+  X(velo_pv_ip)
 
 #define KST__DECLARE(name) extern const kst_alg_desc kst_alg_##name;
 KST_ALGORITHM_LIST(KST__DECLARE)

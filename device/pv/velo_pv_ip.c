@@ -1,0 +1,21 @@
+/* velo_pv_ip: descriptor and hooks. */
+#include "device/pv/velo_pv_ip.h"
+
+#include "input/batch.h"
+
+static kst_status set_sizes(const kst_ctx *ctx, velo_pv_ip_args *a) {
+  const uint64_t events = kst_ctx_batch(ctx)->n_events;
+  if (a->dev_pv_counts.count != events || (events && a->dev_pvs.count % events))
+    return kst_error(KST_ERR_CONFIG, "dev_pvs and dev_pv_counts are not the outputs of one pv_beamline (check the bindings)");
+  a->dev_track_pv.count = a->dev_velo_states_beam.count;
+  return kst_ok();
+}
+
+static kst_status run(const kst_ctx *ctx, const velo_pv_ip_args *a) {
+  const uint64_t events = a->dev_pv_counts.count;
+  return kst_velo_pv_ip_launch(*a, events ? (uint32_t)(a->dev_pvs.count / events) : 0u, kst_ctx_stream(ctx));
+}
+
+KST_ALGORITHM_DEFINE(velo_pv_ip, VELO_PV_IP_PARAMS, VELO_PV_IP_PROPS,
+                     "associates each VELO track with its best primary vertex, with impact parameter and IP chi2",
+                     NULL, 0, set_sizes, run, NULL)
