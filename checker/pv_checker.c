@@ -1,4 +1,5 @@
 /* Primary-vertex checker: LHCb's z matching, exact accumulation, merging, the summary and the JSON report. */
+#include "checker/json_file.h"
 #include "checker/pv_checker.h"
 
 #include <cjson/cJSON.h>
@@ -474,22 +475,7 @@ static cJSON *report_json(const kst_pv_checker *c) {
 
 kst_status kst_pv_checker_write_json(const kst_pv_checker *c, const char *path) {
   if (!c || !path) return kst_error(KST_ERR_INVALID, "PV checker JSON: NULL checker or path");
-  cJSON *root = report_json(c);
-  char *text = root ? cJSON_Print(root) : NULL;
-  cJSON_Delete(root);
-  if (!text) return kst_error(KST_ERR_NOMEM, "PV checker JSON: no memory to build %s", path);
-  FILE *f = fopen(path, "w");
-  if (!f) {
-    int e = errno;
-    free(text);
-    return kst_error(KST_ERR_IO, "PV checker JSON: cannot open %s: %s", path, strerror(e));
-  }
-  const size_t n = strlen(text);
-  int bad = fwrite(text, 1, n, f) != n || fputc('\n', f) == EOF;
-  bad |= fclose(f) != 0;
-  free(text);
-  if (bad) return kst_error(KST_ERR_IO, "PV checker JSON: cannot write %s", path);
-  return kst_ok();
+  return kst_json_write_file(report_json(c), path, "PV checker JSON");
 }
 
 kst_status kst_pv_checker_plot(const char *json_path, const char *dir) {

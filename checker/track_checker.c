@@ -1,4 +1,5 @@
 /* VELO track checker: matching, accumulation, merging, LHCb's table and the JSON report. */
+#include "checker/json_file.h"
 #include "checker/track_checker.h"
 
 #include <cjson/cJSON.h>
@@ -429,20 +430,5 @@ static cJSON *report_json(const kst_track_checker *c) {
 
 kst_status kst_track_checker_write_json(const kst_track_checker *c, const char *path) {
   if (!c || !path) return kst_error(KST_ERR_INVALID, "track checker JSON: NULL checker or path");
-  cJSON *root = report_json(c);
-  char *text = root ? cJSON_Print(root) : NULL;
-  cJSON_Delete(root);
-  if (!text) return kst_error(KST_ERR_NOMEM, "track checker JSON: no memory to build %s", path);
-  FILE *f = fopen(path, "w");
-  if (!f) {
-    int e = errno;
-    free(text);
-    return kst_error(KST_ERR_IO, "track checker JSON: cannot open %s: %s", path, strerror(e));
-  }
-  const size_t n = strlen(text);
-  int bad = fwrite(text, 1, n, f) != n || fputc('\n', f) == EOF;
-  bad |= fclose(f) != 0;
-  free(text);
-  if (bad) return kst_error(KST_ERR_IO, "track checker JSON: cannot write %s", path);
-  return kst_ok();
+  return kst_json_write_file(report_json(c), path, "track checker JSON");
 }

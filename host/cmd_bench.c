@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checker/json_file.h"
 #include "checker/track_checker.h"
 #include "host/cli.h"
 #include "host/runtime/runtime.h"
@@ -237,11 +238,9 @@ int kst_cmd_bench(int argc, char **argv) {
       kst_run_result_free(&pt.best, &seq);
     }
   if (!rc && json_path) {
-    char *text = cJSON_Print(root);
-    FILE *f = fopen(json_path, "w");
-    if (!f || fputs(text, f) < 0) fprintf(stderr, "kestrel bench: cannot write %s\n", json_path), rc = 1;
-    if (f) fclose(f);
-    free(text);
+    s = kst_json_write_file(root, json_path, "kestrel bench");
+    root = NULL;
+    if (s.code) fprintf(stderr, "%s\n", s.msg), rc = 1;
   }
   if (!rc && plot_path) {
     if (!json_path) fprintf(stderr, "kestrel bench: --plot needs --json FILE (the plot is drawn from it)\n"), rc = 2;
