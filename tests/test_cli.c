@@ -84,3 +84,31 @@ Test(cli, bench_writes_every_figure_as_json, .timeout = 120) {
   unlink(mdf);
   unlink(json);
 }
+
+Test(cli, run_writes_reports_dumps_and_plots, .timeout = 120) {
+  char mdf[] = "/tmp/kst_rep_XXXXXX", args[1024], path[256];
+  close(mkstemp(mdf));
+  snprintf(args, sizeof args, "generate -n 30 -o %s --seed 9", mdf);
+  cr_assert_eq(kestrel(out, sizeof out, args), 0, "%s", out);
+  snprintf(args, sizeof args, "run -s sequences/velo_pv.json -i %s --validate --report %s.json --dump %s.dump --no-progress",
+           mdf, mdf, mdf);
+  cr_assert_eq(kestrel(out, sizeof out, args), 0, "%s", out);
+  cr_assert(strstr(out, "01_velo") && strstr(out, "PV checker:"), "both checkers print their tables");
+  snprintf(path, sizeof path, "%s.json", mdf);
+  cr_assert_eq(access(path, R_OK), 0, "track report");
+  snprintf(path, sizeof path, "%s.json.pv.json", mdf);
+  cr_assert_eq(access(path, R_OK), 0, "PV report");
+  snprintf(path, sizeof path, "%s.dump/velo_tracks_29.txt", mdf);
+  cr_assert_eq(access(path, R_OK), 0, "one dump file per event");
+  cr_assert_eq(kestrel(out, sizeof out, "sequence show sequences/velo_pv.json 2>/dev/null"), 0);
+  cr_assert(strstr(out, "lives [") && strstr(out, "<- velo_hits.dev_hit_x"), "bindings and lifetimes shown");
+  if (system("/usr/bin/python3 -c 'import matplotlib' 2>/dev/null") == 0) {
+    snprintf(args, sizeof args, "run -s sequences/velo.json -i %s --validate --report %s.json --plots %s.plots --no-progress",
+             mdf, mdf, mdf);
+    cr_assert_eq(kestrel(out, sizeof out, args), 0, "%s", out);
+    snprintf(path, sizeof path, "%s.plots/efficiency_vs_eta.png", mdf);
+    cr_assert_eq(access(path, R_OK), 0, "plots drawn");
+  }
+  snprintf(args, sizeof args, "rm -rf %s %s.json %s.json.pv.json %s.dump %s.plots", mdf, mdf, mdf, mdf, mdf);
+  cr_assert_eq(system(args), 0);
+}
