@@ -285,12 +285,14 @@ kst_status kst_pv_checker_merge(kst_pv_checker *into, const kst_pv_checker *from
 
 /* Half-width (microns) of the narrowest interval centred on the median bin that holds 68.27% of all n residuals
    (residuals beyond the histogram count against it); 0 when n is 0. */
-static double core_width(const uint32_t *h, uint64_t n) {
+static double core_width(const uint32_t *h, uint64_t n, double *median) {
+  *median = 0.0;
   if (n == 0) return 0.0;
   uint64_t below = 0;
   int med = 0;
   while (med < CORE_BINS && 2 * (below + h[med]) < n) below += h[med++];
   if (med == CORE_BINS) return CORE_HALF;
+  *median = med - CORE_HALF;
   const double want = 0.6827 * (double)n;
   uint64_t inside = h[med];
   for (int w = 1; w <= CORE_HALF * 2; w++) {
@@ -306,7 +308,7 @@ static void resolution_of(const moments m[KST_PV_AXES], const uint32_t core[KST_
   r->n = m[0].n; /* every axis takes every usable pair */
   for (int a = 0; a < KST_PV_AXES; a++) {
     moments_get(&m[a], 1000.0, &r->mean_um[a], &r->sigma_um[a]);
-    r->core_um[a] = core_width(core[a], m[a].n);
+    r->core_um[a] = core_width(core[a], m[a].n, &r->median_um[a]);
   }
 }
 
@@ -366,7 +368,8 @@ void kst_pv_checker_print(const kst_pv_checker *c, FILE *out) {
   fprintf(out, "   (ntracks >= %d: ", KST_PV_MANY_TRACKS), print_xyz(out, "%.1f", s.resolution_many.core_um);
   fputs(")\n  resolution (um, standard deviation): ", out), print_xyz(out, "%.1f", s.resolution.sigma_um);
   fprintf(out, "   (ntracks >= %d: ", KST_PV_MANY_TRACKS), print_xyz(out, "%.1f", s.resolution_many.sigma_um);
-  fputs(")\n  mean (um): ", out), print_xyz(out, "%.1f", s.resolution.mean_um);
+  fputs(")\n  median (um): ", out), print_xyz(out, "%.1f", s.resolution.median_um);
+  fputs("\n  mean (um): ", out), print_xyz(out, "%.1f", s.resolution.mean_um);
   fprintf(out, "   (ntracks >= %d: ", KST_PV_MANY_TRACKS), print_xyz(out, "%.1f", s.resolution_many.mean_um);
   fputs(")\n  pulls (width): ", out), print_xyz(out, "%.2f", s.pulls.width);
   fputs("\n  pulls (mean): ", out), print_xyz(out, "%.2f", s.pulls.mean);
@@ -384,7 +387,7 @@ static int add_xyz(cJSON *o, const char *key, const double v[KST_PV_AXES]) {
 static int add_resolution(cJSON *root, const char *key, const kst_pv_resolution *r) {
   cJSON *o = cJSON_AddObjectToObject(root, key);
   return o && cJSON_AddNumberToObject(o, "n", (double)r->n) && add_xyz(o, "mean_um", r->mean_um) &&
-         add_xyz(o, "sigma_um", r->sigma_um) && add_xyz(o, "core_um", r->core_um);
+         add_xyz(o, "sigma_um", r->sigma_um) && add_xyz(o, "core_um", r->core_um) && add_xyz(o, "median_um", r->median_um);
 }
 
 static int add_pulls(cJSON *root, const kst_pv_pulls *p) {

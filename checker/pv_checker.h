@@ -36,6 +36,7 @@ typedef struct kst_pv_resolution {
   /* Core resolution: half-width of the interval around the median holding 68.27% of the residuals (a Gaussian's
      sigma, insensitive to the tails from merged or split vertices that inflate the standard deviation). */
   double core_um[KST_PV_AXES];
+  double median_um[KST_PV_AXES]; /* median residual, to tell a bias from one-sided tails */
 } kst_pv_resolution;
 
 /* Pulls residual / sqrt(cov) per axis; an axis whose covariance is not positive and finite is left out. */

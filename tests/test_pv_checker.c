@@ -425,6 +425,8 @@ Test(pv_checker, core_resolution_ignores_tails) {
   /* 68.27% of 110 is 75.1: the 76 residuals nearest the median span about +-38 microns. */
   cr_assert(s.resolution.core_um[2] > 35.0 && s.resolution.core_um[2] < 42.0, "core %.1f", s.resolution.core_um[2]);
   cr_assert_gt(s.resolution.sigma_um[2], 500.0, "the standard deviation sees the tails");
+  cr_assert(s.resolution.median_um[2] >= 4.0 && s.resolution.median_um[2] <= 6.0, "median %.1f: the 55th of 110",
+            s.resolution.median_um[2]);
   kst_pv_checker_free(c);
 }
 
@@ -455,6 +457,7 @@ Test(pv_checker, printed_summary) {
       "  clones   :    1   (25.00% of found)\n"
       "  core resolution (um, 68% half-width): x 10.5  y 5.5  z 30.5   (ntracks >= 10: x 30.5  y 5.5  z 145.5)\n"
       "  resolution (um, standard deviation): x 12.2  y 2.5  z 66.6   (ntracks >= 10: x 14.1  y 2.4  z 76.4)\n"
+      "  median (um): x 0.0  y -5.0  z -20.0\n"
       "  mean (um): x 10.0  y -2.5  z 13.8   (ntracks >= 10: x 10.0  y -1.7  z 18.3)\n"
       "  pulls (width): x 1.22  y 0.50  z 0.73\n"
       "  pulls (mean): x 1.00  y -0.50  z -0.10\n";
