@@ -214,3 +214,32 @@ Test(velo_decoding, a_sequence_without_retina_banks_is_a_clear_error) {
   kst_problems_free(&pb);
   unlink(path);
 }
+
+Test(velo_decoding, an_input_bound_to_the_wrong_buffer_is_a_clear_error) {
+  /* dev_module_offsets bound to the event list: the element type matches, the count cannot. */
+  const char *json = "{\"sequence\": [{\"type\": \"data_provider\", \"name\": \"banks\"},"
+                     "{\"type\": \"bank_item_offsets\", \"name\": \"offsets\"}, {\"type\": \"event_list_init\", \"name\": \"ev\"},"
+                     "{\"type\": \"velo_count_hits\", \"name\": \"count\"}, {\"type\": \"velo_decode\", \"name\": \"hits\","
+                     "\"inputs\": {\"dev_module_offsets\": \"ev.dev_event_list\"}}]}";
+  char path[] = "/tmp/kst_velo_XXXXXX";
+  close(mkstemp(path));
+  uint64_t good;
+  write_bad_file(path, &good);
+  kst_sequence seq;
+  kst_problems pb;
+  kst_event_source src;
+  kst_run_result r;
+  cr_assert_eq(kst_sequence_parse(&seq, json, "t.json", &pb).code, KST_OK);
+  const char *paths[] = {path};
+  cr_assert_eq(kst_events_load(&src, paths, 1, 0).code, KST_OK);
+  kst_run_options o = {.batch_size = 6};
+  kst_status s = kst_run(&seq, &src, &o, &r);
+  cr_assert_eq(s.code, KST_ERR_CONFIG);
+  cr_assert(strstr(s.msg, "hits (velo_decode)") && strstr(s.msg, "dev_module_offsets has 6 elements where 318 are needed"),
+            "%s", s.msg);
+  kst_run_result_free(&r, &seq);
+  kst_events_free(&src);
+  kst_sequence_free(&seq);
+  kst_problems_free(&pb);
+  unlink(path);
+}

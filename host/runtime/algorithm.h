@@ -109,6 +109,9 @@ void kst_ctx_count_add(kst_ctx *ctx, const char *name, const uint64_t *values, u
 const char *kst_ctx_dump_dir(const kst_ctx *ctx);
 /* This worker's accumulator for the instance (NULL when its type has none). */
 void *kst_ctx_accumulator(const kst_ctx *ctx);
+/* KST_ERR_CONFIG naming the parameter when an input bound in the sequence does not have the count the algorithm
+   needs (a binding to the wrong buffer of the right element type); for set_sizes hooks. */
+kst_status kst_expect_count(const char *param, uint64_t have, uint64_t want);
 /* The instance name, for messages. */
 const char *kst_ctx_instance_name(const kst_ctx *ctx);
 

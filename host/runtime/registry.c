@@ -1,6 +1,8 @@
 /* The registry: every algorithm type Kestrel knows, and lookups over descriptors. */
 #include <string.h>
 
+#include "kst_status.h"
+
 #include "host/runtime/algorithm.h"
 
 /* One line per algorithm type; its descriptor kst_alg_<name> is defined in the algorithm's .c file. */
@@ -44,6 +46,12 @@ int kst_prop_index(const kst_alg_desc *desc, const char *name) {
   for (uint32_t i = 0; i < desc->n_props; ++i)
     if (strcmp(desc->props[i].name, name) == 0) return (int)i;
   return -1;
+}
+
+kst_status kst_expect_count(const char *param, uint64_t have, uint64_t want) {
+  if (have == want) return kst_ok();
+  return kst_error(KST_ERR_CONFIG, "input %s has %llu elements where %llu are needed: check its binding", param,
+                   (unsigned long long)have, (unsigned long long)want);
 }
 
 bool kst_param_is_input(kst_param_kind kind) {
