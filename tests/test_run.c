@@ -184,3 +184,32 @@ Test(run, real_sample_bank_statistics_match_an_independent_count) {
     kst_sequence_free(&seq);
   }
 }
+
+#include "host/runtime/worker.h"
+
+Test(run, a_counter_keeps_its_length) {
+  kst_sequence seq;
+  kst_problems pb;
+  kst_worker w;
+  kst_run_options o = {0};
+  kst_run_options_default(&o);
+  cr_assert_eq(kst_sequence_load(&seq, "sequences/bank_stats.json", &pb).code, KST_OK);
+  cr_assert_eq(kst_worker_init(&w, &seq, &o, NULL).code, KST_OK);
+  const uint64_t three[3] = {1, 2, 3}, two[2] = {5, 5};
+  cr_assert_eq(kst_ctx_count_add(&w.ctx[0], "c", three, 3).code, KST_OK);
+  cr_assert_eq(kst_ctx_count_add(&w.ctx[0], "c", three, 3).code, KST_OK);
+  kst_status s = kst_ctx_count_add(&w.ctx[0], "c", two, 2);
+  cr_assert_eq(s.code, KST_ERR_INVALID);
+  cr_assert(strstr(s.msg, "counter c has 3 entries, not 2") != NULL, "%s", s.msg);
+  cr_assert_eq(w.counters[0].items[0].values[2], 6);
+  for (uint32_t i = 0; i < seq.n; ++i) {
+    for (uint32_t k = 0; k < w.counters[i].n; ++k) free(w.counters[i].items[k].values);
+    free(w.counters[i].items);
+  }
+  free(w.counters);
+  free(w.instance_ms);
+  free(w.accumulators);
+  kst_worker_free(&w);
+  kst_sequence_free(&seq);
+  kst_problems_free(&pb);
+}

@@ -103,8 +103,9 @@ const kst_batch *kst_ctx_batch(const kst_ctx *ctx);
 kst_stream *kst_ctx_stream(const kst_ctx *ctx);
 /* Conditions (geometry) loaded once per run: host copies and their device copies. */
 const kst_conditions *kst_ctx_conditions(const kst_ctx *ctx);
-/* Adds values to this instance's counter `name` (an array of n entries); summed over batches and workers. */
-void kst_ctx_count_add(kst_ctx *ctx, const char *name, const uint64_t *values, uint32_t n);
+/* Adds values to this instance's counter `name` (an array of n entries); summed over batches and workers. A name
+   must keep one length: another length is an error, not a silent truncation. */
+kst_status kst_ctx_count_add(kst_ctx *ctx, const char *name, const uint64_t *values, uint32_t n);
 /* The --dump directory (NULL when not dumping). */
 const char *kst_ctx_dump_dir(const kst_ctx *ctx);
 /* This worker's accumulator for the instance (NULL when its type has none). */

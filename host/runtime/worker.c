@@ -31,19 +31,18 @@ const void *kst_ctx_prop(const kst_ctx *c, uint32_t p) {
   return in->props + in->prop_offset[p];
 }
 
-void kst_ctx_count_add(kst_ctx *c, const char *name, const uint64_t *values, uint32_t n) {
+kst_status kst_ctx_count_add(kst_ctx *c, const char *name, const uint64_t *values, uint32_t n) {
   kst_counter_set *set = &c->w->counters[c->inst];
   uint32_t i = 0;
   while (i < set->n && strcmp(set->items[i].name, name) != 0) ++i;
   if (i == set->n) {
     kst_counter *items = realloc(set->items, (set->n + 1) * sizeof *items);
-    uint64_t *vals = calloc(n, sizeof *vals);
+    if (items) set->items = items;
+    uint64_t *vals = calloc(n ? n : 1, sizeof *vals);
     if (!items || !vals) {
       free(vals);
-      if (items) set->items = items;
-      return;
+      return kst_error(KST_ERR_NOMEM, "counter %s: out of memory", name);
     }
-    set->items = items;
     memset(&items[i], 0, sizeof items[i]);
     snprintf(items[i].name, sizeof items[i].name, "%s", name);
     items[i].n = n;
@@ -51,7 +50,9 @@ void kst_ctx_count_add(kst_ctx *c, const char *name, const uint64_t *values, uin
     set->n++;
   }
   kst_counter *ct = &set->items[i];
-  for (uint32_t k = 0; k < n && k < ct->n; ++k) ct->values[k] += values[k];
+  if (ct->n != n) return kst_error(KST_ERR_INVALID, "counter %s has %u entries, not %u", name, ct->n, n);
+  for (uint32_t k = 0; k < n; ++k) ct->values[k] += values[k];
+  return kst_ok();
 }
 
 static int skipped(const kst_worker *w, uint32_t i);

@@ -15,10 +15,10 @@ static kst_status after_sync(const kst_ctx *ctx, const pv_summary_args *a) {
     k[2] += tp->pv != KST_NO_PV;
     k[3] += tp->pv != KST_NO_PV && tp->ip_chi2 > 9.0f; /* more than 3 sigma away from its best vertex */
   }
-  kst_ctx_count_add((kst_ctx *)ctx, "primary_vertices", &k[0], 1);
-  kst_ctx_count_add((kst_ctx *)ctx, "error:events_over_pv_capacity", &k[1], 1);
-  kst_ctx_count_add((kst_ctx *)ctx, "tracks_with_a_pv", &k[2], 1);
-  kst_ctx_count_add((kst_ctx *)ctx, "tracks_displaced_ipchi2_over_9", &k[3], 1);
+  KST_TRY(kst_ctx_count_add((kst_ctx *)ctx, "primary_vertices", &k[0], 1));
+  KST_TRY(kst_ctx_count_add((kst_ctx *)ctx, "error:events_over_pv_capacity", &k[1], 1));
+  KST_TRY(kst_ctx_count_add((kst_ctx *)ctx, "tracks_with_a_pv", &k[2], 1));
+  KST_TRY(kst_ctx_count_add((kst_ctx *)ctx, "tracks_displaced_ipchi2_over_9", &k[3], 1));
   return kst_ok();
 }
 

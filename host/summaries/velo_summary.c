@@ -16,7 +16,7 @@ static kst_status after_sync(const kst_ctx *ctx, const velo_summary_args *a) {
   }
   const char *names[] = {"events", "velo_hits", "velo_tracks", "error:events_with_bad_velo_banks",
                          "error:events_over_track_capacity"};
-  for (int i = 0; i < 5; ++i) kst_ctx_count_add((kst_ctx *)ctx, names[i], &k[i], 1);
+  for (int i = 0; i < 5; ++i) KST_TRY(kst_ctx_count_add((kst_ctx *)ctx, names[i], &k[i], 1));
   return kst_ok();
 }
 

@@ -84,7 +84,7 @@ static kst_status after_sync(const kst_ctx *ctx, const velo_hit_checker_args *a)
   const char *names[] = {"hits",          "hits_from_mc",      "mc_velo_ids",          "mc_velo_ids_decoded",
                          "error:events_with_bad_velo_banks", "events_without_mc", "distance_to_plane_nm", "container_hash",
                          "error:events_with_bad_mc_truth"};
-  for (int i = 0; i < 9; ++i) kst_ctx_count_add(c, names[i], &k[i], 1);
+  for (int i = 0; i < 9; ++i) KST_TRY(kst_ctx_count_add(c, names[i], &k[i], 1));
   return kst_ok();
 }
 

@@ -39,7 +39,7 @@ static kst_status after_sync(const kst_ctx *ctx, const velo_track_checker_args *
     if (kst_mc_event_from_mdf(&b->events[e], &mc).code) {
       /* Bad MC truth spoils the check of this event only. */
       const uint64_t one = 1;
-      kst_ctx_count_add((kst_ctx *)ctx, "error:events_with_bad_mc_truth", &one, 1);
+      KST_TRY(kst_ctx_count_add((kst_ctx *)ctx, "error:events_with_bad_mc_truth", &one, 1));
       continue;
     }
     st = kst_track_checker_add_event(chk, &mc, views, n, eta);
