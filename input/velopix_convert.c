@@ -2,6 +2,7 @@
 #include "input/velopix_convert.h"
 
 #include "device/decoding/velo_cluster.h"
+#include "input/velo_banks.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -15,8 +16,6 @@
 #include "input/velopix.h"
 
 /* MC payload pieces are cut at a multiple of 4 so no bank needs padding. */
-#define MC_CHUNK (KST_MDF_MAX_PAYLOAD & ~3u)
-#define MC_VERTEX_BANK_VERSION 1 /* as in LHCb's sample MDF */
 
 uint32_t kst_retina_word(int cx, int xfrac, int cy, int yfrac) {
   return (uint32_t)(cx & 0x3FF) << 12 | (uint32_t)(xfrac & 3) << 10 | (uint32_t)(cy & 0xFF) << 2 |
@@ -99,9 +98,6 @@ static int cmp_u32(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-static void put_le32(uint8_t *p, uint32_t v) {
-  p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
-}
 
 /* Per-event scratch, freed in one place whatever fails. */
 typedef struct event_work {
@@ -204,36 +200,17 @@ static kst_status convert_event(event_work *w, const char *path, uint32_t number
   KST_TRY(kst_error_wrap(kst_mc_encode_particles(&w->mc, KST_VELOPIX_MC_VERSION, &w->mc_payload, &mc_size),
                          "%s", path));
   KST_TRY(kst_error_wrap(kst_mc_encode_vertices(&w->mc, &w->vx_payload, &vx_size), "%s", path));
-  size_t n_mc_banks = (mc_size + MC_CHUNK - 1) / MC_CHUNK;
+  size_t n_mc_banks = kst_mc_particle_bank_count(mc_size);
   if (n_mc_banks > 0x10000u)
     return kst_error(KST_ERR_CAPACITY, "%s: MC particles need %zu banks, more than the source ids", path, n_mc_banks);
   w->banks = malloc((n_mc_banks + 1 + KST_VELO_SENSORS) * sizeof *w->banks);
   if (!w->banks) return kst_error(KST_ERR_NOMEM, "%s: out of memory for banks", path);
-  uint32_t nb = 0;
-  /* readers concatenate same-type banks in source-id order, so the pieces get 0, 1, 2, ... */
-  for (size_t k = 0; k < n_mc_banks; k++) {
-    size_t off = k * MC_CHUNK, len = mc_size - off < MC_CHUNK ? mc_size - off : MC_CHUNK;
-    w->banks[nb++] = (kst_mdf_bank_out){KST_MC_PARTICLE_BANK, KST_VELOPIX_MC_VERSION, (uint16_t)k,
-                                        w->mc_payload + off, (uint32_t)len};
-  }
-  w->banks[nb++] = (kst_mdf_bank_out){KST_MC_VERTEX_BANK, MC_VERTEX_BANK_VERSION, 0, w->vx_payload,
+  uint32_t nb = kst_mc_particle_banks(w->mc_payload, mc_size, KST_VELOPIX_MC_VERSION, w->banks);
+  w->banks[nb++] = (kst_mdf_bank_out){KST_MC_VERTEX_BANK, KST_MC_VERTEX_BANK_VERSION, 0, w->vx_payload,
                                       (uint32_t)vx_size};
   st->mc_banks += n_mc_banks;
-
-  /* every sensor gets a bank, empty ones with count 0, as in LHCb's own files */
-  uint8_t *pos = w->retina;
-  uint32_t k = 0;
-  for (int s = 0; s < KST_VELO_SENSORS; s++) {
-    uint32_t first = k;
-    while (k < n_enc && (w->keys[k] >> 32) == (uint64_t)s) k++;
-    uint32_t count = k - first;
-    if (4 + 4 * (size_t)count > KST_MDF_MAX_PAYLOAD)
-      return kst_error(KST_ERR_CAPACITY, "%s: sensor %d has %u clusters, more than one bank holds", path, s, count);
-    put_le32(pos, count);
-    for (uint32_t j = 0; j < count; j++) put_le32(pos + 4 + 4 * j, (uint32_t)w->keys[first + j]);
-    w->banks[nb++] = (kst_mdf_bank_out){KST_RETINA_BANK, KST_RETINA_BANK_VERSION, (uint16_t)s, pos, 4 + 4 * count};
-    pos += 4 + 4 * (size_t)count;
-  }
+  KST_TRY(kst_error_wrap(kst_retina_banks(w->keys, n_enc, w->retina, w->banks + nb), "%s", path));
+  nb += KST_VELO_SENSORS;
   return kst_error_wrap(kst_mdf_write_event(out, KST_VELOPIX_RUN, number, number, w->banks, nb),
                         "writing event %u from %s", number, path);
 }

@@ -5,14 +5,13 @@
 #include <stdint.h>
 
 #include "configuration/geometry.h"
+#include "input/velo_banks.h"
 #include "kst_status.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define KST_RETINA_BANK 73
-#define KST_RETINA_BANK_VERSION 3
 #define KST_VELOPIX_MC_VERSION 2     /* MC particle bank version written (fromSignal = 0) */
 #define KST_VELOPIX_RUN 1            /* run number of converted events; orbit = bunch = N */
 #define KST_VELOPIX_MAX_LZ 0.25f     /* mm from a sensor plane; the planes of a module are 1.16 mm apart */

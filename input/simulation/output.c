@@ -5,10 +5,9 @@
 
 #include "input/mdf.h"
 #include "input/simulation/internal.h"
+#include "input/velo_banks.h"
 #include "input/velopix_convert.h"
 
-#define MC_CHUNK (KST_MDF_MAX_PAYLOAD & ~3u) /* MC payload pieces stay multiples of 4: no padding */
-#define MC_VERTEX_BANK_VERSION 1             /* as in LHCb's sample MDF */
 #define BUNCHES_PER_ORBIT 3564u
 #define ODIN_BXTYPE_BEAMBEAM (3u << 22)       /* word 8 bits 22-23 in ODIN v6 */
 
@@ -50,34 +49,21 @@ static kst_status build_banks(const kst_sim *s, const kst_sim_event *ev, event_b
   size_t mc_size = 0, vx_size = 0;
   KST_TRY(kst_mc_encode_particles(&ev->mc, KST_SIM_MC_VERSION, &b->mc, &mc_size));
   KST_TRY(kst_mc_encode_vertices(&ev->mc, &b->vx, &vx_size));
-  size_t n_mc = (mc_size + MC_CHUNK - 1) / MC_CHUNK;
+  size_t n_mc = kst_mc_particle_bank_count(mc_size);
   if (n_mc > 0x10000u) return kst_error(KST_ERR_CAPACITY, "MC particles need %zu banks, more than the source ids", n_mc);
   b->banks = malloc((1 + KST_VELO_SENSORS + n_mc + 1) * sizeof *b->banks);
   b->retina = malloc(4 * ((size_t)KST_VELO_SENSORS + ev->n_clusters));
-  if (!b->banks || !b->retina) return kst_error(KST_ERR_NOMEM, "out of memory for banks");
+  uint64_t *keys = malloc(((size_t)ev->n_clusters + 1) * sizeof *keys);
+  if (!b->banks || !b->retina || !keys) return free(keys), kst_error(KST_ERR_NOMEM, "out of memory for banks");
   b->banks[b->n_banks++] = (kst_mdf_bank_out){KST_SIM_ODIN_BANK, KST_SIM_ODIN_VERSION, 0, b->odin, sizeof b->odin};
-  /* every sensor gets a bank, empty ones with count 0; clusters are already in (sensor, word) order */
-  uint8_t *pos = b->retina;
-  uint32_t k = 0;
-  for (int sensor = 0; sensor < KST_VELO_SENSORS; sensor++) {
-    uint32_t first = k;
-    while (k < ev->n_clusters && ev->clusters[k].sensor == sensor) k++;
-    uint32_t count = k - first;
-    if (4 + 4 * (size_t)count > KST_MDF_MAX_PAYLOAD)
-      return kst_error(KST_ERR_CAPACITY, "sensor %d has %u clusters, more than one bank holds", sensor, count);
-    put_le32(pos, count);
-    for (uint32_t j = 0; j < count; j++) put_le32(pos + 4 + 4 * j, ev->clusters[first + j].word);
-    b->banks[b->n_banks++] =
-        (kst_mdf_bank_out){KST_RETINA_BANK, KST_RETINA_BANK_VERSION, (uint16_t)sensor, pos, 4 + 4 * count};
-    pos += 4 + 4 * (size_t)count;
-  }
-  /* readers concatenate same-type banks in source-id order, so the pieces get 0, 1, 2, ... */
-  for (size_t j = 0; j < n_mc; j++) {
-    size_t off = j * MC_CHUNK, len = mc_size - off < MC_CHUNK ? mc_size - off : MC_CHUNK;
-    b->banks[b->n_banks++] =
-        (kst_mdf_bank_out){KST_MC_PARTICLE_BANK, KST_SIM_MC_VERSION, (uint16_t)j, b->mc + off, (uint32_t)len};
-  }
-  b->banks[b->n_banks++] = (kst_mdf_bank_out){KST_MC_VERTEX_BANK, MC_VERTEX_BANK_VERSION, 0, b->vx, (uint32_t)vx_size};
+  /* Clusters are already in (sensor, word) order. */
+  for (uint32_t k = 0; k < ev->n_clusters; k++) keys[k] = (uint64_t)ev->clusters[k].sensor << 32 | ev->clusters[k].word;
+  kst_status st = kst_retina_banks(keys, ev->n_clusters, b->retina, b->banks + b->n_banks);
+  free(keys);
+  KST_TRY(st);
+  b->n_banks += KST_VELO_SENSORS;
+  b->n_banks += kst_mc_particle_banks(b->mc, mc_size, KST_SIM_MC_VERSION, b->banks + b->n_banks);
+  b->banks[b->n_banks++] = (kst_mdf_bank_out){KST_MC_VERTEX_BANK, KST_MC_VERTEX_BANK_VERSION, 0, b->vx, (uint32_t)vx_size};
   return kst_ok();
 }
 
