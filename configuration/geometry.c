@@ -1,6 +1,8 @@
 /* VELO geometry: LHCb binary and Kestrel JSON readers, JSON writer, ideal detector, transforms. */
 #include "configuration/geometry.h"
 
+#include "input/file.h"
+
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
@@ -14,39 +16,6 @@
 
 /* ---------- shared helpers ---------- */
 
-/* Reads a whole file; the caller frees *buf. */
-static kst_status read_file(const char *path, uint8_t **buf, size_t *size) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return kst_error(KST_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-  uint8_t *data = NULL;
-  size_t cap = 0, n = 0;
-  for (;;) {
-    if (n == cap) {
-      size_t ncap = cap ? cap * 2 : 65536;
-      uint8_t *nd = realloc(data, ncap + 1);
-      if (!nd) {
-        free(data);
-        fclose(f);
-        return kst_error(KST_ERR_NOMEM, "%s: out of memory reading file", path);
-      }
-      data = nd;
-      cap = ncap;
-    }
-    size_t got = fread(data + n, 1, cap - n, f);
-    n += got;
-    if (got == 0) break;
-  }
-  int failed = ferror(f);
-  fclose(f);
-  if (failed) {
-    free(data);
-    return kst_error(KST_ERR_IO, "%s: read error", path);
-  }
-  data[n] = 0; /* lets the JSON parser treat the buffer as a string */
-  *buf = data;
-  *size = n;
-  return kst_ok();
-}
 
 /* Builds the global->local transform; 0 when the rotation is singular. */
 static int invert_transform(const float m[12], float inv[12]) {
@@ -156,7 +125,7 @@ kst_status kst_geometry_load_lhcb(kst_velo_geometry *g, const char *path) {
   uint8_t *d = NULL;
   size_t size = 0;
   if (!g || !path) return kst_error(KST_ERR_INVALID, "kst_geometry_load_lhcb: NULL argument");
-  KST_TRY(read_file(path, &d, &size));
+  KST_TRY(kst_read_file(path, &d, &size));
   kst_status st = parse_lhcb(g, d, size, path);
   free(d);
   return st;
@@ -234,7 +203,7 @@ kst_status kst_geometry_load_json(kst_velo_geometry *g, const char *path) {
   uint8_t *d = NULL;
   size_t size = 0;
   if (!g || !path) return kst_error(KST_ERR_INVALID, "kst_geometry_load_json: NULL argument");
-  KST_TRY(read_file(path, &d, &size));
+  KST_TRY(kst_read_file(path, &d, &size));
   kst_status st = parse_json(g, (const char *)d, path);
   free(d);
   return st;
@@ -244,7 +213,7 @@ kst_status kst_geometry_load(kst_velo_geometry *g, const char *path) {
   uint8_t *d = NULL;
   size_t size = 0;
   if (!g || !path) return kst_error(KST_ERR_INVALID, "kst_geometry_load: NULL argument");
-  KST_TRY(read_file(path, &d, &size));
+  KST_TRY(kst_read_file(path, &d, &size));
   size_t k = 0;
   while (k < size && (d[k] == ' ' || d[k] == '\t' || d[k] == '\n' || d[k] == '\r')) k++;
   /* The binary starts with the u64 count 52, whose first byte is '4', never '{'. */

@@ -1,6 +1,8 @@
 /* The sequence loader: reads JSON, checks every instance, binds inputs to producers and plans lifetimes. */
 #include "configuration/sequence.h"
 
+#include "input/file.h"
+
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <stdarg.h>
@@ -344,20 +346,10 @@ kst_status kst_sequence_parse(kst_sequence *seq, const char *json, const char *n
 kst_status kst_sequence_load(kst_sequence *seq, const char *path, kst_problems *pb) {
   memset(seq, 0, sizeof *seq);
   memset(pb, 0, sizeof *pb);
-  FILE *f = fopen(path, "rb");
-  if (!f) return kst_error(KST_ERR_IO, "%s: cannot open sequence file", path);
-  fseek(f, 0, SEEK_END);
-  long size = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *text = size >= 0 ? malloc((size_t)size + 1) : NULL;
-  if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) {
-    free(text);
-    fclose(f);
-    return kst_error(KST_ERR_IO, "%s: cannot read sequence file", path);
-  }
-  fclose(f);
-  text[size] = '\0';
-  kst_status s = kst_sequence_parse(seq, text, path, pb);
+  uint8_t *text;
+  size_t size;
+  KST_TRY(kst_error_wrap(kst_read_file(path, &text, &size), "sequence file"));
+  kst_status s = kst_sequence_parse(seq, (const char *)text, path, pb);
   free(text);
   return s;
 }

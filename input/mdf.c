@@ -1,6 +1,8 @@
 /* MDF reader (validating, zero-copy over an in-memory file), bank iterator and writer. */
 #include "input/mdf.h"
 
+#include "input/file.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -65,26 +67,9 @@ kst_status kst_mdf_open_buffer(kst_mdf_file *f, const void *data, size_t size, c
 kst_status kst_mdf_open(kst_mdf_file *f, const char *path) {
   if (!f || !path) return kst_error(KST_ERR_INVALID, "kst_mdf_open: null argument");
   memset(f, 0, sizeof *f);
-  FILE *fp = fopen(path, "rb");
-  if (!fp) return kst_error(KST_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-  struct stat st;
-  if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-    fclose(fp);
-    return kst_error(KST_ERR_IO, "%s: not a regular file", path);
-  }
-  size_t size = (size_t)st.st_size;
-  uint8_t *data = malloc(size ? size : 1);
-  if (!data) {
-    fclose(fp);
-    return kst_error(KST_ERR_NOMEM, "%s: cannot allocate %zu bytes", path, size);
-  }
-  size_t got = fread(data, 1, size, fp);
-  int bad = ferror(fp);
-  fclose(fp);
-  if (got != size || bad) {
-    free(data);
-    return kst_error(KST_ERR_IO, "%s: read %zu of %zu bytes", path, got, size);
-  }
+  uint8_t *data;
+  size_t size;
+  KST_TRY(kst_read_file(path, &data, &size));
   snprintf(f->path, sizeof f->path, "%s", path);
   f->data = data;
   f->size = size;

@@ -1,6 +1,8 @@
 /* velopix JSON event reader: validates keys, prefix sums and hit indices before trusting them. */
 #include "input/velopix.h"
 
+#include "input/file.h"
+
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
@@ -10,35 +12,6 @@
 
 #define VP_PARTICLE_FIELDS 16 /* key, pid, p, pt, eta, phi, 8 flags, charge, hits */
 
-/* Reads a whole text file, NUL-terminated; the caller frees *text. */
-static kst_status read_text(const char *path, char **text) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return kst_error(KST_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-  size_t cap = 1 << 16, n = 0;
-  char *buf = malloc(cap + 1);
-  while (buf) {
-    n += fread(buf + n, 1, cap - n, f);
-    if (n < cap) break;
-    char *nb = realloc(buf, 2 * cap + 1);
-    if (!nb) {
-      free(buf);
-      buf = NULL;
-    } else {
-      buf = nb;
-      cap *= 2;
-    }
-  }
-  int failed = ferror(f);
-  fclose(f);
-  if (!buf) return kst_error(KST_ERR_NOMEM, "%s: out of memory reading file", path);
-  if (failed) {
-    free(buf);
-    return kst_error(KST_ERR_IO, "%s: read error", path);
-  }
-  buf[n] = 0;
-  *text = buf;
-  return kst_ok();
-}
 
 /* An integral JSON number within [lo, hi]. */
 static int json_int(const cJSON *v, double lo, double hi, double *out) {
@@ -185,7 +158,8 @@ kst_status kst_velopix_read(kst_velopix_event *ev, const char *path) {
   if (!ev || !path) return kst_error(KST_ERR_INVALID, "kst_velopix_read: NULL argument");
   memset(ev, 0, sizeof *ev);
   char *text = NULL;
-  KST_TRY(read_text(path, &text));
+  size_t text_size;
+  KST_TRY(kst_read_file(path, (uint8_t **)&text, &text_size));
   cJSON *root = cJSON_Parse(text);
   kst_status st;
   if (!root) {

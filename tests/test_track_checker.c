@@ -1,6 +1,8 @@
 /* Tests for the VELO track checker: matching on hand-made events, categories, merging, table, JSON, plots. */
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
+
+#include "input/file.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -331,17 +333,13 @@ static void feed(kst_track_checker *c, uint32_t from, uint32_t to) {
 }
 
 /* The file's bytes, NUL-terminated (free() them). */
+/* The whole file as a string (kst_read_file NUL-terminates it). */
 static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  cr_assert_not_null(f, "cannot open %s", path);
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *s = malloc((size_t)n + 1);
-  cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-  s[n] = '\0';
-  fclose(f);
-  return s;
+  uint8_t *d;
+  size_t n;
+  kst_status st = kst_read_file(path, &d, &n);
+  cr_assert_eq(st.code, KST_OK, "%s", st.msg);
+  return (char *)d;
 }
 
 static char *json_text(const kst_track_checker *c) {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "input/velopix_convert.h"
+#include "input/file.h"
 #include "velo_run.h"
 
 static void check_floors(const kst_track_checker *c, double velo, double lng, double ghosts, double clones,
@@ -50,16 +51,13 @@ Test(velo_tracking, converted_velopix_events_floors, .timeout = 120) {
   unlink(path);
 }
 
+/* The whole file as a string (kst_read_file NUL-terminates it). */
 static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  cr_assert_not_null(f, "%s", path);
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *s = calloc((size_t)n + 1, 1);
-  cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-  fclose(f);
-  return s;
+  uint8_t *d;
+  size_t n;
+  kst_status st = kst_read_file(path, &d, &n);
+  cr_assert_eq(st.code, KST_OK, "%s", st.msg);
+  return (char *)d;
 }
 
 Test(velo_tracking, dumps_are_identical_for_any_threads_and_batch_size) {
