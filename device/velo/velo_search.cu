@@ -22,29 +22,45 @@ KST_DEVICE uint64_t make_key(float scatter, uint32_t id) {
   return ((uint64_t)bits << 32) | id;
 }
 
-/* First index in [begin, end) of the phi-sorted run whose phi is >= v. */
-KST_DEVICE uint32_t lower_bound_phi(const float *phi, uint32_t begin, uint32_t end, float v) {
-  while (begin < end) {
-    const uint32_t mid = begin + (end - begin) / 2;
-    if (phi[mid] < v) begin = mid + 1;
-    else end = mid;
-  }
-  return begin;
+/* Each module's phi-sorted hits get a coarse index: for each of KST_PHI_BUCKETS equal phi intervals, the first
+   hit at or above its lower edge. A lookup then starts a short linear scan from its bucket instead of a binary
+   search (two thirds of the search's time went into unpredictable binary-search branches). */
+#define KST_PHI_BUCKETS 64
+#define KST_PHI_INDEX_STRIDE (KST_PHI_BUCKETS + 1)
+#define KST_PI_F 3.14159265359f
+
+/* Lower edge of bucket b; the index and the lookups use this one expression, so they agree to the bit. */
+KST_DEVICE float bucket_edge(int b) { return -KST_PI_F + (float)b * (2.0f * KST_PI_F / (float)KST_PHI_BUCKETS); }
+
+/* First hit of module m with phi >= v (the module's end when there is none), as a binary search would give. */
+KST_DEVICE uint32_t lower_bound_phi(const float *phi, const uint32_t *off, const uint32_t *index, uint32_t m, float v) {
+  const float t = (v + KST_PI_F) * ((float)KST_PHI_BUCKETS / (2.0f * KST_PI_F));
+  int b = !(t >= 0.0f) ? -1 : t >= (float)KST_PHI_BUCKETS ? KST_PHI_BUCKETS : (int)t;
+  while (b >= 0 && bucket_edge(b) > v) --b;
+  uint32_t i = off[m] + (b >= 0 ? index[m * KST_PHI_INDEX_STRIDE + (uint32_t)b] : 0u);
+  while (i < off[m + 1] && phi[i] < v) ++i;
+  return i;
 }
 
-/* Up to two index ranges of a module's hits with phi within w of centre, wrapping at +-pi. */
-KST_DEVICE uint32_t phi_ranges(const float *phi, uint32_t begin, uint32_t end, float centre, float w, uint32_t r[4]) {
-  const float pi = 3.14159265359f;
+/* Up to two index ranges of module m's hits with phi within w of centre, wrapping at +-pi. */
+KST_DEVICE uint32_t phi_ranges(const float *phi, const uint32_t *off, const uint32_t *index, uint32_t m, float centre,
+                               float w, uint32_t r[4]) {
+  const float pi = KST_PI_F;
   float lo = centre - w, hi = centre + w;
   uint32_t n = 0;
-  r[0] = lower_bound_phi(phi, begin, end, lo);
-  r[1] = lower_bound_phi(phi, r[0], end, hi);
+  if (w >= pi) {
+    r[0] = off[m], r[1] = off[m + 1];
+    return 1;
+  }
+  r[0] = lower_bound_phi(phi, off, index, m, lo);
+  r[1] = lower_bound_phi(phi, off, index, m, hi);
+  if (r[1] < r[0]) r[1] = r[0];
   n = 1;
   if (lo < -pi) {
-    r[2] = lower_bound_phi(phi, begin, end, lo + 2.0f * pi), r[3] = end;
+    r[2] = lower_bound_phi(phi, off, index, m, lo + 2.0f * pi), r[3] = off[m + 1];
     n = 2;
   } else if (hi > pi) {
-    r[2] = begin, r[3] = lower_bound_phi(phi, begin, end, hi - 2.0f * pi);
+    r[2] = off[m], r[3] = lower_bound_phi(phi, off, index, m, hi - 2.0f * pi);
     n = 2;
   }
   return n;
@@ -63,9 +79,18 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
   uint64_t *ext_key = &a.dev_extension_key.data[(uint64_t)e * cap];
   uint32_t *count = &a.dev_track_slot_count.data[e];
   __shared__ uint32_t n_tracks;
+  __shared__ uint32_t phi_index[KST_VELO_MODULES * KST_PHI_INDEX_STRIDE];
 
   for (uint32_t h = off[0] + threadIdx.x; h < off[KST_VELO_MODULES]; h += blockDim.x) used[h] = 0, owner[h] = NO_KEY;
   if (threadIdx.x == 0) *count = 0, a.dev_velo_track_flags.data[e] = 0;
+  for (uint32_t m = threadIdx.x; m < KST_VELO_MODULES; m += blockDim.x) {
+    uint32_t i = off[m];
+    for (int b = 0; b <= KST_PHI_BUCKETS; ++b) {
+      const float edge = bucket_edge(b);
+      while (i < off[m + 1] && PHI[i] < edge) ++i;
+      phi_index[m * KST_PHI_INDEX_STRIDE + (uint32_t)b] = i - off[m];
+    }
+  }
   kst_syncthreads();
 
   for (int k = (int)KST_VELO_STATIONS - 3; k >= 0; --k) {
@@ -87,7 +112,7 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
         const float dz = Z[off[m]] - Z[h1];
         const float px = X[h1] + tx * dz, py = Y[h1] + ty * dz;
         uint32_t r[4];
-        const uint32_t nr = phi_ranges(PHI, off[m], off[m + 1], kst_atan2f(py, px), a.props.forward_phi_window, r);
+        const uint32_t nr = phi_ranges(PHI, off, phi_index, m, kst_atan2f(py, px), a.props.forward_phi_window, r);
         for (uint32_t q = 0; q < nr; ++q)
           for (uint32_t h = r[2 * q]; h < r[2 * q + 1]; ++h) {
             if (used[h]) continue;
@@ -136,7 +161,7 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
       uint32_t c_hit[KST_SEED_CANDIDATES];
       float c_x[KST_SEED_CANDIDATES], c_y[KST_SEED_CANDIDATES], c_z[KST_SEED_CANDIDATES], c_w[KST_SEED_CANDIDATES];
       for (uint32_t m2 = 2u * (uint32_t)k; m2 < 2u * (uint32_t)k + 2u; ++m2)
-        n2 += phi_ranges(PHI, off[m2], off[m2 + 1], PHI[h1], w2, &r2[2 * n2]);
+        n2 += phi_ranges(PHI, off, phi_index, m2, PHI[h1], w2, &r2[2 * n2]);
       for (uint32_t q2 = 0; q2 < n2; ++q2)
         for (uint32_t h2 = r2[2 * q2]; h2 < r2[2 * q2 + 1] && nc < KST_SEED_CANDIDATES; ++h2)
           if (!used[h2]) {
@@ -146,21 +171,30 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
           }
       for (uint32_t m0 = 2u * (uint32_t)k + 4u; m0 < 2u * (uint32_t)k + 6u && nc > 0; ++m0) {
         uint32_t r0[4];
-        const uint32_t n0 = phi_ranges(PHI, off[m0], off[m0 + 1], PHI[h1], w0, r0);
+        const uint32_t n0 = phi_ranges(PHI, off, phi_index, m0, PHI[h1], w0, r0);
         for (uint32_t q0 = 0; q0 < n0; ++q0)
           for (uint32_t h0 = r0[2 * q0]; h0 < r0[2 * q0 + 1]; ++h0) {
             if (used[h0]) continue;
             const float tx = (X[h1] - X[h0]) / (Z[h1] - Z[h0]), ty = (Y[h1] - Y[h0]) / (Z[h1] - Z[h0]);
             if (tx > a.props.max_slope || tx < -a.props.max_slope || ty > a.props.max_slope || ty < -a.props.max_slope)
               continue;
-            /* Kinks of every candidate first (a loop the compiler vectorises), then the smallest. */
-            float q[KST_SEED_CANDIDATES];
+            /* Kinks of every candidate and their minimum in one loop the compiler vectorises: a non-negative
+               float's bits order like the float, so the minimum is an integer one. The first candidate holding it
+               is looked up only when it improves on the best so far. */
+            uint32_t qb[KST_SEED_CANDIDATES], min_bits = 0xFFFFFFFFu;
             for (uint32_t c = 0; c < nc; ++c) {
-              const float dx = c_x[c] - tx * c_z[c], dy = c_y[c] - ty * c_z[c];
-              q[c] = (dx * dx + dy * dy) * c_w[c];
+              const float dx = c_x[c] - tx * c_z[c], dy = c_y[c] - ty * c_z[c], q = (dx * dx + dy * dy) * c_w[c];
+              uint32_t b;
+              memcpy(&b, &q, sizeof b);
+              qb[c] = b;
+              min_bits = b < min_bits ? b : min_bits;
             }
-            for (uint32_t c = 0; c < nc; ++c)
-              if (q[c] < best_scatter) best_scatter = q[c], best0 = h0, best2 = c_hit[c];
+            float min_q;
+            memcpy(&min_q, &min_bits, sizeof min_q);
+            if (!(min_q < best_scatter)) continue;
+            uint32_t c = 0;
+            while (qb[c] != min_bits) ++c;
+            best_scatter = min_q, best0 = h0, best2 = c_hit[c];
           }
       }
       if (best0 == NONE) continue;
