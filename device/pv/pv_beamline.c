@@ -16,6 +16,7 @@ static kst_status set_sizes(const kst_ctx *ctx, pv_beamline_args *a) {
   a->dev_pv_counts.count = a->dev_pv_flags.count = events;
   a->dev_pv_seeds.count = events * a->props.max_pvs;
   a->dev_track_weight_sum.count = a->dev_track_beam_z.count = a->dev_velo_states_beam.count;
+  a->dev_track_order.count = a->dev_velo_states_beam.count;
   return kst_ok();
 }
 

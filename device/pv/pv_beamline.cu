@@ -1,13 +1,29 @@
 /* pv_beamline kernel, one block per event: (1) each track adds a triangle of weight around its z at the beam line
    to a fixed-point histogram (integer atomics: the sum does not depend on order), (2) one thread turns peaks into
    seeds, (3) one thread per seed runs an adaptive (Tukey-weighted) least-squares vertex fit over the tracks
-   nearest to it, (4) one thread keeps the good vertices, ordered in z. */
+   nearest to it, (4) one thread keeps the good vertices, ordered in z. The fit only ever looks at tracks within
+   fit_window in z of a vertex, so the tracks are first ordered by coarse z bucket: a vertex's candidates are
+   one contiguous run of that order instead of every track of the event. */
 #include "device/pv/pv_beamline.h"
 #include "kst_dialect.h"
 
 #include <math.h>
 
 #define WEIGHT_ONE 65536.0f
+#define PV_BUCKETS 512u
+
+/* Coarse z bucket of a beam-line z (out of range and NaN go to the end buckets). */
+KST_DEVICE uint32_t z_bucket(float z, float z_lo, float z_hi) {
+  const float f = (z - z_lo) * ((float)PV_BUCKETS / (z_hi - z_lo));
+  return !(f >= 0.0f) ? 0u : f >= (float)(PV_BUCKETS - 1u) ? PV_BUCKETS - 1u : (uint32_t)f;
+}
+
+/* The run [*begin, *end) of the z order holding every track within window of z (and maybe a few more). */
+KST_DEVICE void z_run(const uint32_t *bucket_start, float z, float window, float z_lo, float z_hi, uint32_t *begin,
+                      uint32_t *end) {
+  *begin = bucket_start[z_bucket(z - window, z_lo, z_hi)];
+  *end = bucket_start[z_bucket(z + window, z_lo, z_hi) + 1u];
+}
 
 /* The track's point of closest approach to the beam line: z, distance, and the z uncertainty. */
 KST_DEVICE void beam_point(const kst_velo_state *s, float bx, float by, float *z, float *doca, float *sigma_z) {
@@ -52,11 +68,15 @@ KST_DEVICE float tukey(float chi2, float cut) {
 /* One Newton step of vertex v, each track weighted by its Tukey weight times its share among all vertices
    (so tracks between two vertices are split, not double counted); returns 0 when the vertex is lost. */
 KST_DEVICE int fit_step(const pv_beamline_args *a, const kst_velo_state *tracks, const float *weight_sum,
-                        const float *beam_z, uint32_t n, kst_pv *v, int last) {
+                        const float *beam_z, const uint32_t *order, const uint32_t *bucket_start, kst_pv *v,
+                        int last) {
   float H[6] = {0, 0, 0, 0, 0, 0}, g[3] = {0, 0, 0}, cov[6];
   float chi2_sum = 0.0f, w_sum = 0.0f;
   uint32_t used = 0;
-  for (uint32_t t = 0; t < n; ++t) {
+  uint32_t begin, end;
+  z_run(bucket_start, v->z, a->props.fit_window, a->props.z_range[0], a->props.z_range[1], &begin, &end);
+  for (uint32_t i = begin; i < end; ++i) {
+    const uint32_t t = order[i];
     const float gap = beam_z[t] - v->z;
     if (gap > a->props.fit_window || gap < -a->props.fit_window) continue;
     const kst_velo_state *s = &tracks[t];
@@ -150,7 +170,28 @@ KST_GLOBAL pv_beamline_kernel(pv_beamline_args a) {
   const float bx = a.props.beamline[0], by = a.props.beamline[1];
 
   __shared__ uint32_t first_new;
+  __shared__ uint32_t bucket_start[PV_BUCKETS + 1u];
+  uint32_t *order = &a.dev_track_order.data[t0];
+  const float z_hi = a.props.z_range[1];
   if (threadIdx.x == 0) n_seeds = 0, overflow = 0;
+  for (uint32_t b = threadIdx.x; b <= PV_BUCKETS; b += blockDim.x) bucket_start[b] = 0u;
+  kst_syncthreads();
+  for (uint32_t t = threadIdx.x; t < n; t += blockDim.x) {
+    float doca, sz;
+    beam_point(&tracks[t], bx, by, &beam_z[t], &doca, &sz);
+    kst_atomic_add_u32(&bucket_start[z_bucket(beam_z[t], z_lo, z_hi) + 1u], 1u);
+  }
+  kst_syncthreads();
+  /* A counting sort by bucket, stable in track index (one thread: the order, and so every float sum over it,
+     must not depend on thread timing). */
+  if (threadIdx.x == 0) {
+    for (uint32_t b = 1; b <= PV_BUCKETS; ++b) bucket_start[b] += bucket_start[b - 1];
+    for (uint32_t t = 0; t < n; ++t) order[bucket_start[z_bucket(beam_z[t], z_lo, z_hi)]++] = t;
+    /* The scatter advanced every start to the next bucket's start: shift back by one. */
+    for (uint32_t b = PV_BUCKETS; b > 0; --b) bucket_start[b] = bucket_start[b - 1];
+    bucket_start[0] = 0u;
+  }
+  kst_syncthreads();
   /* Pass 0 seeds from every track; a later pass seeds again from the tracks no vertex took, which finds a small
      vertex hidden in the shoulder of a big neighbour. All vertices are refitted together after each pass. */
   for (uint32_t pass = 0; pass < a.props.seed_passes; ++pass) {
@@ -159,7 +200,6 @@ KST_GLOBAL pv_beamline_kernel(pv_beamline_args a) {
     for (uint32_t t = threadIdx.x; t < n; t += blockDim.x) {
       float z, doca, sz;
       beam_point(&tracks[t], bx, by, &z, &doca, &sz);
-      beam_z[t] = z;
       if (!(doca < a.props.max_track_doca) || (pass > 0 && weight_sum[t] > 0.0f)) continue;
       /* Triangle of half-width 2 sigma (at least 2 bins, at most max_kernel_width), normalised to one track. */
       float hw = 2.0f * sz;
@@ -191,19 +231,24 @@ KST_GLOBAL pv_beamline_kernel(pv_beamline_args a) {
     /* Adaptive multi-vertex fit: all vertices move together, each iteration sharing every track among them. The
        extra round after the last step leaves weight_sum describing the final vertices, for the next pass. */
     for (uint32_t it = 0; it <= a.props.iterations; ++it) {
-      for (uint32_t t = threadIdx.x; t < n; t += blockDim.x) {
-        float sum = 0.0f;
-        for (uint32_t v = 0; v < n_seeds; ++v) {
+      /* Each track's share denominator, summed over vertices in index order. A track sits at one position of
+         the z order and that position always falls to the same thread, so no two threads touch one sum. */
+      for (uint32_t i = threadIdx.x; i < n; i += blockDim.x) weight_sum[order[i]] = 0.0f;
+      for (uint32_t v = 0; v < n_seeds; ++v) {
+        if (!pvs[v].n_tracks) continue;
+        uint32_t begin, end;
+        z_run(bucket_start, pvs[v].z, a.props.fit_window, z_lo, z_hi, &begin, &end);
+        for (uint32_t i = begin + (threadIdx.x + blockDim.x - begin % blockDim.x) % blockDim.x; i < end; i += blockDim.x) {
+          const uint32_t t = order[i];
           const float gap = beam_z[t] - pvs[v].z;
-          if (pvs[v].n_tracks && gap <= a.props.fit_window && gap >= -a.props.fit_window)
-            sum += tukey(track_chi2(&tracks[t], pvs[v].x, pvs[v].y, pvs[v].z), a.props.max_chi2);
+          if (gap <= a.props.fit_window && gap >= -a.props.fit_window)
+            weight_sum[t] += tukey(track_chi2(&tracks[t], pvs[v].x, pvs[v].y, pvs[v].z), a.props.max_chi2);
         }
-        weight_sum[t] = sum;
       }
       kst_syncthreads();
       if (it == a.props.iterations) break;
       for (uint32_t v = threadIdx.x; v < n_seeds; v += blockDim.x)
-        if (pvs[v].n_tracks && !fit_step(&a, tracks, weight_sum, beam_z, n, &pvs[v], it + 1 == a.props.iterations))
+        if (pvs[v].n_tracks && !fit_step(&a, tracks, weight_sum, beam_z, order, bucket_start, &pvs[v], it + 1 == a.props.iterations))
           pvs[v].n_tracks = 0;
       kst_syncthreads();
     }

@@ -15,7 +15,8 @@
   P(dev_pv_flags, DEVICE_OUTPUT, uint32_t)                  \
   P(dev_pv_seeds, DEVICE_SCRATCH, float)                   \
   P(dev_track_weight_sum, DEVICE_SCRATCH, float)           \
-  P(dev_track_beam_z, DEVICE_SCRATCH, float)
+  P(dev_track_beam_z, DEVICE_SCRATCH, float)               \
+  P(dev_track_order, DEVICE_SCRATCH, uint32_t)
 #define PV_BEAMLINE_PROPS(Q)                                                                                    \
   Q(beamline, FLOAT, 2, "[0, 0]", -10, 10, "beam line x and y (mm)")                                             \
   Q(z_range, FLOAT, 2, "[-300, 300]", -2000, 2000, "z range of the histogram (mm)")                              \
