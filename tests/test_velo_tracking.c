@@ -27,12 +27,14 @@ Test(velo_tracking, real_mdf_sample_meets_the_lhcb_grade_floors) {
   kst_run_result r;
   velo_load(&seq, "sequences/velo.json");
   velo_run(&seq, REAL_MDF, (kst_run_options){.geometry = REAL_GEOMETRY, .validate = 1}, &r);
-  check_floors(velo_checker(&r, &seq, "velo_track_check"), 98.0, 99.2, 1.2, 2.5, "MDF sample");
+  /* At least as good as LHCb's GPU trigger on this file (velo 1106/1125, long 631/634, ghosts 19/2709). */
+  check_floors(velo_checker(&r, &seq, "velo_track_check"), 100.0 * 1106 / 1125 - 1e-9, 100.0 * 631 / 634 - 1e-9,
+               100.0 * 19 / 2709, 2.5, "MDF sample");
   kst_run_result_free(&r, &seq);
   kst_sequence_free(&seq);
 }
 
-/* The 200 velopix events: floors at the measured level (the issue asks for 98.0 / 99.2 / 1.2, not reached yet). */
+/* The 200 velopix events: the issue's floors. */
 Test(velo_tracking, converted_velopix_events_floors, .timeout = 120) {
   if (access("../shared/data/velopix/minbias", R_OK) || access(REAL_GEOMETRY, R_OK))
     cr_skip("../shared/data not present: velopix floors not checked");
@@ -45,7 +47,7 @@ Test(velo_tracking, converted_velopix_events_floors, .timeout = 120) {
   kst_run_result r;
   velo_load(&seq, "sequences/velo.json");
   velo_run(&seq, path, (kst_run_options){.geometry = REAL_GEOMETRY, .validate = 1, .threads = 2}, &r);
-  check_floors(velo_checker(&r, &seq, "velo_track_check"), 96.5, 98.3, 1.5, 2.5, "velopix");
+  check_floors(velo_checker(&r, &seq, "velo_track_check"), 98.0, 99.2, 1.2, 2.5, "velopix");
   kst_run_result_free(&r, &seq);
   kst_sequence_free(&seq);
   unlink(path);

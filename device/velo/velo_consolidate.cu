@@ -4,33 +4,6 @@
 #include "device/velo/velo_consolidate.h"
 #include "kst_dialect.h"
 
-/* Three-hit candidates are often random combinations: keep them with a small kink when they point to the beam
-   line (distance of closest approach of the line to the z axis), or with a very small kink when they do not. */
-KST_DEVICE int kept(const velo_consolidate_args *a, const kst_velo_track_slot *t, const uint32_t *h) {
-  if (t->n_hits >= 4u) return 1;
-  if (t->n_hits < 3u || !(t->seed_scatter < a->props.max_scatter_3hits)) return 0;
-  const float *X = a->dev_hit_x.data, *Y = a->dev_hit_y.data, *Z = a->dev_hit_z.data;
-  const float dz_last = Z[h[2]] - Z[h[1]];
-  if (t->seed_scatter * dz_last * dz_last < a->props.max_residual2_3hits_displaced) return 1;
-  const float dz = Z[h[2]] - Z[h[0]], tx = (X[h[2]] - X[h[0]]) / dz, ty = (Y[h[2]] - Y[h[0]]) / dz;
-  const float cross = X[h[0]] * ty - Y[h[0]] * tx, d = a->props.max_doca_3hits;
-  return cross * cross <= d * d * (tx * tx + ty * ty);
-}
-
-KST_GLOBAL consolidate_count_kernel(velo_consolidate_args a) {
-  const uint32_t e = a.dev_event_list.data[blockIdx.x];
-  const uint64_t cap = a.dev_track_slots.count / a.dev_track_slot_count.count;
-  const kst_velo_track_slot *slots = &a.dev_track_slots.data[e * cap];
-  const uint32_t *slot_hits = &a.dev_track_slot_hits.data[e * cap * KST_VELO_MAX_TRACK_HITS];
-  __shared__ uint32_t n;
-  if (threadIdx.x == 0) n = 0;
-  kst_syncthreads();
-  for (uint32_t t = threadIdx.x; t < a.dev_track_slot_count.data[e]; t += blockDim.x)
-    if (kept(&a, &slots[t], &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS])) kst_atomic_add_u32(&n, 1u);
-  kst_syncthreads();
-  if (threadIdx.x == 0) a.dev_velo_track_counts.data[e] = n;
-}
-
 /* One coordinate (x or y) of a straight line: position p at z, slope t, covariance c00, c10, c11. */
 typedef struct line1d {
   float p, t, c00, c10, c11, chi2;
@@ -90,8 +63,57 @@ KST_DEVICE kst_velo_state to_beam_line(kst_velo_state s) {
   return s;
 }
 
+/* Three-hit candidates are often random combinations. Their fit chi2 (the kink measured against hit errors and
+   multiple scattering) separates them from real particles; a real one either points to the beam line, or lies
+   downstream of the interaction region, where forward tracks are far apart and few random triplets line up
+   (most random triplets sit around the interaction region, where tracks are dense and cross at large angles). */
+/* The station of hit h, from the event's module offsets (off[m] is the first hit of module m). */
+KST_DEVICE uint32_t station_of(const uint32_t *off, uint32_t h) {
+  uint32_t lo = 0, hi = KST_VELO_MODULES;
+  while (hi - lo > 1u) {
+    const uint32_t mid = (lo + hi) / 2u;
+    if (off[mid] <= h) lo = mid;
+    else hi = mid;
+  }
+  return lo / 2u;
+}
+
+KST_DEVICE int kept(const velo_consolidate_args *a, const uint32_t *off, const kst_velo_track_slot *t,
+                    const uint32_t *h) {
+  if (t->n_hits < 3u) return 0;
+  const float *X = a->dev_hit_x.data, *Y = a->dev_hit_y.data, *Z = a->dev_hit_z.data;
+  /* A seed across a missed station had more room to pick up a wrong hit: short ones must fit well. */
+  if (t->n_hits < a->props.min_hits_gap_seed_unchecked && station_of(off, h[0]) > station_of(off, h[1]) + 1u) {
+    const kst_velo_state s = fit(X, Y, Z, h, t->n_hits, 1, a->props.hit_error, a->props.ms_noise);
+    if (!(s.chi2 < a->props.max_chi2ndof_gap_seed * (float)s.ndof)) return 0;
+  }
+  if (t->n_hits >= 4u) return 1;
+  const float chi2 = fit(X, Y, Z, h, 3u, 1, a->props.hit_error, a->props.ms_noise).chi2;
+  if (chi2 < a->props.max_chi2_3hits_displaced && Z[h[2]] > a->props.min_z_3hits_displaced) return 1;
+  if (!(chi2 < a->props.max_chi2_3hits)) return 0;
+  const float dz = Z[h[2]] - Z[h[0]], tx = (X[h[2]] - X[h[0]]) / dz, ty = (Y[h[2]] - Y[h[0]]) / dz;
+  const float cross = X[h[0]] * ty - Y[h[0]] * tx, d = a->props.max_doca_3hits;
+  return cross * cross <= d * d * (tx * tx + ty * ty);
+}
+
+KST_GLOBAL consolidate_count_kernel(velo_consolidate_args a) {
+  const uint32_t e = a.dev_event_list.data[blockIdx.x];
+  const uint32_t *off = &a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
+  const uint64_t cap = a.dev_track_slots.count / a.dev_track_slot_count.count;
+  const kst_velo_track_slot *slots = &a.dev_track_slots.data[e * cap];
+  const uint32_t *slot_hits = &a.dev_track_slot_hits.data[e * cap * KST_VELO_MAX_TRACK_HITS];
+  __shared__ uint32_t n;
+  if (threadIdx.x == 0) n = 0;
+  kst_syncthreads();
+  for (uint32_t t = threadIdx.x; t < a.dev_track_slot_count.data[e]; t += blockDim.x)
+    if (kept(&a, off, &slots[t], &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS])) kst_atomic_add_u32(&n, 1u);
+  kst_syncthreads();
+  if (threadIdx.x == 0) a.dev_velo_track_counts.data[e] = n;
+}
+
 KST_GLOBAL consolidate_write_kernel(velo_consolidate_args a) {
   const uint32_t e = a.dev_event_list.data[blockIdx.x];
+  const uint32_t *off = &a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
   const uint64_t cap = a.dev_track_slots.count / a.dev_track_slot_count.count;
   const kst_velo_track_slot *slots = &a.dev_track_slots.data[e * cap];
   const uint32_t *slot_hits = &a.dev_track_slot_hits.data[e * cap * KST_VELO_MAX_TRACK_HITS];
@@ -104,7 +126,7 @@ KST_GLOBAL consolidate_write_kernel(velo_consolidate_args a) {
   for (uint32_t h = hit_base + threadIdx.x; h < hit_end; h += blockDim.x) id_slot[h] = 0xFFFFFFFFu;
   kst_syncthreads();
   for (uint32_t t = threadIdx.x; t < n_slots; t += blockDim.x)
-    if (kept(&a, &slots[t], &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS])) id_slot[slots[t].id] = t;
+    if (kept(&a, off, &slots[t], &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS])) id_slot[slots[t].id] = t;
   kst_syncthreads();
   if (threadIdx.x == 0) {
     uint32_t rank = 0, hits_before = 0;

@@ -24,9 +24,12 @@
   P(dev_scan_temp, DEVICE_SCRATCH, char)                      \
   P(dev_id_slot, DEVICE_SCRATCH, uint32_t)
 #define VELO_CONSOLIDATE_PROPS(Q)                                                                             \
-  Q(max_scatter_3hits, FLOAT, 1, "0.0001", 0, 1, "a three-hit track is kept only below this squared kink")  \
-  Q(max_residual2_3hits_displaced, FLOAT, 1, "0", 0, 1, "a three-hit track whose third hit lies within this squared distance (mm^2) of the line through the first two is kept wherever it points") \
-  Q(max_doca_3hits, FLOAT, 1, "1.5", 0, 1000, "a three-hit track is kept only within this distance (mm) of the z axis") \
+  Q(max_chi2_3hits, FLOAT, 1, "16", 0, 1e6, "a three-hit track pointing to the beam line is kept below this fit chi2 (2 dof)") \
+  Q(max_doca_3hits, FLOAT, 1, "1.5", 0, 1000, "a three-hit track points to the beam line within this distance (mm) of the z axis") \
+  Q(max_chi2_3hits_displaced, FLOAT, 1, "5", 0, 1e6, "a three-hit track not pointing to the beam line is kept below this fit chi2") \
+  Q(min_z_3hits_displaced, FLOAT, 1, "100", -1000, 1000, "... and only with all its hits downstream of this z (mm)") \
+  Q(max_chi2ndof_gap_seed, FLOAT, 1, "8", 0, 1e6, "a short track seeded across a missed station is kept below this fit chi2 per degree of freedom") \
+  Q(min_hits_gap_seed_unchecked, UINT, 1, "5", 3, 27, "... where short means fewer hits than this") \
   Q(hit_error, FLOAT, 1, "0.012", 0.0001, 1, "hit position uncertainty (mm) in the fit")                      \
   Q(ms_noise, FLOAT, 1, "0.0000006", 0, 1, "multiple-scattering variance of the slope per station (rad^2)")   \
   Q(block_dim, UINT, 1, "128", 1, 1024, "threads per block (one block per event)")

@@ -138,7 +138,11 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
     }
     kst_syncthreads();
     /* ---- Seeding: each unused hit of station k+1 picks its best pair on stations k+2 and k. */
-    const uint32_t o_begin = off[2 * k + 4], o_end = off[2 * k + 6], m_begin = off[2 * k + 2], m_end = off[2 * k + 4];
+    /* Outer hits come from station k+2, or from up to max_seed_gap stations above it when a station was missed. */
+    const uint32_t last_outer = (uint32_t)k + 2u + a.props.max_seed_gap < KST_VELO_STATIONS - 1u
+                                    ? (uint32_t)k + 2u + a.props.max_seed_gap
+                                    : KST_VELO_STATIONS - 1u;
+    const uint32_t o_begin = off[2 * k + 4], o_end = off[2 * last_outer + 2], m_begin = off[2 * k + 2], m_end = off[2 * k + 4];
     for (uint32_t h = o_begin + threadIdx.x; h < o_end; h += blockDim.x) owner[h] = NO_KEY;
     for (uint32_t h = s_begin + threadIdx.x; h < s_end; h += blockDim.x) owner[h] = NO_KEY;
     kst_syncthreads();
@@ -149,12 +153,9 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
       float best_scatter = a.props.max_scatter_seeding;
       /* Tracks that do not come from the beam line turn in phi; the turn per station grows as 1 / radius. */
       const float r1 = sqrtf(X[h1] * X[h1] + Y[h1] * Y[h1]);
-      /* Station distances from a hit of each station (both exist, or there is nothing to pair with). */
-      const uint32_t s_up = off[2 * k + 4] < off[2 * k + 6] ? off[2 * k + 4] : NONE;
-      const uint32_t s_down = off[2 * k] < off[2 * k + 2] ? off[2 * k] : NONE;
-      if (s_up == NONE || s_down == NONE) continue;
-      const float dz_up = Z[s_up] - Z[h1], dz_down = Z[h1] - Z[s_down];
-      const float w0 = a.props.seed_phi_window + a.props.seed_tangential_slope * (dz_up < 0 ? -dz_up : dz_up) / r1;
+      /* The inner station's distance from a hit of it (none: nothing to pair with). */
+      if (off[2 * k] == off[2 * k + 2]) continue;
+      const float dz_down = Z[h1] - Z[off[2 * k]];
       const float w2 = a.props.seed_phi_window + a.props.seed_tangential_slope * (dz_down < 0 ? -dz_down : dz_down) / r1;
       /* The inner candidates do not depend on the outer hit: gather them once, relative to h1. */
       uint32_t r2[8], n2 = 0, nc = 0;
@@ -169,7 +170,13 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
             c_hit[nc] = h2, c_x[nc] = X[h2] - X[h1], c_y[nc] = Y[h2] - Y[h1], c_z[nc] = dz, c_w[nc] = 1.0f / (dz * dz);
             ++nc;
           }
-      for (uint32_t m0 = 2u * (uint32_t)k + 4u; m0 < 2u * (uint32_t)k + 6u && nc > 0; ++m0) {
+      /* A seed across a missed station is looked for only when there is none without: a real track's hit on the
+         nearer station would otherwise be left behind. */
+      for (uint32_t so = (uint32_t)k + 2u; so <= last_outer && best0 == NONE && nc > 0; ++so)
+      for (uint32_t m0 = 2u * so; m0 < 2u * so + 2u; ++m0) {
+        if (off[m0] == off[m0 + 1]) continue;
+        const float dz_up = Z[off[m0]] - Z[h1];
+        const float w0 = a.props.seed_phi_window + a.props.seed_tangential_slope * (dz_up < 0 ? -dz_up : dz_up) / r1;
         uint32_t r0[4];
         const uint32_t n0 = phi_ranges(PHI, off, phi_index, m0, PHI[h1], w0, r0);
         for (uint32_t q0 = 0; q0 < n0; ++q0)

@@ -27,10 +27,11 @@
   Q(max_tracks, UINT, 1, "800", 1, 100000, "track capacity per event; more are dropped and the event flagged")  \
   Q(seed_phi_window, FLOAT, 1, "0.02", 0, 3.2, "phi window (rad) for the outer hits of a seed, at large radius") \
   Q(seed_tangential_slope, FLOAT, 1, "0.2", 0, 1, "largest sideways slope of a seed: widens the phi window to this x dz / r") \
-  Q(forward_phi_window, FLOAT, 1, "0.04", 0, 3.2, "phi window (rad) around a track's prediction")               \
+  Q(forward_phi_window, FLOAT, 1, "0.015", 0, 3.2, "phi window (rad) around a track's prediction")               \
   Q(max_scatter_seeding, FLOAT, 1, "0.00006", 0, 1, "largest squared kink angle of a seed triplet")            \
   Q(max_scatter_forwarding, FLOAT, 1, "0.00015", 0, 1, "largest squared kink angle when extending")            \
   Q(max_slope, FLOAT, 1, "0.5", 0, 10, "largest |tx| and |ty| of a seed")                                      \
+  Q(max_seed_gap, UINT, 1, "1", 0, 3, "stations a seed may skip between its outer and middle hit, tried only when no seed skips none") \
   Q(max_skipped_stations, UINT, 1, "1", 0, 10, "stations a track may cross without a hit")                     \
   Q(block_dim, UINT, 1, "128", 1, 256, "threads per block (one block per event; each thread keeps ~3 KB of seed candidates)")
 KST_ALGORITHM_ARGS(velo_search_by_triplet, VELO_SEARCH_BY_TRIPLET_PARAMS, VELO_SEARCH_BY_TRIPLET_PROPS)
