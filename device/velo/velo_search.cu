@@ -23,21 +23,24 @@ KST_DEVICE uint64_t make_key(float scatter, uint32_t id) {
 }
 
 /* Each module's phi-sorted hits get a coarse index: for each of KST_PHI_BUCKETS equal phi intervals, the first
-   hit at or above its lower edge. A lookup then starts a short linear scan from its bucket instead of a binary
-   search (two thirds of the search's time went into unpredictable binary-search branches). */
+   hit at or above its lower edge less a margin. A lookup then starts a short linear scan from its bucket instead
+   of a binary search (two thirds of the search's time went into unpredictable binary-search branches). The margin
+   is far larger than the rounding of the bucket number, so a lookup never starts past its answer. */
 #define KST_PHI_BUCKETS 64
 #define KST_PHI_INDEX_STRIDE (KST_PHI_BUCKETS + 1)
+#define KST_PHI_INDEX_MARGIN 1e-3f
 #define KST_PI_F 3.14159265359f
 
-/* Lower edge of bucket b; the index and the lookups use this one expression, so they agree to the bit. */
-KST_DEVICE float bucket_edge(int b) { return -KST_PI_F + (float)b * (2.0f * KST_PI_F / (float)KST_PHI_BUCKETS); }
+/* Lower edge of bucket b, less the margin. */
+KST_DEVICE float bucket_edge(int b) {
+  return -KST_PI_F + (float)b * (2.0f * KST_PI_F / (float)KST_PHI_BUCKETS) - KST_PHI_INDEX_MARGIN;
+}
 
 /* First hit of module m with phi >= v (the module's end when there is none), as a binary search would give. */
 KST_DEVICE uint32_t lower_bound_phi(const float *phi, const uint32_t *off, const uint32_t *index, uint32_t m, float v) {
   const float t = (v + KST_PI_F) * ((float)KST_PHI_BUCKETS / (2.0f * KST_PI_F));
-  int b = !(t >= 0.0f) ? -1 : t >= (float)KST_PHI_BUCKETS ? KST_PHI_BUCKETS : (int)t;
-  while (b >= 0 && bucket_edge(b) > v) --b;
-  uint32_t i = off[m] + (b >= 0 ? index[m * KST_PHI_INDEX_STRIDE + (uint32_t)b] : 0u);
+  const uint32_t b = !(t >= 0.0f) ? 0u : t >= (float)KST_PHI_BUCKETS ? KST_PHI_BUCKETS : (uint32_t)t;
+  uint32_t i = off[m] + index[m * KST_PHI_INDEX_STRIDE + b];
   while (i < off[m + 1] && phi[i] < v) ++i;
   return i;
 }
