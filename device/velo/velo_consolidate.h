@@ -24,7 +24,7 @@
   P(dev_scan_temp, DEVICE_SCRATCH, char)                      \
   P(dev_id_slot, DEVICE_SCRATCH, uint32_t)
 #define VELO_CONSOLIDATE_PROPS(Q)                                                                             \
-  Q(max_chi2_3hits, FLOAT, 1, "16", 0, 1e6, "a three-hit track pointing to the beam line is kept below this fit chi2 (2 dof)") \
+  Q(max_chi2_3hits, FLOAT, 1, "20", 0, 1e6, "a three-hit track pointing to the beam line is kept below this fit chi2 (2 dof)") \
   Q(max_doca_3hits, FLOAT, 1, "1.5", 0, 1000, "a three-hit track points to the beam line within this distance (mm) of the z axis") \
   Q(max_chi2_3hits_displaced, FLOAT, 1, "5", 0, 1e6, "a three-hit track not pointing to the beam line is kept below this fit chi2") \
   Q(min_z_3hits_displaced, FLOAT, 1, "100", -1000, 1000, "... and only with all its hits downstream of this z (mm)") \

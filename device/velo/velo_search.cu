@@ -179,7 +179,10 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
       for (uint32_t m0 = 2u * so; m0 < 2u * so + 2u; ++m0) {
         if (off[m0] == off[m0 + 1]) continue;
         const float dz_up = Z[off[m0]] - Z[h1];
-        const float w0 = a.props.seed_phi_window + a.props.seed_tangential_slope * (dz_up < 0 ? -dz_up : dz_up) / r1;
+        /* The search across a gap runs for every middle hit that found no seed (most of them), so it has its own,
+           narrower, sideways slope. */
+        const float slope = so == (uint32_t)k + 2u ? a.props.seed_tangential_slope : a.props.gap_seed_tangential_slope;
+        const float w0 = a.props.seed_phi_window + slope * (dz_up < 0 ? -dz_up : dz_up) / r1;
         uint32_t r0[4];
         const uint32_t n0 = phi_ranges(PHI, off, phi_index, m0, PHI[h1], w0, r0);
         for (uint32_t q0 = 0; q0 < n0; ++q0)
