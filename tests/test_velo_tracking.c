@@ -4,6 +4,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <math.h>
+
+#include "device/event_model/velo_hits.h"
+#include "configuration/geometry.h"
+#include "device/velo/velo_search.h"
 #include "input/velopix_convert.h"
 #include "input/file.h"
 #include "velo_run.h"
@@ -118,4 +123,76 @@ Test(velo_tracking, track_capacity_overflow_is_flagged_and_counted_not_written_o
   cr_assert_leq(tracks->values[0], 50, "at most 5 kept per event");
   kst_run_result_free(&r, &seq);
   kst_sequence_free(&seq);
+}
+
+extern const kst_alg_desc kst_alg_velo_search_by_triplet;
+
+/* Runs the search on one hand-made event: a straight track from the origin with one hit on module 2s of each
+   listed station (z = 25 s - 100 mm); returns the number of candidates and the first one's stations. */
+static uint32_t search_one_track(const uint32_t *stations, uint32_t n, uint32_t max_seed_gap, uint32_t *found,
+                                 uint32_t *n_found) {
+  velo_search_by_triplet_args a;
+  memset(&a, 0, sizeof a);
+  default_props(&kst_alg_velo_search_by_triplet, &a.props);
+  a.props.max_seed_gap = max_seed_gap;
+  const uint32_t cap = a.props.max_tracks;
+  uint32_t list = 0, offsets[KST_VELO_OFFSETS_PER_EVENT] = {0}, count = 0, flags = 0;
+  float x[KST_VELO_STATIONS], y[KST_VELO_STATIONS], z[KST_VELO_STATIONS], phi[KST_VELO_STATIONS];
+  uint32_t used[KST_VELO_STATIONS], outer[KST_VELO_STATIONS], inner[KST_VELO_STATIONS];
+  uint64_t owner[KST_VELO_STATIONS], key[KST_VELO_STATIONS];
+  /* Hits are grouped by module in increasing z: fill in station order, counting hits per module. */
+  uint32_t h = 0;
+  for (uint32_t m = 0; m < KST_VELO_MODULES; ++m) {
+    offsets[m] = h;
+    for (uint32_t i = 0; i < n; ++i)
+      if (2u * stations[i] == m) {
+        z[h] = 25.0f * (float)stations[i] - 100.0f, x[h] = 0.05f * z[h], y[h] = 0.03f * z[h];
+        phi[h] = atan2f(y[h], x[h]);
+        h++;
+      }
+  }
+  offsets[KST_VELO_MODULES] = h;
+  kst_velo_track_slot *slots = calloc(cap, sizeof *slots);
+  uint32_t *slot_hits = calloc((size_t)cap * KST_VELO_MAX_TRACK_HITS, sizeof *slot_hits), *ext_hit = calloc(cap, 4);
+  uint64_t *ext_key = calloc(cap, 8);
+  a.dev_event_list.data = &list, a.dev_event_list.count = 1;
+  a.dev_module_offsets.data = offsets, a.dev_module_offsets.count = KST_VELO_OFFSETS_PER_EVENT;
+  a.dev_hit_x.data = x, a.dev_hit_y.data = y, a.dev_hit_z.data = z, a.dev_hit_phi.data = phi;
+  a.dev_hit_x.count = a.dev_hit_y.count = a.dev_hit_z.count = a.dev_hit_phi.count = h;
+  a.dev_track_slots.data = slots, a.dev_track_slot_hits.data = slot_hits;
+  a.dev_track_slot_count.data = &count, a.dev_velo_track_flags.data = &flags;
+  a.dev_hit_used.data = used, a.dev_hit_owner.data = owner, a.dev_seed_outer.data = outer;
+  a.dev_seed_inner.data = inner, a.dev_seed_key.data = key;
+  a.dev_extension_hit.data = ext_hit, a.dev_extension_key.data = ext_key;
+  kst_stream *s;
+  cr_assert_eq(kst_stream_create(&s).code, KST_OK);
+  cr_assert_eq(kst_velo_search_launch(a, s).code, KST_OK);
+  kst_stream_destroy(s);
+  *n_found = count ? slots[0].n_hits : 0;
+  for (uint32_t i = 0; i < *n_found; ++i) found[i] = (uint32_t)lroundf((z[slot_hits[i]] + 100.0f) / 25.0f);
+  free(slots), free(slot_hits), free(ext_hit), free(ext_key);
+  return count;
+}
+
+Test(velo_tracking, a_particle_missing_one_station_is_seeded_across_the_gap) {
+  /* Stations 10, (9 missed), 8, 7, 6: no three consecutive stations above the gap. */
+  const uint32_t stations[] = {10, 8, 7, 6};
+  uint32_t found[KST_VELO_MAX_TRACK_HITS], n;
+  cr_assert_eq(search_one_track(stations, 4, 1, found, &n), 1);
+  cr_assert_eq(n, 4, "all four hits on one track (got %u)", n);
+  for (uint32_t i = 0; i < 4; ++i) cr_assert_eq(found[i], stations[i], "hit %u on station %u", i, found[i]);
+  /* Without gap seeds the top hit is left behind: the track starts at the first three consecutive stations. */
+  cr_assert_eq(search_one_track(stations, 4, 0, found, &n), 1);
+  cr_assert_eq(n, 3);
+  cr_assert_eq(found[0], 8);
+}
+
+Test(velo_tracking, a_track_crosses_one_missed_station_and_stops_after_two) {
+  const uint32_t one_gap[] = {20, 19, 18, 16, 15, 14}, two_gaps[] = {20, 19, 18, 15, 14, 13};
+  uint32_t found[KST_VELO_MAX_TRACK_HITS], n;
+  cr_assert_eq(search_one_track(one_gap, 6, 1, found, &n), 1);
+  cr_assert_eq(n, 6, "one track through the missed station (got %u hits)", n);
+  /* Two missed stations end the first track; the rest is a second one. */
+  cr_assert_eq(search_one_track(two_gaps, 6, 1, found, &n), 2);
+  cr_assert_eq(n, 3);
 }

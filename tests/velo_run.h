@@ -44,4 +44,15 @@ static inline double velo_eff(const kst_track_checker *c, int cat) {
   return 100.0 * st.efficiency;
 }
 
+/* Fills an algorithm's props struct with every property's default (the struct holds them in declaration order,
+   each aligned like its type: all 4-byte in the algorithms tested this way). */
+static inline void default_props(const kst_alg_desc *d, void *props) {
+  char *owned = NULL, msg[128];
+  uint8_t *at = (uint8_t *)props;
+  for (uint32_t p = 0; p < d->n_props; ++p) {
+    cr_assert(kst_property_parse(&d->props[p], d->props[p].default_json, at, &owned, msg, sizeof msg), "%s", msg);
+    at += d->props[p].size;
+  }
+}
+
 #endif
