@@ -84,6 +84,20 @@ Test(pv, six_tracks_from_one_point_give_that_point) {
   cr_assert_gt(pvs[0].cov[5], 0.0f);
 }
 
+#include "device/common/kst_math.h"
+
+Test(pv, portable_exponential_matches_libm) {
+  double worst = 0.0;
+  for (float x = 0.0f; x < 80.0f; x += 0.0037f) {
+    const double e = exp(-(double)x), r = fabs((double)kst_exp_negf(x) - e) / e;
+    if (r > worst) worst = r;
+  }
+  cr_assert_lt(worst, 1e-6, "relative error %g", worst);
+  cr_assert_eq(kst_exp_negf(87.0f), 0.0f);
+  cr_assert_eq(kst_exp_negf(NAN), 0.0f);
+  cr_assert_eq(kst_exp_negf(-1.0f), 1.0f, "clamped at 0");
+}
+
 static void pv_numbers(const kst_run_result *r, const kst_sequence *seq, kst_pv_stats *st) {
   int i = kst_sequence_find(seq, "pv_check");
   cr_assert(i >= 0 && r->accumulators[i]);
