@@ -84,6 +84,55 @@ Test(pv, six_tracks_from_one_point_give_that_point) {
   cr_assert_gt(pvs[0].cov[5], 0.0f);
 }
 
+/* States at the point of closest approach to the z axis, as the consolidation writes them, for n tracks from
+   (vx, vy, vz) with the given slopes. */
+static void tracks_from(float vx, float vy, float vz, const float (*slopes)[2], int n, kst_velo_state *t) {
+  for (int i = 0; i < n; ++i) {
+    const float tx = slopes[i][0], ty = slopes[i][1], t2 = tx * tx + ty * ty, dz = -(vx * tx + vy * ty) / t2;
+    t[i] = track(vx + tx * dz, vy + ty * dz, vz + dz, tx, ty);
+  }
+}
+
+Test(pv, two_vertices_a_millimetre_and_a_half_apart_stay_two) {
+  const float slopes[8][2] = {{0.1f, 0.02f}, {-0.08f, 0.05f}, {0.03f, -0.12f}, {-0.05f, -0.04f},
+                              {0.15f, 0.1f},  {-0.02f, 0.2f}, {0.2f, -0.1f},  {-0.12f, -0.15f}};
+  kst_velo_state t[16];
+  tracks_from(0.01f, 0.0f, 20.0f, slopes, 8, t);
+  tracks_from(-0.01f, 0.02f, 21.5f, slopes, 8, t + 8);
+  kst_pv pvs[32];
+  cr_assert_eq(find(t, 16, pvs), 2);
+  cr_assert_float_eq(pvs[0].z, 20.0f, 0.01f, "z %f", pvs[0].z);
+  cr_assert_float_eq(pvs[1].z, 21.5f, 0.01f, "z %f", pvs[1].z);
+  cr_assert_eq(pvs[0].n_tracks, 8);
+  cr_assert_eq(pvs[1].n_tracks, 8);
+}
+
+Test(pv, a_track_with_a_broken_covariance_does_no_harm) {
+  const float slopes[6][2] = {{0.1f, 0.02f}, {-0.08f, 0.05f}, {0.03f, -0.12f}, {-0.05f, -0.04f}, {0.15f, 0.1f}, {-0.02f, 0.2f}};
+  kst_velo_state t[8];
+  tracks_from(0.0f, 0.0f, 5.0f, slopes, 6, t);
+  t[6] = track(0.0f, 0.0f, 5.0f, 0.1f, 0.1f);
+  t[6].c00 = -1.0f; /* a negative variance: NaN z uncertainty */
+  t[7] = track(0.0f, 0.0f, NAN, 0.1f, 0.1f);
+  kst_pv pvs[32];
+  cr_assert_eq(find(t, 8, pvs), 1);
+  cr_assert_float_eq(pvs[0].z, 5.0f, 0.01f, "z %f", pvs[0].z);
+}
+
+#include "device/common/kst_math.h"
+
+Test(pv, portable_exponential_matches_libm) {
+  double worst = 0.0;
+  for (float x = 0.0f; x < 80.0f; x += 0.0037f) {
+    const double e = exp(-(double)x), r = fabs((double)kst_exp_negf(x) - e) / e;
+    if (r > worst) worst = r;
+  }
+  cr_assert_lt(worst, 1e-6, "relative error %g", worst);
+  cr_assert_eq(kst_exp_negf(87.0f), 0.0f);
+  cr_assert_eq(kst_exp_negf(NAN), 0.0f);
+  cr_assert_eq(kst_exp_negf(-1.0f), 1.0f, "clamped at 0");
+}
+
 static void pv_numbers(const kst_run_result *r, const kst_sequence *seq, kst_pv_stats *st) {
   int i = kst_sequence_find(seq, "pv_check");
   cr_assert(i >= 0 && r->accumulators[i]);
@@ -100,14 +149,17 @@ Test(pv, real_mdf_sample_efficiency_and_false_rate) {
   velo_run(&seq, REAL_MDF, (kst_run_options){.geometry = REAL_GEOMETRY, .validate = 1}, &r);
   pv_numbers(&r, &seq, &st);
   cr_assert_eq(st.reconstructible, 59, "LHCb's checker counts 59 reconstructible PVs on this file");
-  cr_assert_geq(st.found, 53, "LHCb's GPU trigger finds 53 of 59");
+  cr_assert_geq(st.found, 54, "LHCb's GPU trigger finds 53 of 59; Kestrel 54");
   cr_assert_leq(100.0 * st.false_rate, 3.0);
+  cr_assert_leq(st.false_pvs, 1, "one false vertex (LHCb: none)");
+  cr_assert_eq(st.clones, 0);
   kst_run_result_free(&r, &seq);
   kst_sequence_free(&seq);
 }
 
-/* 2,000 simulated minimum-bias events made here with a fixed seed: floors at the level reached so far (the issue
-   asks for 93% efficiency, which is not reached yet; see docs/pv.md). */
+/* 2,000 simulated minimum-bias events made here with a fixed seed: floors just under the level reached so far
+   (89.3%, false 1.33%, core x/y 15.5 and z 78.5 um; the issue asks for 93% and 60 um, not reached yet: see
+   docs/pv.md). */
 Test(pv, simulated_minimum_bias_floors, .timeout = 300) {
   char path[] = "/tmp/kst_pv_XXXXXX";
   close(mkstemp(path));
@@ -123,13 +175,14 @@ Test(pv, simulated_minimum_bias_floors, .timeout = 300) {
   velo_load(&seq, "sequences/velo_pv.json");
   velo_run(&seq, path, (kst_run_options){.validate = 1, .threads = 2}, &r);
   pv_numbers(&r, &seq, &st);
-  cr_assert_geq(100.0 * st.efficiency, 86.0);
-  cr_assert_leq(100.0 * st.false_rate, 2.0);
+  cr_assert_geq(100.0 * st.efficiency, 88.5);
+  cr_assert_leq(100.0 * st.false_rate, 1.5);
+  cr_assert_leq(100.0 * st.clone_rate, 0.2, "two seeds on one vertex are merged");
   for (int a = 0; a < 3; ++a)
-    cr_assert(st.pulls.width[a] > 0.8 && st.pulls.width[a] < 1.3, "pull width %d = %.2f", a, st.pulls.width[a]);
-  cr_assert_leq(st.resolution_many.core_um[0], 25.0);
-  cr_assert_leq(st.resolution_many.core_um[1], 25.0);
-  cr_assert_leq(st.resolution_many.core_um[2], 130.0);
+    cr_assert(st.pulls.width[a] > 0.8 && st.pulls.width[a] < 1.25, "pull width %d = %.2f", a, st.pulls.width[a]);
+  cr_assert_leq(st.resolution_many.core_um[0], 16.5);
+  cr_assert_leq(st.resolution_many.core_um[1], 16.5);
+  cr_assert_leq(st.resolution_many.core_um[2], 85.0);
   /* The same events through the track checker: simulated data must meet the issue's tracking floors too. */
   const kst_track_checker *tc = velo_checker(&r, &seq, "velo_track_check");
   kst_track_ghost_stats gs;

@@ -29,5 +29,5 @@ static kst_status run(const kst_ctx *ctx, const pv_beamline_args *a) {
 }
 
 KST_ALGORITHM_DEFINE(pv_beamline, PV_BEAMLINE_PARAMS, PV_BEAMLINE_PROPS,
-                     "finds primary vertices: track z histogram at the beam line, peaks, adaptive (Tukey) fit", NULL, 0,
+                     "finds primary vertices: track z histogram at the beam line, peaks, adaptive multi-vertex fit", NULL, 0,
                      set_sizes, run, NULL)

@@ -1,10 +1,12 @@
 /* pv_beamline kernel, one block per event: (1) each track adds a triangle of weight around its z at the beam line
    to a fixed-point histogram (integer atomics: the sum does not depend on order), (2) one thread turns peaks into
-   seeds, (3) one thread per seed runs an adaptive (Tukey-weighted) least-squares vertex fit over the tracks
-   nearest to it, (4) one thread keeps the good vertices, ordered in z. The fit only ever looks at tracks within
+   seeds, (3) one thread per seed runs an adaptive least-squares vertex fit over the tracks nearest to it, each
+   track's weight shared among the vertices by likelihood, (4) one thread keeps the good vertices, ordered in z,
+   merges those that are one vertex, and the survivors are refitted. The fit only ever looks at tracks within
    fit_window in z of a vertex, so the tracks are first ordered by coarse z bucket: a vertex's candidates are
    one contiguous run of that order instead of every track of the event. */
 #include "device/pv/pv_beamline.h"
+#include "device/common/kst_math.h"
 #include "kst_dialect.h"
 
 #include <math.h>
@@ -58,15 +60,13 @@ KST_DEVICE float track_chi2(const kst_velo_state *s, float vx, float vy, float v
   return rx * rx / vxx + ry * ry / vyy;
 }
 
-/* Tukey's biweight: 1 at chi2 = 0, falling to 0 at the cut. */
-KST_DEVICE float tukey(float chi2, float cut) {
-  if (!(chi2 < cut)) return 0.0f;
-  const float u = 1.0f - chi2 / cut;
-  return u * u;
-}
+/* A track's compatibility with a vertex, exp(-chi2 / 2), cut to zero at max_chi2 so that far tracks cost nothing. */
+KST_DEVICE float track_p(float chi2, float max_chi2) { return chi2 < max_chi2 ? kst_exp_negf(0.5f * chi2) : 0.0f; }
 
-/* One Newton step of vertex v, each track weighted by its Tukey weight times its share among all vertices
-   (so tracks between two vertices are split, not double counted); returns 0 when the vertex is lost. */
+/* One Newton step of vertex v. A track's weight is its compatibility with v over the sum of its compatibilities
+   with every vertex plus the outlier term exp(-chi2_cut / 2): close to 1 for a track that fits v alone, shared by
+   likelihood between two vertices that both fit it, and below one half beyond chi2_cut. Returns 0 when the vertex
+   is lost. */
 KST_DEVICE int fit_step(const pv_beamline_args *a, const kst_velo_state *tracks, const float *weight_sum,
                         const float *beam_z, const uint32_t *order, const uint32_t *bucket_start, kst_pv *v,
                         int last) {
@@ -84,9 +84,9 @@ KST_DEVICE int fit_step(const pv_beamline_args *a, const kst_velo_state *tracks,
     const float rx = s->x + s->tx * dz - v->x, ry = s->y + s->ty * dz - v->y;
     const float wx = 1.0f / (s->c00 + dz * (2.0f * s->c20 + dz * s->c22));
     const float wy = 1.0f / (s->c11 + dz * (2.0f * s->c31 + dz * s->c33));
-    const float chi2 = rx * rx * wx + ry * ry * wy, tw = tukey(chi2, a->props.max_chi2);
-    if (tw == 0.0f || !(weight_sum[t] > 0.0f)) continue;
-    const float w = tw * tw / weight_sum[t];
+    const float chi2 = rx * rx * wx + ry * ry * wy, p = track_p(chi2, a->props.max_chi2);
+    if (p == 0.0f) continue;
+    const float w = p / weight_sum[t];
     /* Residual derivatives: d(rx)/d(vx, vy, vz) = (-1, 0, tx), d(ry)/d(...) = (0, -1, ty). */
     H[0] += w * wx;
     H[2] += w * wy;
@@ -98,7 +98,7 @@ KST_DEVICE int fit_step(const pv_beamline_args *a, const kst_velo_state *tracks,
     g[2] += w * (wx * rx * s->tx + wy * ry * s->ty);
     chi2_sum += w * chi2;
     w_sum += w;
-    used += w > 0.05f;
+    used += w > a->props.min_track_weight;
   }
   if (used < 2u || !invert_sym3(H, cov)) return 0;
   /* Newton step: minimise sum w chi2, so v -= H^-1 g. */
@@ -112,6 +112,73 @@ KST_DEVICE int fit_step(const pv_beamline_args *a, const kst_velo_state *tracks,
     v->n_tracks = used;
   }
   return 1;
+}
+
+/* Adaptive multi-vertex fit, called by every thread of the block: all vertices move together for `rounds` Newton
+   steps, each step sharing every track among them. The extra weight round after the last step leaves weight_sum
+   describing the final vertices, for the next seeding pass. */
+KST_DEVICE void fit_vertices(const pv_beamline_args *a, const kst_velo_state *tracks, float *weight_sum,
+                             const float *beam_z, const uint32_t *order, const uint32_t *bucket_start, uint32_t n,
+                             kst_pv *pvs, uint32_t n_pvs, float p_cut, uint32_t rounds) {
+  const float z_lo = a->props.z_range[0], z_hi = a->props.z_range[1], window = a->props.fit_window;
+  for (uint32_t it = 0; it <= rounds; ++it) {
+    /* Each track's share denominator, summed over vertices in index order. A track sits at one position of the z
+       order and that position always falls to the same thread, so no two threads touch one sum. */
+    for (uint32_t i = threadIdx.x; i < n; i += blockDim.x) weight_sum[order[i]] = p_cut;
+    for (uint32_t v = 0; v < n_pvs; ++v) {
+      if (!pvs[v].n_tracks) continue;
+      uint32_t begin, end;
+      z_run(bucket_start, pvs[v].z, window, z_lo, z_hi, &begin, &end);
+      for (uint32_t i = begin + (threadIdx.x + blockDim.x - begin % blockDim.x) % blockDim.x; i < end; i += blockDim.x) {
+        const uint32_t t = order[i];
+        const float gap = beam_z[t] - pvs[v].z;
+        if (gap <= window && gap >= -window)
+          weight_sum[t] += track_p(track_chi2(&tracks[t], pvs[v].x, pvs[v].y, pvs[v].z), a->props.max_chi2);
+      }
+    }
+    kst_syncthreads();
+    if (it == rounds) break;
+    for (uint32_t v = threadIdx.x; v < n_pvs; v += blockDim.x)
+      if (pvs[v].n_tracks && !fit_step(a, tracks, weight_sum, beam_z, order, bucket_start, &pvs[v], it + 1 == rounds))
+        pvs[v].n_tracks = 0;
+    kst_syncthreads();
+  }
+}
+
+/* Whether two fitted vertices are one: closer in z than min_separation, or than min_separation_sigmas times their
+   combined z uncertainty (two seeds on one vertex share its tracks and end up a few sigma apart). */
+KST_DEVICE int same_vertex(const pv_beamline_args *a, const kst_pv *u, const kst_pv *v) {
+  const float dz = v->z - u->z, k = a->props.min_separation_sigmas, d = a->props.min_separation;
+  const float dz2 = dz * dz;
+  return dz2 < d * d || dz2 < k * k * (u->cov[5] + v->cov[5]);
+}
+
+/* One thread: drops vertices with too few tracks or too large a z uncertainty, orders the rest in z, and of two
+   that are the same vertex keeps the one with more tracks (the smaller z uncertainty on a tie). Returns how many
+   are left, at the front of pvs; *merged says whether any pair was merged. */
+KST_DEVICE uint32_t prune_vertices(const pv_beamline_args *a, kst_pv *pvs, uint32_t n_pvs, int *merged) {
+  const float max_var = a->props.max_sigma_z * a->props.max_sigma_z;
+  uint32_t kept = 0;
+  for (uint32_t s = 0; s < n_pvs; ++s) {
+    if (pvs[s].n_tracks < a->props.min_tracks || !(pvs[s].cov[5] < max_var)) continue;
+    const kst_pv v = pvs[s];
+    uint32_t j = kept;
+    while (j > 0 && pvs[j - 1].z > v.z) pvs[j] = pvs[j - 1], --j;
+    pvs[j] = v;
+    kept++;
+  }
+  uint32_t out = 0;
+  *merged = 0;
+  for (uint32_t s = 0; s < kept; ++s) {
+    if (out > 0 && same_vertex(a, &pvs[out - 1], &pvs[s])) {
+      const kst_pv *u = &pvs[out - 1], *v = &pvs[s];
+      if (v->n_tracks > u->n_tracks || (v->n_tracks == u->n_tracks && v->cov[5] < u->cov[5])) pvs[out - 1] = pvs[s];
+      *merged = 1;
+      continue;
+    }
+    pvs[out++] = pvs[s];
+  }
+  return out;
 }
 
 /* Peaks of the histogram as seeds: split at local minima, merge across shallow dips, keep heavy enough basins. */
@@ -168,6 +235,8 @@ KST_GLOBAL pv_beamline_kernel(pv_beamline_args a) {
   const float z_lo = a.props.z_range[0], bw = a.props.bin_width;
   const uint32_t n_bins = (uint32_t)((a.props.z_range[1] - z_lo) / bw);
   const float bx = a.props.beamline[0], by = a.props.beamline[1];
+  /* The outlier term of every track's weight; a track is taken when some vertex is within max_chi2 of it. */
+  const float p_cut = kst_exp_negf(0.5f * a.props.chi2_cut);
 
   __shared__ uint32_t first_new;
   __shared__ uint32_t bucket_start[PV_BUCKETS + 1u];
@@ -200,12 +269,13 @@ KST_GLOBAL pv_beamline_kernel(pv_beamline_args a) {
     for (uint32_t t = threadIdx.x; t < n; t += blockDim.x) {
       float z, doca, sz;
       beam_point(&tracks[t], bx, by, &z, &doca, &sz);
-      if (!(doca < a.props.max_track_doca) || (pass > 0 && weight_sum[t] > 0.0f)) continue;
+      if (!(doca < a.props.max_track_doca) || (pass > 0 && weight_sum[t] > p_cut)) continue;
       /* Triangle of half-width 2 sigma (at least 2 bins, at most max_kernel_width), normalised to one track. */
       float hw = 2.0f * sz;
-      hw = hw < 2.0f * bw ? 2.0f * bw : (hw > a.props.max_kernel_width ? a.props.max_kernel_width : hw);
+      /* Written so that a NaN width (a broken covariance) becomes the narrowest and a NaN z adds nothing. */
+      hw = !(hw > 2.0f * bw) ? 2.0f * bw : (hw > a.props.max_kernel_width ? a.props.max_kernel_width : hw);
       const float lo = (z - hw - z_lo) / bw, hi = (z + hw - z_lo) / bw;
-      if (hi < 0.0f || lo >= (float)n_bins) continue;
+      if (!(hi >= 0.0f) || !(lo < (float)n_bins)) continue;
       const uint32_t b0 = lo < 0.0f ? 0u : (uint32_t)lo, b1 = hi >= (float)n_bins ? n_bins - 1u : (uint32_t)hi;
       for (uint32_t b = b0; b <= b1; ++b) {
         const float d = z_lo + ((float)b + 0.5f) * bw - z, ad = d < 0.0f ? -d : d;
@@ -228,55 +298,19 @@ KST_GLOBAL pv_beamline_kernel(pv_beamline_args a) {
       pvs[v].n_tracks = 1;
     }
     kst_syncthreads();
-    /* Adaptive multi-vertex fit: all vertices move together, each iteration sharing every track among them. The
-       extra round after the last step leaves weight_sum describing the final vertices, for the next pass. */
-    for (uint32_t it = 0; it <= a.props.iterations; ++it) {
-      /* Each track's share denominator, summed over vertices in index order. A track sits at one position of
-         the z order and that position always falls to the same thread, so no two threads touch one sum. */
-      for (uint32_t i = threadIdx.x; i < n; i += blockDim.x) weight_sum[order[i]] = 0.0f;
-      for (uint32_t v = 0; v < n_seeds; ++v) {
-        if (!pvs[v].n_tracks) continue;
-        uint32_t begin, end;
-        z_run(bucket_start, pvs[v].z, a.props.fit_window, z_lo, z_hi, &begin, &end);
-        for (uint32_t i = begin + (threadIdx.x + blockDim.x - begin % blockDim.x) % blockDim.x; i < end; i += blockDim.x) {
-          const uint32_t t = order[i];
-          const float gap = beam_z[t] - pvs[v].z;
-          if (gap <= a.props.fit_window && gap >= -a.props.fit_window)
-            weight_sum[t] += tukey(track_chi2(&tracks[t], pvs[v].x, pvs[v].y, pvs[v].z), a.props.max_chi2);
-        }
-      }
-      kst_syncthreads();
-      if (it == a.props.iterations) break;
-      for (uint32_t v = threadIdx.x; v < n_seeds; v += blockDim.x)
-        if (pvs[v].n_tracks && !fit_step(&a, tracks, weight_sum, beam_z, order, bucket_start, &pvs[v], it + 1 == a.props.iterations))
-          pvs[v].n_tracks = 0;
-      kst_syncthreads();
-    }
+    fit_vertices(&a, tracks, weight_sum, beam_z, order, bucket_start, n, pvs, n_seeds, p_cut, a.props.iterations);
   }
-  for (uint32_t v = threadIdx.x; v < n_seeds; v += blockDim.x)
-    if (pvs[v].n_tracks < a.props.min_tracks || !(pvs[v].cov[5] < a.props.max_sigma_z * a.props.max_sigma_z))
-      pvs[v].n_tracks = 0;
+  /* Drop and merge; the survivors of a merge take back the tracks they shared with the dropped vertex in a few more
+     rounds, then a last selection (without refit) keeps what is still good. */
+  __shared__ int merged;
+  if (threadIdx.x == 0) n_seeds = prune_vertices(&a, pvs, n_seeds, &merged);
   kst_syncthreads();
+  if (merged && a.props.merge_iterations > 0) {
+    fit_vertices(&a, tracks, weight_sum, beam_z, order, bucket_start, n, pvs, n_seeds, p_cut, a.props.merge_iterations);
+    if (threadIdx.x == 0) n_seeds = prune_vertices(&a, pvs, n_seeds, &merged);
+  }
   if (threadIdx.x == 0) {
-    /* Keep fitted vertices, sorted by z; of two closer than min_separation keep the one with more tracks. */
-    uint32_t kept = 0;
-    for (uint32_t s = 0; s < n_seeds; ++s) {
-      if (pvs[s].n_tracks < a.props.min_tracks) continue;
-      kst_pv v = pvs[s];
-      uint32_t j = kept;
-      while (j > 0 && pvs[j - 1].z > v.z) pvs[j] = pvs[j - 1], --j;
-      pvs[j] = v;
-      kept++;
-    }
-    uint32_t out = 0;
-    for (uint32_t s = 0; s < kept; ++s) {
-      if (out > 0 && pvs[s].z - pvs[out - 1].z < a.props.min_separation) {
-        if (pvs[s].n_tracks > pvs[out - 1].n_tracks) pvs[out - 1] = pvs[s];
-        continue;
-      }
-      pvs[out++] = pvs[s];
-    }
-    a.dev_pv_counts.data[e] = out;
+    a.dev_pv_counts.data[e] = n_seeds;
     a.dev_pv_flags.data[e] = overflow ? KST_PV_OVERFLOW : 0u;
   }
 }
