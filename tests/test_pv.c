@@ -149,16 +149,16 @@ Test(pv, real_mdf_sample_efficiency_and_false_rate) {
   velo_run(&seq, REAL_MDF, (kst_run_options){.geometry = REAL_GEOMETRY, .validate = 1}, &r);
   pv_numbers(&r, &seq, &st);
   cr_assert_eq(st.reconstructible, 59, "LHCb's checker counts 59 reconstructible PVs on this file");
-  cr_assert_geq(st.found, 54, "LHCb's GPU trigger finds 53 of 59; Kestrel 54");
+  cr_assert_geq(st.found, 55, "LHCb's GPU trigger finds 53 of 59; Kestrel 55");
   cr_assert_leq(100.0 * st.false_rate, 3.0);
-  cr_assert_leq(st.false_pvs, 1, "one false vertex (LHCb: none)");
+  cr_assert_eq(st.false_pvs, 0, "no false vertex, as LHCb");
   cr_assert_eq(st.clones, 0);
   kst_run_result_free(&r, &seq);
   kst_sequence_free(&seq);
 }
 
 /* 2,000 simulated minimum-bias events made here with a fixed seed: floors just under the level reached so far
-   (89.3%, false 1.33%, core x/y 15.5 and z 78.5 um; the issue asks for 93% and 60 um, not reached yet: see
+   (90.5%, false 1.28%, core x/y 13.5 and z 71.5 um; the issue asks for 93% and 60 um, not reached yet: see
    docs/pv.md). */
 Test(pv, simulated_minimum_bias_floors, .timeout = 300) {
   char path[] = "/tmp/kst_pv_XXXXXX";
@@ -175,14 +175,14 @@ Test(pv, simulated_minimum_bias_floors, .timeout = 300) {
   velo_load(&seq, "sequences/velo_pv.json");
   velo_run(&seq, path, (kst_run_options){.validate = 1, .threads = 2}, &r);
   pv_numbers(&r, &seq, &st);
-  cr_assert_geq(100.0 * st.efficiency, 88.5);
+  cr_assert_geq(100.0 * st.efficiency, 90.0);
   cr_assert_leq(100.0 * st.false_rate, 1.5);
   cr_assert_leq(100.0 * st.clone_rate, 0.2, "two seeds on one vertex are merged");
   for (int a = 0; a < 3; ++a)
-    cr_assert(st.pulls.width[a] > 0.8 && st.pulls.width[a] < 1.25, "pull width %d = %.2f", a, st.pulls.width[a]);
-  cr_assert_leq(st.resolution_many.core_um[0], 16.5);
-  cr_assert_leq(st.resolution_many.core_um[1], 16.5);
-  cr_assert_leq(st.resolution_many.core_um[2], 85.0);
+    cr_assert(st.pulls.width[a] > 0.8 && st.pulls.width[a] < 1.2, "pull width %d = %.2f", a, st.pulls.width[a]);
+  cr_assert_leq(st.resolution_many.core_um[0], 15.0, "the issue's x resolution");
+  cr_assert_leq(st.resolution_many.core_um[1], 15.0, "the issue's y resolution");
+  cr_assert_leq(st.resolution_many.core_um[2], 75.0);
   /* The same events through the track checker: simulated data must meet the issue's tracking floors too. */
   const kst_track_checker *tc = velo_checker(&r, &seq, "velo_track_check");
   kst_track_ghost_stats gs;

@@ -26,10 +26,15 @@ KST_DEVICE void kalman_step(line1d *s, float dz, float m, float var_m, float ms_
 }
 
 /* Filters hits h[0..n) in the given order (step +1 or -1 through the list); returns the state at the last one. */
-KST_DEVICE kst_velo_state fit(const float *X, const float *Y, const float *Z, const uint32_t *h, uint32_t n, int forward,
-                              float hit_error, float ms_noise) {
+KST_DEVICE kst_velo_state fit(const velo_consolidate_args *a, const uint32_t *h, uint32_t n, int forward) {
+  const float *X = a->dev_hit_x.data, *Y = a->dev_hit_y.data, *Z = a->dev_hit_z.data;
   const uint32_t first = forward ? 0u : n - 1u, second = forward ? 1u : n - 2u;
-  const float var = hit_error * hit_error, dz0 = Z[h[second]] - Z[h[first]];
+  const float var = a->props.hit_error * a->props.hit_error, dz0 = Z[h[second]] - Z[h[first]];
+  /* Without a momentum, the slope stands in for it: in minimum bias the transverse momentum varies much less than
+     the momentum, so steeper tracks are softer and scatter more. Both directions use the end-to-end slope. */
+  const float dz_all = Z[h[n - 1u]] - Z[h[0]];
+  const float tx_all = (X[h[n - 1u]] - X[h[0]]) / dz_all, ty_all = (Y[h[n - 1u]] - Y[h[0]]) / dz_all;
+  const float ms_noise = a->props.ms_noise + a->props.ms_noise_slope2 * (tx_all * tx_all + ty_all * ty_all);
   line1d sx, sy;
   sx.p = X[h[first]], sx.t = (X[h[second]] - X[h[first]]) / dz0, sx.c00 = var, sx.c10 = 0.0f, sx.c11 = 1.0f, sx.chi2 = 0.0f;
   sy.p = Y[h[first]], sy.t = (Y[h[second]] - Y[h[first]]) / dz0, sy.c00 = var, sy.c10 = 0.0f, sy.c11 = 1.0f, sy.chi2 = 0.0f;
@@ -84,11 +89,11 @@ KST_DEVICE int kept(const velo_consolidate_args *a, const uint32_t *off, const k
   const float *X = a->dev_hit_x.data, *Y = a->dev_hit_y.data, *Z = a->dev_hit_z.data;
   /* A seed across a missed station had more room to pick up a wrong hit: short ones must fit well. */
   if (t->n_hits < a->props.min_hits_gap_seed_unchecked && station_of(off, h[0]) > station_of(off, h[1]) + 1u) {
-    const kst_velo_state s = fit(X, Y, Z, h, t->n_hits, 1, a->props.hit_error, a->props.ms_noise);
+    const kst_velo_state s = fit(a, h, t->n_hits, 1);
     if (!(s.chi2 < a->props.max_chi2ndof_gap_seed * (float)s.ndof)) return 0;
   }
   if (t->n_hits >= 4u) return 1;
-  const float chi2 = fit(X, Y, Z, h, 3u, 1, a->props.hit_error, a->props.ms_noise).chi2;
+  const float chi2 = fit(a, h, 3u, 1).chi2;
   if (chi2 < a->props.max_chi2_3hits_displaced && Z[h[2]] > a->props.min_z_3hits_displaced) return 1;
   if (!(chi2 < a->props.max_chi2_3hits)) return 0;
   const float dz = Z[h[2]] - Z[h[0]], tx = (X[h[2]] - X[h[0]]) / dz, ty = (Y[h[2]] - Y[h[0]]) / dz;
@@ -148,10 +153,7 @@ KST_GLOBAL consolidate_write_kernel(velo_consolidate_args a) {
     a.dev_velo_track_n_hits.data[out] = n;
     /* Hits are in decreasing station order: filtering towards the list's end ends nearest the beam for
        forward tracks; the reverse pass ends at the other extremity. */
-    const kst_velo_state toward = fit(a.dev_hit_x.data, a.dev_hit_y.data, a.dev_hit_z.data, h, n, 1, a.props.hit_error,
-                                      a.props.ms_noise);
-    const kst_velo_state away = fit(a.dev_hit_x.data, a.dev_hit_y.data, a.dev_hit_z.data, h, n, 0, a.props.hit_error,
-                                    a.props.ms_noise);
+    const kst_velo_state toward = fit(&a, h, n, 1), away = fit(&a, h, n, 0);
     a.dev_velo_states_beam.data[out] = to_beam_line(toward);
     a.dev_velo_states_end.data[out] = away;
   }

@@ -24,14 +24,15 @@
   P(dev_scan_temp, DEVICE_SCRATCH, char)                      \
   P(dev_id_slot, DEVICE_SCRATCH, uint32_t)
 #define VELO_CONSOLIDATE_PROPS(Q)                                                                             \
-  Q(max_chi2_3hits, FLOAT, 1, "20", 0, 1e6, "a three-hit track pointing to the beam line is kept below this fit chi2 (2 dof)") \
+  Q(max_chi2_3hits, FLOAT, 1, "18", 0, 1e6, "a three-hit track pointing to the beam line is kept below this fit chi2 (2 dof)") \
   Q(max_doca_3hits, FLOAT, 1, "1.5", 0, 1000, "a three-hit track points to the beam line within this distance (mm) of the z axis") \
-  Q(max_chi2_3hits_displaced, FLOAT, 1, "5", 0, 1e6, "a three-hit track not pointing to the beam line is kept below this fit chi2") \
+  Q(max_chi2_3hits_displaced, FLOAT, 1, "6", 0, 1e6, "a three-hit track not pointing to the beam line is kept below this fit chi2") \
   Q(min_z_3hits_displaced, FLOAT, 1, "100", -1000, 1000, "... and only with all its hits downstream of this z (mm)") \
   Q(max_chi2ndof_gap_seed, FLOAT, 1, "8", 0, 1e6, "a short track seeded across a missed station is kept below this fit chi2 per degree of freedom") \
   Q(min_hits_gap_seed_unchecked, UINT, 1, "5", 3, 27, "... where short means fewer hits than this") \
   Q(hit_error, FLOAT, 1, "0.012", 0.0001, 1, "hit position uncertainty (mm) in the fit")                      \
-  Q(ms_noise, FLOAT, 1, "0.0000006", 0, 1, "multiple-scattering variance of the slope per station (rad^2)")   \
+  Q(ms_noise, FLOAT, 1, "0.0000002", 0, 1, "multiple-scattering variance of the slope per station (rad^2)")   \
+  Q(ms_noise_slope2, FLOAT, 1, "0.000008", 0, 1, "added to ms_noise per unit of the track's squared slope (tx^2 + ty^2)") \
   Q(block_dim, UINT, 1, "128", 1, 1024, "threads per block (one block per event)")
 KST_ALGORITHM_ARGS(velo_consolidate, VELO_CONSOLIDATE_PARAMS, VELO_CONSOLIDATE_PROPS)
 
