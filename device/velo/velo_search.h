@@ -24,7 +24,7 @@
   P(dev_extension_hit, DEVICE_SCRATCH, uint32_t)              \
   P(dev_extension_key, DEVICE_SCRATCH, uint64_t)
 #define VELO_SEARCH_BY_TRIPLET_PROPS(Q)                                                                       \
-  Q(max_tracks, UINT, 1, "800", 1, 100000, "track capacity per event; more are dropped and the event flagged")  \
+  Q(max_tracks, UINT, 1, "1024", 1, 100000, "track capacity per event; more are dropped and the event flagged")  \
   Q(seed_phi_window, FLOAT, 1, "0.02", 0, 3.2, "phi window (rad) for the outer hits of a seed, at large radius") \
   Q(seed_tangential_slope, FLOAT, 1, "0.2", 0, 1, "largest sideways slope of a seed: widens the phi window to this x dz / r") \
   Q(forward_phi_window, FLOAT, 1, "0.015", 0, 3.2, "phi window (rad) around a track's prediction")               \
