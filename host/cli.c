@@ -52,8 +52,10 @@ void kst_cli_graphs_summary(char *buf, size_t size, const kst_run_options *o, co
     snprintf(buf, size, "off (direct launches)");
     return;
   }
-  int n = snprintf(buf, size, "on: %" PRIu64 " batch runs replayed (%" PRIu64 " updated in place, %" PRIu64 " re-instantiated)",
-                   r->graph_updated + r->graph_instantiated, r->graph_updated, r->graph_instantiated);
+  int n = snprintf(buf, size,
+                   "on: %" PRIu64 " batch runs replayed (%" PRIu64 " updated in place, %" PRIu64 " re-instantiated)"
+                   " after %" PRIu64 " direct warm-up runs (one per worker)",
+                   r->graph_updated + r->graph_instantiated, r->graph_updated, r->graph_instantiated, r->graph_warmup);
   if (r->graph_direct && n > 0 && (size_t)n < size)
-    snprintf(buf + n, size - (size_t)n, ", %" PRIu64 " run with direct launches after a failed capture", r->graph_direct);
+    snprintf(buf + n, size - (size_t)n, ", %" PRIu64 " direct after a failed capture", r->graph_direct);
 }

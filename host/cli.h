@@ -15,7 +15,7 @@ int kst_cli_number(const char *option, const char *text, uint64_t lo, uint64_t h
 /* Parses "on" or "off" into 1 or 0; prints an error naming the option and returns 0 on anything else. */
 int kst_cli_on_off(const char *option, const char *text, int *out);
 /* What graphs did in a run, for the summaries: "off (cpu backend)", "off (direct launches)" or "on: N batch runs
-   replayed (U updated in place, I re-instantiated)", plus the runs that fell back to direct launches. */
+   replayed (U updated in place, I re-instantiated) after W direct warm-up runs", plus any that fell back to direct. */
 void kst_cli_graphs_summary(char *buf, size_t size, const kst_run_options *o, const kst_run_result *r);
 
 /* The sub-commands; each returns the process exit code. */

@@ -146,9 +146,11 @@ static cJSON *point_json(const kst_sequence *seq, const bench_point *pt, const k
   cJSON_AddNumberToObject(j, "peak_device_bytes_per_event",
                           r->peak_batch_events ? (double)r->peak_device / (double)r->peak_batch_events : 0);
   cJSON_AddNumberToObject(j, "syncs_per_batch", r->batches ? (double)r->syncs / (double)(r->batches * o->repetitions) : 0);
-  /* Of the median run: batch runs replayed after an update in place, after a new instantiation, or run directly. */
+  /* Of the median run: batch runs replayed after an update in place or a new instantiation, or run directly (each
+     worker's warm-up, or after a failed capture). */
   cJSON_AddNumberToObject(j, "graph_updated", (double)r->graph_updated);
   cJSON_AddNumberToObject(j, "graph_instantiated", (double)r->graph_instantiated);
+  cJSON_AddNumberToObject(j, "graph_warmup", (double)r->graph_warmup);
   cJSON_AddNumberToObject(j, "graph_direct", (double)r->graph_direct);
   cJSON_AddNumberToObject(j, "untimed_runs", (double)r->untimed_runs);
   for (uint32_t i = 0; i < seq->n; ++i) cJSON_AddNumberToObject(algs, seq->inst[i].name, r->instance_ms[i]);

@@ -153,6 +153,7 @@ Test(cli, graphs_option_takes_on_or_off_and_the_cpu_summary_says_off, .timeout =
   const cJSON *p = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "points"), 0);
   cr_assert_eq(cJSON_GetObjectItem(p, "graph_updated")->valuedouble, 0.0);
   cr_assert_eq(cJSON_GetObjectItem(p, "graph_instantiated")->valuedouble, 0.0);
+  cr_assert_eq(cJSON_GetObjectItem(p, "graph_warmup")->valuedouble, 0.0);
   cr_assert_eq(cJSON_GetObjectItem(p, "graph_direct")->valuedouble, 0.0);
   cJSON_Delete(root);
   unlink(mdf);

@@ -220,6 +220,7 @@ kst_status kst_run(const kst_sequence *seq, const kst_event_source *src, const k
       r->graph_updated += gs.updated;
       r->graph_instantiated += gs.instantiated;
     }
+    r->graph_warmup += w->graph_warmup;
     r->graph_direct += w->graph_direct;
     r->untimed_runs += w->untimed_runs;
     if (w->peak_device > r->peak_device) r->peak_device = w->peak_device, r->peak_batch_events = w->peak_batch_events;

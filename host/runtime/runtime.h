@@ -59,8 +59,9 @@ typedef struct kst_run_result {
   uint64_t peak_batch_events;          /* events in the batch that had the peak */
   uint64_t h2d_bytes;
   /* With graphs on, every batch run is one of: a replay of the worker's executable graph after an update in place, a
-     replay of a newly instantiated one, or direct launches after a capture failed (the worker then stays direct). */
-  uint64_t graph_updated, graph_instantiated, graph_direct;
+     replay of a newly instantiated one, a direct warm-up (each worker's first on a GPU), or direct launches after a
+     capture failed (the worker then stays direct). */
+  uint64_t graph_updated, graph_instantiated, graph_warmup, graph_direct;
   uint64_t untimed_runs;               /* batch runs without per-algorithm times (graphs on HIP cannot record events) */
   kst_counter_set *counters;           /* per instance */
   double *instance_ms;                 /* per instance: summed device (GPU) or wall (CPU) time */

@@ -94,6 +94,9 @@ kst_status kst_worker_init(kst_worker *w, const kst_sequence *seq, const kst_run
   if (opt->graphs) {
     KST_TRY(kst_graph_cache_create(&w->graph));
     w->graphs = 1;
+    /* The first batch on a GPU runs directly: kernels load lazily and CUB and rocPRIM query the device on first use,
+       which older drivers refuse inside a capture. The CPU has no such setup, and checks every batch's region. */
+    w->warmed = !kst_graph_supported();
   }
   kst_arena_init(&w->dev_arena, opt->device_memory);
   kst_arena_init(&w->host_arena, opt->host_memory);
@@ -265,11 +268,13 @@ static kst_status run_batch(kst_worker *w, uint32_t repetition) {
   /* Results are read from the last repetition: stale inputs in a repeated run would show in the counters. */
   const int summarise = repetition + 1 == w->opt->repetitions;
   /* HIP graphs cannot record events: batches captured there go without per-algorithm times. */
-  const int captured = w->graphs;
+  const int captured = w->graphs && w->warmed;
   int timed = !captured || kst_graph_event_timing();
   KST_TRY(captured ? enqueue_captured(w, repetition, timed) : enqueue_batch(w, repetition, 1));
   if (captured && !w->graphs) timed = 1; /* the capture failed and the batch was queued directly, marks included */
-  if (w->opt->graphs && !w->graphs) w->graph_direct++;
+  if (w->graphs && !w->warmed) w->graph_warmup++;
+  else if (w->opt->graphs && !w->graphs) w->graph_direct++;
+  w->warmed = 1;
   if (!timed) w->untimed_runs++;
   /* The one synchronisation of the batch: everything after it reads results already on the host. */
   KST_TRY(kst_stream_sync(w->stream));
