@@ -2,6 +2,7 @@
 #include "host/cli.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,4 +32,30 @@ int kst_cli_number(const char *option, const char *text, uint64_t lo, uint64_t h
   }
   *out = v;
   return 1;
+}
+
+int kst_cli_on_off(const char *option, const char *text, int *out) {
+  if (text && !strcmp(text, "on")) return *out = 1, 1;
+  if (text && !strcmp(text, "off")) return *out = 0, 1;
+  if (text) fprintf(stderr, "kestrel: %s takes on or off (got '%s')\n", option, text);
+  else fprintf(stderr, "kestrel: %s takes on or off (got nothing)\n", option);
+  return 0;
+}
+
+void kst_cli_graphs_summary(char *buf, size_t size, const kst_run_options *o, const kst_run_result *r) {
+  /* The CPU runs work as it is queued: there is nothing to capture, whatever was asked. */
+  if (!kst_graph_supported()) {
+    snprintf(buf, size, "off (cpu backend)");
+    return;
+  }
+  if (!o->graphs) {
+    snprintf(buf, size, "off (direct launches)");
+    return;
+  }
+  int n = snprintf(buf, size,
+                   "on: %" PRIu64 " batch runs replayed (%" PRIu64 " updated in place, %" PRIu64 " re-instantiated)"
+                   " after %" PRIu64 " direct warm-up runs (one per worker)",
+                   r->graph_updated + r->graph_instantiated, r->graph_updated, r->graph_instantiated, r->graph_warmup);
+  if (r->graph_direct && n > 0 && (size_t)n < size)
+    snprintf(buf + n, size - (size_t)n, ", %" PRIu64 " direct after a failed capture", r->graph_direct);
 }

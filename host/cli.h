@@ -2,14 +2,21 @@
 #ifndef KST_CLI_H
 #define KST_CLI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "configuration/sequence.h"
+#include "host/runtime/runtime.h"
 
 /* Loads a sequence and prints its problems to stderr; returns 0 when it has no errors. */
 int kst_cli_load_sequence(kst_sequence *seq, const char *path, int show_warnings);
 /* Parses an unsigned number argument; prints an error naming the option and returns 0 on failure. */
 int kst_cli_number(const char *option, const char *text, uint64_t lo, uint64_t hi, uint64_t *out);
+/* Parses "on" or "off" into 1 or 0; prints an error naming the option and returns 0 on anything else. */
+int kst_cli_on_off(const char *option, const char *text, int *out);
+/* What graphs did in a run, for the summaries: "off (cpu backend)", "off (direct launches)" or "on: N batch runs
+   replayed (U updated in place, I re-instantiated) after W direct warm-up runs", plus any that fell back to direct. */
+void kst_cli_graphs_summary(char *buf, size_t size, const kst_run_options *o, const kst_run_result *r);
 
 /* The sub-commands; each returns the process exit code. */
 int kst_cmd_run(int argc, char **argv);

@@ -25,6 +25,8 @@ static const char bench_usage[] =
     "  --scan threads=1,2 batch=250,1000   a grid of runs instead of one configuration\n"
     "  --json FILE               write every figure as JSON\n"
     "  --plot FILE.png           throughput against batch size, one line per thread count\n"
+    "  --graphs on|off           capture each batch's device work as a CUDA/HIP graph and replay it\n"
+    "                            (default off; accepted on the CPU backend, where it has no effect)\n"
     "  --geometry FILE           VELO geometry (as for kestrel run)\n"
     "  --device-memory MB, --host-memory MB   arenas per worker\n";
 
@@ -121,6 +123,12 @@ static void print_point(const kst_sequence *seq, const bench_point *pt, const ks
          (double)r->peak_device / 1048576.0, (unsigned long long)r->peak_batch_events);
   printf("  synchronisations per batch: %.2f\n",
          r->batches ? (double)r->syncs / (double)(r->batches * o->repetitions) : 0.0);
+  char graphs[256];
+  kst_cli_graphs_summary(graphs, sizeof graphs, o, r);
+  printf("  graphs: %s\n", graphs);
+  if (r->untimed_runs)
+    printf("  per-algorithm times: %llu batch runs not timed (HIP graphs cannot record events)\n",
+           (unsigned long long)r->untimed_runs);
   free(t);
 }
 
@@ -138,6 +146,13 @@ static cJSON *point_json(const kst_sequence *seq, const bench_point *pt, const k
   cJSON_AddNumberToObject(j, "peak_device_bytes_per_event",
                           r->peak_batch_events ? (double)r->peak_device / (double)r->peak_batch_events : 0);
   cJSON_AddNumberToObject(j, "syncs_per_batch", r->batches ? (double)r->syncs / (double)(r->batches * o->repetitions) : 0);
+  /* Of the median run: batch runs replayed after an update in place or a new instantiation, or run directly (each
+     worker's warm-up, or after a failed capture). */
+  cJSON_AddNumberToObject(j, "graph_updated", (double)r->graph_updated);
+  cJSON_AddNumberToObject(j, "graph_instantiated", (double)r->graph_instantiated);
+  cJSON_AddNumberToObject(j, "graph_warmup", (double)r->graph_warmup);
+  cJSON_AddNumberToObject(j, "graph_direct", (double)r->graph_direct);
+  cJSON_AddNumberToObject(j, "untimed_runs", (double)r->untimed_runs);
   for (uint32_t i = 0; i < seq->n; ++i) cJSON_AddNumberToObject(algs, seq->inst[i].name, r->instance_ms[i]);
   cJSON_AddItemToObject(j, "algorithm_ms", algs);
   return j;
@@ -164,6 +179,7 @@ int kst_cmd_bench(int argc, char **argv) {
     else if (!strcmp(a, "--warmup")) { if (!NUMBER(0, 1000)) return 2; warmup = (uint32_t)v; }
     else if (!strcmp(a, "-r") || !strcmp(a, "--repetitions")) { if (!NUMBER(1, 100000)) return 2; o.repetitions = (uint32_t)v; reps_given = 1; }
     else if (!strcmp(a, "--no-transfer")) o.no_transfer = 1;
+    else if (!strcmp(a, "--graphs")) { if (!kst_cli_on_off(a, next, &o.graphs)) return free(inputs), 2; ++i; }
     else if (!strcmp(a, "--json") && next) json_path = argv[++i];
     else if (!strcmp(a, "--plot") && next) plot_path = argv[++i];
     else if (!strcmp(a, "--geometry") && next) o.geometry = argv[++i];
@@ -208,14 +224,18 @@ int kst_cmd_bench(int argc, char **argv) {
   }
   kst_device_props props;
   if (kst_device_properties(&props).code) snprintf(props.name, sizeof props.name, "?");
-  printf("kestrel bench: %s, %llu events preloaded, %s backend (%s), %s, %u timed runs after %u warm-up\n", seq.path,
-         (unsigned long long)src.n_events, kst_backend_name(), props.name,
-         o.no_transfer ? "compute only (batches copied once)" : "end to end with transfers", repeats, warmup);
+  /* Graphs are on only where the backend replays them; the CPU accepts the option and runs as queued. */
+  const char *graphs = !kst_graph_supported() ? "off (cpu backend)" : o.graphs ? "on" : "off";
+  printf("kestrel bench: %s, %llu events preloaded, %s backend (%s), %s, graphs %s, %u timed runs after %u warm-up\n",
+         seq.path, (unsigned long long)src.n_events, kst_backend_name(), props.name,
+         o.no_transfer ? "compute only (batches copied once)" : "end to end with transfers", graphs, repeats, warmup);
   cJSON *root = cJSON_CreateObject(), *points = cJSON_CreateArray();
   cJSON_AddStringToObject(root, "sequence", seq.path);
   cJSON_AddStringToObject(root, "backend", kst_backend_name());
   cJSON_AddStringToObject(root, "device", props.name);
   cJSON_AddBoolToObject(root, "no_transfer", o.no_transfer);
+  cJSON_AddStringToObject(root, "graphs", kst_graph_supported() && o.graphs ? "on" : "off");
+  cJSON_AddBoolToObject(root, "graphs_requested", o.graphs);
   cJSON_AddItemToObject(root, "points", points);
   int rc = 0;
   if (n_threads * n_batches > 1) printf("\n%8s %8s %14s %14s %14s\n", "threads", "batch", "events/s", "min", "max");

@@ -27,6 +27,8 @@ static const char run_usage[] =
     "  --dump DIR              write reconstructed objects as text files into DIR (created)\n"
     "  --report FILE           with --validate: write the checkers' JSON report\n"
     "  --plots DIR             with --report: draw the checkers' plots (PNG) into DIR\n"
+    "  --graphs on|off         capture each batch's device work as a CUDA/HIP graph and replay it\n"
+    "                          (default off; accepted on the CPU backend, where it has no effect)\n"
     "  --debug-memory          allocate every buffer separately (for sanitizers)\n"
     "  --no-progress           no progress line even on a terminal\n";
 
@@ -73,8 +75,14 @@ static void print_summary(const kst_sequence *seq, const kst_event_source *src, 
          (double)r->peak_host / 1048576.0);
   if (r->events_executed)
     printf("transfers:    %.0f bytes host-to-device per event\n", (double)r->h2d_bytes / (double)r->events_executed);
+  char graphs[256];
+  kst_cli_graphs_summary(graphs, sizeof graphs, o, r);
+  printf("graphs:       %s\n", graphs);
   print_counters(seq, r);
-  printf("time per algorithm (%s, summed over workers):\n", KST_GPU_TIMERS ? "device timers" : "wall time");
+  printf("time per algorithm (%s, summed over workers", KST_GPU_TIMERS ? "device timers" : "wall time");
+  if (r->untimed_runs)
+    printf("; %llu batch runs not timed: HIP graphs cannot record events", (unsigned long long)r->untimed_runs);
+  printf("):\n");
   for (uint32_t i = 0; i < seq->n; ++i)
     printf("  %-24s %10.3f ms\n", seq->inst[i].name, r->instance_ms[i]);
 }
@@ -100,6 +108,7 @@ int kst_cmd_run(int argc, char **argv) {
     else if (!strcmp(a, "-r") || !strcmp(a, "--repetitions")) { if (!NUMBER(1, 1000000)) return 2; o.repetitions = (uint32_t)v; }
     else if (!strcmp(a, "--device-memory")) { if (!NUMBER(1, 1 << 20)) return 2; o.device_memory = v << 20; }
     else if (!strcmp(a, "--host-memory")) { if (!NUMBER(1, 1 << 20)) return 2; o.host_memory = v << 20; }
+    else if (!strcmp(a, "--graphs")) { if (!kst_cli_on_off(a, next, &o.graphs)) return free(inputs), 2; ++i; }
     else if (!strcmp(a, "--debug-memory")) o.debug_memory = 1;
     else if (!strcmp(a, "--validate")) o.validate = 1;
     else if (!strcmp(a, "--report") && next) report.json_path = argv[++i];

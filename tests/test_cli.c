@@ -112,3 +112,50 @@ Test(cli, run_writes_reports_dumps_and_plots, .timeout = 120) {
   snprintf(args, sizeof args, "rm -rf %s %s.json %s.json.pv.json %s.dump %s.plots", mdf, mdf, mdf, mdf, mdf);
   cr_assert_eq(system(args), 0);
 }
+
+Test(cli, graphs_option_takes_on_or_off_and_the_cpu_summary_says_off, .timeout = 120) {
+  char mdf[] = "/tmp/kst_graphs_XXXXXX", json[64], args[512];
+  close(mkstemp(mdf));
+  snprintf(json, sizeof json, "%s.json", mdf);
+  snprintf(args, sizeof args, "generate -n 12 -o %s --seed 4", mdf);
+  cr_assert_eq(kestrel(out, sizeof out, args), 0, "%s", out);
+  const char *typos[] = {"yes", "ON", "1"};
+  for (int t = 0; t < 3; ++t) {
+    snprintf(args, sizeof args, "run -s sequences/velo.json -i %s --graphs %s", mdf, typos[t]);
+    cr_assert_eq(kestrel(out, sizeof out, args), 2, "%s", out);
+    char want[64];
+    snprintf(want, sizeof want, "--graphs takes on or off (got '%s')", typos[t]);
+    cr_assert(strstr(out, want), "%s", out);
+  }
+  snprintf(args, sizeof args, "bench -s sequences/velo.json -i %s --graphs", mdf);
+  cr_assert_eq(kestrel(out, sizeof out, args), 2, "%s", out);
+  cr_assert(strstr(out, "--graphs takes on or off (got nothing)"), "%s", out);
+  const char *values[] = {"on", "off"};
+  for (int v = 0; v < 2; ++v) {
+    snprintf(args, sizeof args, "run -s sequences/velo.json -i %s -b 5 -t 2 --no-progress --graphs %s", mdf, values[v]);
+    cr_assert_eq(kestrel(out, sizeof out, args), 0, "%s", out);
+    cr_assert(strstr(out, "\ngraphs:       off (cpu backend)\n"), "--graphs %s: %s", values[v], out);
+    cr_assert_null(strstr(out, "warning: graph capture failed"), "%s", out);
+  }
+  snprintf(args, sizeof args, "bench -s sequences/velo.json -i %s -n 20 -b 10 --repeats 1 --warmup 0 --graphs on --json %s",
+           mdf, json);
+  cr_assert_eq(kestrel(out, sizeof out, args), 0, "%s", out);
+  cr_assert(strstr(out, "graphs off (cpu backend)") && strstr(out, "  graphs: off (cpu backend)\n"), "%s", out);
+  FILE *f = fopen(json, "r");
+  cr_assert_not_null(f);
+  static char text[1 << 16];
+  text[fread(text, 1, sizeof text - 1, f)] = '\0';
+  fclose(f);
+  cJSON *root = cJSON_Parse(text);
+  cr_assert_not_null(root);
+  cr_assert_str_eq(cJSON_GetObjectItem(root, "graphs")->valuestring, "off", "nothing is replayed on the CPU");
+  cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(root, "graphs_requested")));
+  const cJSON *p = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "points"), 0);
+  cr_assert_eq(cJSON_GetObjectItem(p, "graph_updated")->valuedouble, 0.0);
+  cr_assert_eq(cJSON_GetObjectItem(p, "graph_instantiated")->valuedouble, 0.0);
+  cr_assert_eq(cJSON_GetObjectItem(p, "graph_warmup")->valuedouble, 0.0);
+  cr_assert_eq(cJSON_GetObjectItem(p, "graph_direct")->valuedouble, 0.0);
+  cJSON_Delete(root);
+  unlink(mdf);
+  unlink(json);
+}

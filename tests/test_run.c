@@ -1,5 +1,6 @@
 /* End-to-end runs of sequences/bank_stats.json: a synthetic MDF the test writes, the real sample, determinism, splits. */
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,9 @@ Test(run, synthetic_file_counts_match_and_any_threads_batches_repetitions_agree)
       {.threads = 2, .batch_size = 1},
       {.threads = 1, .batch_size = 7, .repetitions = 3},
       {.threads = 2, .batch_size = 9, .debug_memory = 1},
+      /* On the CPU graphs change nothing, but the capture region is checked: no run hook allocates or waits. */
+      {.threads = 2, .batch_size = 4, .graphs = 1},
+      {.threads = 1, .batch_size = 6, .repetitions = 3, .no_transfer = 1, .graphs = 1, .debug_memory = 1},
   };
   for (unsigned v = 0; v < sizeof variants / sizeof *variants; ++v) {
     kst_sequence seq;
@@ -122,6 +126,8 @@ Test(run, synthetic_file_counts_match_and_any_threads_batches_repetitions_agree)
     check(&r, &seq, &ex, variants[v].repetitions ? variants[v].repetitions : 1);
     cr_assert_eq(r.events, 37);
     cr_assert_eq(r.events_executed, 37 * (variants[v].repetitions ? variants[v].repetitions : 1));
+    cr_assert_eq(r.graph_updated + r.graph_instantiated + r.graph_warmup + r.graph_direct, 0,
+                 "variant %u: nothing replayed on the CPU, nor warmed up", v);
     kst_run_result_free(&r, &seq);
     kst_sequence_free(&seq);
   }
@@ -212,4 +218,50 @@ Test(run, a_counter_keeps_its_length) {
   kst_worker_free(&w);
   kst_sequence_free(&seq);
   kst_problems_free(&pb);
+}
+
+/* A run hook that allocates, which no graph can hold: the batch must fall back to direct launches, not fail. */
+static kst_status (*wrapped_run)(kst_ctx *);
+static kst_status run_that_allocates(kst_ctx *c) {
+  void *p;
+  KST_TRY(kst_host_alloc(&p, 64));
+  kst_host_free(p);
+  return wrapped_run(c);
+}
+
+Test(run, a_run_hook_a_graph_cannot_hold_falls_back_to_direct_launches_with_one_warning, .init = cr_redirect_stderr) {
+  char path[] = "/tmp/kst_run_XXXXXX";
+  close(mkstemp(path));
+  expected ex;
+  write_synthetic(path, 23, -1, &ex);
+  kst_sequence seq;
+  kst_problems pb;
+  kst_event_source src;
+  cr_assert_eq(kst_sequence_load(&seq, "sequences/bank_stats.json", &pb).code, KST_OK);
+  kst_problems_free(&pb);
+  static kst_alg_desc patched;
+  patched = *seq.inst[2].desc;
+  wrapped_run = patched.run;
+  patched.run = run_that_allocates;
+  seq.inst[2].desc = &patched;
+  const char *paths[] = {path};
+  cr_assert_eq(kst_events_load(&src, paths, 1, 0).code, KST_OK);
+  kst_run_options o = {.threads = 2, .batch_size = 5, .graphs = 1};
+  kst_run_result r;
+  cr_assert_eq(kst_run(&seq, &src, &o, &r).code, KST_OK);
+  check(&r, &seq, &ex, 1);
+  cr_assert_eq(r.graph_direct, r.batches, "every batch ran directly");
+  fflush(stderr);
+  char text[4096];
+  FILE *err = cr_get_redirected_stderr();
+  size_t n = fread(text, 1, sizeof text - 1, err);
+  text[n] = '\0';
+  const char *warning = "kestrel: warning: graph capture failed", *w = strstr(text, warning);
+  cr_assert_not_null(w, "%s", text);
+  cr_assert(strstr(w, "kst_host_alloc inside a graph capture"), "the warning says why: %s", text);
+  cr_assert_null(strstr(w + strlen(warning), warning), "one warning, not one per batch or worker: %s", text);
+  kst_run_result_free(&r, &seq);
+  kst_events_free(&src);
+  kst_sequence_free(&seq);
+  unlink(path);
 }

@@ -4,6 +4,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capture_region.h"
 #include "kst_backend.h"
 #include "kst_dialect.h"
 
@@ -50,36 +51,63 @@ static kst_status alloc_bytes(void **ptr, size_t bytes, const char *what) {
   return kst_ok();
 }
 
-kst_status kst_device_alloc(void **ptr, size_t bytes) { return alloc_bytes(ptr, bytes, "kst_device_alloc"); }
-kst_status kst_device_free(void *ptr) { free(ptr); return kst_ok(); }
-kst_status kst_host_alloc(void **ptr, size_t bytes) { return alloc_bytes(ptr, bytes, "kst_host_alloc"); }
-kst_status kst_host_free(void *ptr) { free(ptr); return kst_ok(); }
+kst_status kst_device_alloc(void **ptr, size_t bytes) {
+  *ptr = NULL;
+  KST_TRY(kst_capture_refuse("kst_device_alloc"));
+  return alloc_bytes(ptr, bytes, "kst_device_alloc");
+}
 
-static kst_status copy(void *dst, const void *src, size_t bytes) {
+kst_status kst_device_free(void *ptr) {
+  KST_TRY(kst_capture_refuse("kst_device_free"));
+  free(ptr);
+  return kst_ok();
+}
+
+kst_status kst_host_alloc(void **ptr, size_t bytes) {
+  *ptr = NULL;
+  KST_TRY(kst_capture_refuse("kst_host_alloc"));
+  return alloc_bytes(ptr, bytes, "kst_host_alloc");
+}
+
+kst_status kst_host_free(void *ptr) {
+  KST_TRY(kst_capture_refuse("kst_host_free"));
+  free(ptr);
+  return kst_ok();
+}
+
+static kst_status copy(const char *call, void *dst, const void *src, size_t bytes, const kst_stream *s) {
+  KST_TRY(kst_capture_same_stream(call, s));
   if (bytes && (!dst || !src)) return kst_error(KST_ERR_INVALID, "copy of %zu bytes with a NULL pointer", bytes);
   if (bytes) memmove(dst, src, bytes);
   return kst_ok();
 }
 
-kst_status kst_copy_h2d(void *dst, const void *src, size_t bytes, kst_stream *s) { (void)s; return copy(dst, src, bytes); }
-kst_status kst_copy_d2h(void *dst, const void *src, size_t bytes, kst_stream *s) { (void)s; return copy(dst, src, bytes); }
-kst_status kst_copy_d2d(void *dst, const void *src, size_t bytes, kst_stream *s) { (void)s; return copy(dst, src, bytes); }
+kst_status kst_copy_h2d(void *dst, const void *src, size_t bytes, kst_stream *s) { return copy("kst_copy_h2d", dst, src, bytes, s); }
+kst_status kst_copy_d2h(void *dst, const void *src, size_t bytes, kst_stream *s) { return copy("kst_copy_d2h", dst, src, bytes, s); }
+kst_status kst_copy_d2d(void *dst, const void *src, size_t bytes, kst_stream *s) { return copy("kst_copy_d2d", dst, src, bytes, s); }
 
 kst_status kst_memset(void *dst, int value, size_t bytes, kst_stream *s) {
-  (void)s;
+  KST_TRY(kst_capture_same_stream("kst_memset", s));
   if (bytes && !dst) return kst_error(KST_ERR_INVALID, "kst_memset of %zu bytes on NULL", bytes);
   if (bytes) memset(dst, value, bytes);
   return kst_ok();
 }
 
 kst_status kst_stream_create(kst_stream **stream) {
+  *stream = NULL;
+  KST_TRY(kst_capture_refuse("kst_stream_create"));
   *stream = calloc(1, sizeof **stream);
   return *stream ? kst_ok() : kst_error(KST_ERR_NOMEM, "kst_stream_create: out of memory");
 }
 
-kst_status kst_stream_destroy(kst_stream *stream) { free(stream); return kst_ok(); }
+kst_status kst_stream_destroy(kst_stream *stream) {
+  KST_TRY(kst_capture_refuse("kst_stream_destroy"));
+  free(stream);
+  return kst_ok();
+}
 
 kst_status kst_stream_sync(kst_stream *stream) {
+  KST_TRY(kst_capture_refuse("kst_stream_sync"));
   stream->syncs++;
   return kst_ok();
 }
@@ -101,19 +129,62 @@ kst_status kst_event_create(kst_event **event) {
 kst_status kst_event_destroy(kst_event *event) { free(event); return kst_ok(); }
 
 kst_status kst_event_record(kst_event *event, kst_stream *stream) {
-  (void)stream;
+  KST_TRY(kst_capture_same_stream("kst_event_record", stream));
   event->ms = now_ms();
   event->recorded = 1;
   return kst_ok();
 }
 
-kst_status kst_stream_wait_event(kst_stream *stream, kst_event *event) { (void)stream; (void)event; return kst_ok(); }
-kst_status kst_event_sync(kst_event *event) { (void)event; return kst_ok(); }
+kst_status kst_stream_wait_event(kst_stream *stream, kst_event *event) {
+  (void)event;
+  return kst_capture_same_stream("kst_stream_wait_event", stream);
+}
+
+kst_status kst_event_sync(kst_event *event) {
+  (void)event;
+  return kst_capture_refuse("kst_event_sync");
+}
 
 kst_status kst_event_elapsed_ms(float *ms, kst_event *start, kst_event *end) {
+  KST_TRY(kst_capture_refuse("kst_event_elapsed_ms"));
   if (!start->recorded || !end->recorded) return kst_error(KST_ERR_INVALID, "kst_event_elapsed_ms: event never recorded");
   *ms = (float)(end->ms - start->ms);
   return kst_ok();
 }
 
-kst_status kst_device_sync(void) { return kst_ok(); }
+kst_status kst_device_sync(void) { return kst_capture_refuse("kst_device_sync"); }
+
+/* ---- Graphs: nothing to capture, since work has already run when it is queued; only the region is kept, so the
+   calls a GPU capture would refuse are refused here too. Nothing is replayed, so nothing is counted. */
+
+struct kst_graph_cache {
+  kst_graph_stats stats;
+};
+
+int kst_graph_supported(void) { return 0; }
+int kst_graph_event_timing(void) { return 1; }
+
+kst_status kst_graph_cache_create(kst_graph_cache **cache) {
+  *cache = calloc(1, sizeof **cache);
+  return *cache ? kst_ok() : kst_error(KST_ERR_NOMEM, "kst_graph_cache_create: out of memory");
+}
+
+void kst_graph_cache_destroy(kst_graph_cache *cache) { free(cache); }
+
+kst_status kst_graph_begin(kst_stream *stream) { return kst_capture_enter(stream); }
+
+kst_status kst_graph_end_and_launch(kst_stream *stream, kst_graph_cache *cache, uint32_t shape) {
+  (void)cache;
+  if (kst_capture_stream() != stream)
+    return kst_error(KST_ERR_INVALID, "kst_graph_end_and_launch: no capture was begun on this stream by this thread");
+  kst_capture_leave();
+  if (shape >= KST_GRAPH_SHAPES)
+    return kst_error(KST_ERR_INVALID, "kst_graph_end_and_launch: shape %u, the cache keeps %d", shape, KST_GRAPH_SHAPES);
+  return kst_ok();
+}
+
+void kst_graph_abort(kst_stream *stream) {
+  if (kst_capture_stream() == stream) kst_capture_leave();
+}
+
+kst_graph_stats kst_graph_cache_stats(const kst_graph_cache *cache) { return cache->stats; }

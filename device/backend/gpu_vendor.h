@@ -35,8 +35,38 @@
 #define cudaEventSynchronize hipEventSynchronize
 #define cudaEventElapsedTime hipEventElapsedTime
 #define cudaDeviceSynchronize hipDeviceSynchronize
+/* Graphs: stream capture and replay. */
+#define cudaGraph_t hipGraph_t
+#define cudaGraphExec_t hipGraphExec_t
+#define cudaStreamBeginCapture hipStreamBeginCapture
+#define cudaStreamEndCapture hipStreamEndCapture
+#define cudaStreamIsCapturing hipStreamIsCapturing
+#define cudaStreamCaptureStatus hipStreamCaptureStatus
+#define cudaStreamCaptureStatusNone hipStreamCaptureStatusNone
+#define cudaStreamCaptureModeThreadLocal hipStreamCaptureModeThreadLocal
+#define cudaGraphInstantiateWithFlags hipGraphInstantiateWithFlags
+#define cudaGraphLaunch hipGraphLaunch
+#define cudaGraphDestroy hipGraphDestroy
+#define cudaGraphExecDestroy hipGraphExecDestroy
 #else
 #include <cuda_runtime.h>
 #endif
+
+/* Updates an executable graph in place from a graph of the same topology; cudaSuccess when it did. A name map
+   cannot cover this one: CUDA 12 replaced the two result arguments, which HIP kept, by one result struct. */
+static inline cudaError_t kst_gpu_graph_exec_update(cudaGraphExec_t exec, cudaGraph_t graph) {
+#if defined(KST_BACKEND_HIP)
+  hipGraphNode_t error_node = NULL;
+  hipGraphExecUpdateResult result;
+  return hipGraphExecUpdate(exec, graph, &error_node, &result);
+#elif CUDART_VERSION >= 12000
+  cudaGraphExecUpdateResultInfo info;
+  return cudaGraphExecUpdate(exec, graph, &info);
+#else
+  cudaGraphNode_t error_node = NULL;
+  cudaGraphExecUpdateResult result;
+  return cudaGraphExecUpdate(exec, graph, &error_node, &result);
+#endif
+}
 
 #endif

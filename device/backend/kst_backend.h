@@ -89,6 +89,53 @@ kst_status kst_device_sync(void);
    thread that launched kernels ends. */
 void kst_backend_thread_end(void);
 
+/* ---- Graphs: the work one batch queues on a stream, captured and replayed as a single launch.
+ *
+ *   kst_graph_begin(stream);                               every later call on this thread is captured, not run
+ *   ... copies, memsets, kernels, primitives on stream ...
+ *   kst_graph_end_and_launch(stream, cache, shape);        one launch replays all of it
+ *
+ * Pointers and sizes change from batch to batch, so every batch is captured again; the cache keeps the executable
+ * graph of the previous batch and updates it in place (cheap) when the captured graph has the same topology, and
+ * instantiates a new one only when it has not (first batch, an empty copy skipped, a library picking another
+ * algorithm for another size). Inside the region allocations, frees, synchronisations and work on another stream are
+ * refused with KST_ERR_UNSUPPORTED on every backend: a graph cannot replay them. On the CPU nothing is captured
+ * (work runs at once) and nothing is counted; the region is still checked, so CPU tests catch such calls. After an
+ * error inside the region call kst_graph_abort: nothing of the captured work has run, it can be queued again. */
+
+/* A worker's executable graphs, kept from batch to batch, and the counts of how each launch was prepared. */
+typedef struct kst_graph_cache kst_graph_cache;
+
+/* Executable graphs a cache keeps, one per shape the caller names: work that alternates between two topologies
+   (a batch's first run with its input copies, later runs without) then updates instead of re-instantiating. */
+#define KST_GRAPH_SHAPES 2
+
+/* How the launches of a cache were prepared. */
+typedef struct kst_graph_stats {
+  uint64_t updated;      /* the cached executable graph took the new pointers and sizes in place */
+  uint64_t instantiated; /* a new executable graph was built: first of its shape, or the topology changed */
+} kst_graph_stats;
+
+/* 1 when this backend captures and replays graphs (CUDA, HIP); 0 on the CPU. */
+int kst_graph_supported(void);
+/* 1 when events recorded inside a capture still time the work (CUDA: timed event nodes); 0 on HIP, whose graphs
+   cannot record events, so callers must not record events inside a capture there. */
+int kst_graph_event_timing(void);
+/* Creates an empty cache. */
+kst_status kst_graph_cache_create(kst_graph_cache **cache);
+/* Destroys a cache and its executable graphs (NULL is fine); in-flight launches finish first. */
+void kst_graph_cache_destroy(kst_graph_cache *cache);
+/* Starts capturing what the calling thread queues on stream (its own thread only: other workers are unaffected). */
+kst_status kst_graph_begin(kst_stream *stream);
+/* Ends the capture begun on stream and launches it there, through the cache's executable graph of shape
+   (< KST_GRAPH_SHAPES): updated in place when the topology allows, else instantiated anew. On an error nothing has
+   been launched and the capture is closed. */
+kst_status kst_graph_end_and_launch(kst_stream *stream, kst_graph_cache *cache, uint32_t shape);
+/* Ends the capture on stream, if any, dropping what was captured; for error paths. */
+void kst_graph_abort(kst_stream *stream);
+/* How the launches through cache were prepared so far. */
+kst_graph_stats kst_graph_cache_stats(const kst_graph_cache *cache);
+
 #ifdef __cplusplus
 }
 #endif

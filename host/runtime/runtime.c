@@ -215,6 +215,14 @@ kst_status kst_run(const kst_sequence *seq, const kst_event_source *src, const k
     r->events_too_big += w->too_big;
     r->h2d_bytes += w->h2d_bytes;
     if (w->stream) r->syncs += kst_stream_sync_count(w->stream) - w->setup_syncs;
+    if (w->graph) {
+      const kst_graph_stats gs = kst_graph_cache_stats(w->graph);
+      r->graph_updated += gs.updated;
+      r->graph_instantiated += gs.instantiated;
+    }
+    r->graph_warmup += w->graph_warmup;
+    r->graph_direct += w->graph_direct;
+    r->untimed_runs += w->untimed_runs;
     if (w->peak_device > r->peak_device) r->peak_device = w->peak_device, r->peak_batch_events = w->peak_batch_events;
     if (w->peak_host > r->peak_host) r->peak_host = w->peak_host;
     for (uint32_t i = 0; w->counters && i < seq->n; ++i) {

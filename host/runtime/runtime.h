@@ -26,6 +26,7 @@ typedef struct kst_run_options {
   const char *dump_dir;     /* run the dumpers, writing into this directory (it must exist) */
   int preload;              /* build every batch in pinned memory before the clock starts (benchmarks) */
   int no_transfer;          /* with repetitions: copy the batch to the device once, then time compute only */
+  int graphs;               /* capture each batch's device work as a graph and replay it (GPU backends; see kst_backend.h) */
 } kst_run_options;
 
 /* A named counter: an array of sums (one entry for scalars). */
@@ -57,6 +58,11 @@ typedef struct kst_run_result {
   uint64_t peak_device, peak_host;     /* largest per-batch arena use, bytes */
   uint64_t peak_batch_events;          /* events in the batch that had the peak */
   uint64_t h2d_bytes;
+  /* With graphs on, every batch run is one of: a replay of the worker's executable graph after an update in place, a
+     replay of a newly instantiated one, a direct warm-up (each worker's first on a GPU), or direct launches after a
+     capture failed (the worker then stays direct). */
+  uint64_t graph_updated, graph_instantiated, graph_warmup, graph_direct;
+  uint64_t untimed_runs;               /* batch runs without per-algorithm times (graphs on HIP cannot record events) */
   kst_counter_set *counters;           /* per instance */
   double *instance_ms;                 /* per instance: summed device (GPU) or wall (CPU) time */
   void **accumulators;                 /* per instance: merged over workers, NULL for types without one */

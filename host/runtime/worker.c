@@ -1,6 +1,7 @@
 /* Running a sequence on one batch: size every output, plan the arenas, queue the work, sync once, summarise. */
 #include "host/runtime/worker.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,13 @@ kst_status kst_worker_init(kst_worker *w, const kst_sequence *seq, const kst_run
   for (uint32_t i = 0; i < seq->n; ++i) w->ctx[i] = (struct kst_ctx){w, i, 0};
   KST_TRY(kst_stream_create(&w->stream));
   for (uint32_t i = 0; i <= seq->n; ++i) KST_TRY(kst_event_create(&w->marks[i]));
+  if (opt->graphs) {
+    KST_TRY(kst_graph_cache_create(&w->graph));
+    w->graphs = 1;
+    /* The first batch on a GPU runs directly: kernels load lazily and CUB and rocPRIM query the device on first use,
+       which older drivers refuse inside a capture. The CPU has no such setup, and checks every batch's region. */
+    w->warmed = !kst_graph_supported();
+  }
   kst_arena_init(&w->dev_arena, opt->device_memory);
   kst_arena_init(&w->host_arena, opt->host_memory);
   if (!opt->debug_memory) {
@@ -124,6 +132,7 @@ void kst_worker_free(kst_worker *w) {
   if (w->separate) free_separate(w);
   kst_device_free(w->dev_base);
   kst_host_free(w->host_base);
+  kst_graph_cache_destroy(w->graph);
   kst_stream_destroy(w->stream);
   if (w->marks)
     for (uint32_t i = 0; i <= w->seq->n; ++i) kst_event_destroy(w->marks[i]);
@@ -211,12 +220,12 @@ static kst_status plan_batch(kst_worker *w) {
   return kst_ok();
 }
 
-static kst_status run_batch(kst_worker *w, uint32_t repetition) {
+/* Queues the batch's device work: every instance's copies and kernels, then the copies of its results to the host.
+   Nothing here may allocate or synchronise: with graphs on, all of it is captured. `timed` records the marks. */
+static kst_status enqueue_batch(kst_worker *w, uint32_t repetition, int timed) {
   const kst_sequence *seq = w->seq;
-  /* Results are read from the last repetition: stale inputs in a repeated run would show in the counters. */
-  const int summarise = repetition + 1 == w->opt->repetitions;
   for (uint32_t i = 0; i < seq->n; ++i) {
-    KST_TRY(kst_event_record(w->marks[i], w->stream));
+    if (timed) KST_TRY(kst_event_record(w->marks[i], w->stream));
     if (skipped(w, i)) continue;
     /* The batch is already on the device from the first repetition. */
     if (repetition > 0 && w->opt->no_transfer && (seq->inst[i].desc->flags & KST_ALG_TRANSFER)) continue;
@@ -229,10 +238,47 @@ static kst_status run_batch(kst_worker *w, uint32_t repetition) {
       KST_TRY(kst_copy_d2h(w->mirror[i][p], w->ptr[b], w->count[b] * seq->buffers[b].elem_size, w->stream));
     }
   }
-  KST_TRY(kst_event_record(w->marks[seq->n], w->stream));
+  if (timed) KST_TRY(kst_event_record(w->marks[seq->n], w->stream));
+  return kst_ok();
+}
+
+/* Queues the batch as one graph launch. When that fails, nothing of the batch has run yet, so it is queued again
+   with direct launches: if that works the capture was the problem, and the worker stays direct for the rest of the
+   run (warned once per process); an error that remains is the batch's own and is returned. */
+static kst_status enqueue_captured(kst_worker *w, uint32_t repetition, int timed) {
+  static atomic_int warned;
+  /* Repetitions that skip the batch's input copies have another topology: they keep their own executable graph. */
+  const uint32_t shape = repetition > 0 && w->opt->no_transfer ? 1 : 0;
+  kst_status s = kst_graph_begin(w->stream);
+  if (!s.code) {
+    s = enqueue_batch(w, repetition, timed);
+    if (s.code) kst_graph_abort(w->stream);
+    else s = kst_graph_end_and_launch(w->stream, w->graph, shape);
+  }
+  if (!s.code) return s;
+  KST_TRY(enqueue_batch(w, repetition, 1));
+  w->graphs = 0;
+  if (!atomic_exchange(&warned, 1))
+    fprintf(stderr, "kestrel: warning: graph capture failed, batches run with direct launches instead: %s\n", s.msg);
+  return kst_ok();
+}
+
+static kst_status run_batch(kst_worker *w, uint32_t repetition) {
+  const kst_sequence *seq = w->seq;
+  /* Results are read from the last repetition: stale inputs in a repeated run would show in the counters. */
+  const int summarise = repetition + 1 == w->opt->repetitions;
+  /* HIP graphs cannot record events: batches captured there go without per-algorithm times. */
+  const int captured = w->graphs && w->warmed;
+  int timed = !captured || kst_graph_event_timing();
+  KST_TRY(captured ? enqueue_captured(w, repetition, timed) : enqueue_batch(w, repetition, 1));
+  if (captured && !w->graphs) timed = 1; /* the capture failed and the batch was queued directly, marks included */
+  if (w->graphs && !w->warmed) w->graph_warmup++;
+  else if (w->opt->graphs && !w->graphs) w->graph_direct++;
+  w->warmed = 1;
+  if (!timed) w->untimed_runs++;
   /* The one synchronisation of the batch: everything after it reads results already on the host. */
   KST_TRY(kst_stream_sync(w->stream));
-  for (uint32_t i = 0; i < seq->n; ++i) {
+  for (uint32_t i = 0; i < seq->n && timed; ++i) {
     float ms = 0;
     KST_TRY(kst_event_elapsed_ms(&ms, w->marks[i], w->marks[i + 1]));
     w->instance_ms[i] += ms;

@@ -25,6 +25,9 @@ typedef struct kst_worker {
   void ***mirror;           /* per instance, per parameter: host copy of a device-to-host parameter, else NULL */
   struct kst_ctx *ctx;      /* per instance */
   kst_event **marks;        /* n + 1 events around the instances, for timing */
+  kst_graph_cache *graph;   /* the executable graphs, when graphs are asked for */
+  int graphs;               /* capture batches; cleared for the rest of the run when a capture fails */
+  int warmed;               /* a batch has run directly first, so first-use setup happens outside any capture */
   const kst_batch *batch;
   kst_batch scratch;        /* rebuilt sub-batches when a batch is split */
   kst_counter_set *counters; /* per instance */
@@ -32,6 +35,7 @@ typedef struct kst_worker {
   double *instance_ms;
   uint64_t peak_device, peak_host, peak_batch_events, splits, too_big, batches, h2d_bytes;
   uint64_t setup_syncs; /* synchronisations before the first batch, not counted per batch */
+  uint64_t graph_warmup, graph_direct, untimed_runs; /* see kst_run_result */
 } kst_worker;
 
 /* Creates the worker's stream and arenas. */

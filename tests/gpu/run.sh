@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # On a machine with an NVIDIA GPU: builds the CUDA and CPU builds, runs the primitive checks on the GPU, runs every
-# sequence on the shared samples with both builds and compares their results line by line, then measures throughput.
+# sequence on the shared samples with both builds and compares their results line by line, compares the GPU with
+# --graphs off and --graphs on the same way, then measures throughput with graphs off and on.
 # Needs cmake, gcc, nvcc; cJSON from the system or from .gpu-debs (see tests/gpu/prepare.sh and README).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -31,8 +32,8 @@ build/gpu-cuda/kestrel --version
 
 check "primitives on the GPU" build/gpu-cuda/tests/gpu/primitives_check
 
-# Results that must agree bit for bit: counters, checker tables and dumped tracks (timings excluded).
-results() { grep -v -E '^(kestrel run:|batches:|throughput|time per algorithm|  [a-z_0-9]+ +[0-9.]+ ms$|peak memory|transfers)'; }
+# Results that must agree bit for bit: counters, checker tables and dumped tracks (timings and graph counts excluded).
+results() { grep -v -E '^(kestrel run:|batches:|throughput|time per algorithm|  [a-z_0-9]+ +[0-9.]+ ms$|peak memory|transfers|graphs:)'; }
 compare() { # label, input, geometry, sequence, extra options
   local label=$1 input=$2 geo=$3 seq=$4; shift 4
   rm -rf build/gpu-dump-cpu build/gpu-dump-cuda
@@ -49,10 +50,32 @@ compare() { # label, input, geometry, sequence, extra options
     head -40 build/gpu-diff.txt
   fi
 }
+# The GPU with --graphs off and --graphs on: replaying captured work must give the same bits. Two workers and small
+# batches, so each worker warms up, instantiates its graph, then updates it in place batch after batch.
+compare_graphs() { # label, input, geometry, sequence, batch size
+  local label=$1 input=$2 geo=$3 seq=$4 batch=$5 g
+  for g in off on; do
+    rm -rf build/gpu-dump-graphs-$g
+    build/gpu-cuda/kestrel run -s "sequences/$seq" -i "$input" --geometry "$geo" -t 2 -b "$batch" --no-progress --validate \
+      --dump build/gpu-dump-graphs-$g --graphs $g >build/gpu-out-graphs-$g.txt 2>&1
+  done
+  check "$label $seq --graphs on: GPU run succeeded" grep -q "^events:" build/gpu-out-graphs-on.txt
+  grep "^graphs:" build/gpu-out-graphs-on.txt
+  check "$label $seq --graphs on: batches replayed, no capture fell back to direct launches" \
+    bash -c "grep -q '^graphs:       on: [1-9]' build/gpu-out-graphs-on.txt && ! grep -q 'capture failed' build/gpu-out-graphs-on.txt"
+  if diff <(results <build/gpu-out-graphs-off.txt) <(results <build/gpu-out-graphs-on.txt) >build/gpu-diff-graphs.txt \
+     && { [ ! -d build/gpu-dump-graphs-off ] || diff -r build/gpu-dump-graphs-off build/gpu-dump-graphs-on >>build/gpu-diff-graphs.txt; }; then
+    check "$label $seq: GPU --graphs off and --graphs on identical" true
+  else
+    check "$label $seq: GPU --graphs off and --graphs on identical" false
+    head -40 build/gpu-diff-graphs.txt
+  fi
+}
 mdf=$(ls "$data"/*.mdf 2>/dev/null | head -1)
 if [ -n "$mdf" ]; then
   for seq in bank_stats.json velo_decoding.json velo.json velo_pv.json; do
     compare "LHCb sample" "$mdf" "$data/velo_geometry.bin" $seq
+    compare_graphs "LHCb sample" "$mdf" "$data/velo_geometry.bin" $seq 1
   done
   echo "--- the LHCb sample on the GPU:"
   cat build/gpu-out-cuda.txt
@@ -62,12 +85,18 @@ fi
 sim=build/gpu-sim.mdf
 build/gpu-cpu/kestrel generate -n "${KST_GPU_SIM_EVENTS:-20000}" -o $sim --seed 11 | tail -1
 compare "simulated" $sim configuration/velo_ideal_geometry.json velo_pv.json
-echo "--- throughput: VELO+PV on simulated minimum bias (pile-up 7.6)"
-build/gpu-cuda/kestrel bench -s sequences/velo_pv.json -i $sim --geometry configuration/velo_ideal_geometry.json \
-  -n 100000 -t 2 -b 2000 --json build/gpu-bench-e2e.json
-build/gpu-cuda/kestrel bench -s sequences/velo_pv.json -i $sim --geometry configuration/velo_ideal_geometry.json \
-  -n 100000 -t 2 -b 2000 --no-transfer --json build/gpu-bench-compute.json | head -3
-build/gpu-cuda/kestrel bench -s sequences/velo_pv.json -i $sim --geometry configuration/velo_ideal_geometry.json \
-  -n 100000 --repeats 3 --scan threads=1,2,4,8 batch=500,1000,2000,4000
+compare_graphs "simulated" $sim configuration/velo_ideal_geometry.json velo_pv.json 250
+echo "--- throughput: VELO+PV on simulated minimum bias (pile-up 7.6), graphs off then on"
+bench=(build/gpu-cuda/kestrel bench -s sequences/velo_pv.json -i $sim --geometry configuration/velo_ideal_geometry.json)
+for g in off on; do
+  "${bench[@]}" -n 100000 -t 2 -b 2000 --graphs $g --json build/gpu-bench-e2e-graphs-$g.json
+  "${bench[@]}" -n 100000 -t 2 -b 2000 --graphs $g --no-transfer --json build/gpu-bench-compute-graphs-$g.json \
+    | grep -E "^kestrel bench|^threads|graphs:"
+done
+for g in off on; do
+  echo "--- graphs $g: launch overhead weighs most in small batches"
+  "${bench[@]}" -n 100000 --repeats 3 --graphs $g --scan threads=1,2,4,8 batch=100,250,500,1000,2000,4000 \
+    --json build/gpu-bench-scan-graphs-$g.json
+done
 echo "gpu: $pass passed, $fail failed"
 [ "$fail" = 0 ]
