@@ -4,6 +4,9 @@
 
 #include "kst_dialect.h"
 
+#include <stdint.h>
+#include <string.h>
+
 /* atan2 from an odd degree-15 polynomial on [0, 1] (max error 4e-8 rad, fitted for Kestrel); vendor atan2f
    differs between CPU libm and GPU, which would break CPU-GPU bit identity. Returns (-pi, pi]. */
 KST_HOST_DEVICE float kst_atan2f(float y, float x) {
@@ -44,14 +47,12 @@ KST_HOST_DEVICE float kst_exp_negf(float x) {
   p = p * r + 0.5f;
   p = p * r - 1.0f;
   p = p * r + 1.0f;
-  if (k & 64) p *= 0x1p-64f;
-  if (k & 32) p *= 0x1p-32f;
-  if (k & 16) p *= 0x1p-16f;
-  if (k & 8) p *= 0x1p-8f;
-  if (k & 4) p *= 0x1p-4f;
-  if (k & 2) p *= 0x1p-2f;
-  if (k & 1) p *= 0.5f;
-  return p;
+  /* Times 2^-k in one exact multiplication (k <= 125, so 2^-k and the result are normal floats): the same bits as
+     halving k times, without a branch per bit. */
+  const uint32_t scale_bits = (uint32_t)(127 - k) << 23;
+  float scale;
+  memcpy(&scale, &scale_bits, sizeof scale);
+  return p * scale;
 }
 
 #endif
