@@ -83,8 +83,13 @@ KST_GLOBAL velo_decode_kernel(velo_decode_args a, const struct kst_velo_geometry
   kst_syncthreads();
   const uint32_t *off = &a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
   const uint32_t base = off[0], n_hits = sensor_start[KST_VELO_SENSORS];
+  uint32_t lo = 0; /* the sensor s with sensor_start[s] <= k < sensor_start[s + 1], carried from the last k */
   for (uint32_t k = threadIdx.x; k < n_hits; k += blockDim.x) {
-    uint32_t lo = 0, hi = KST_VELO_SENSORS; /* the sensor s with sensor_start[s] <= k < sensor_start[s + 1] */
+    /* Gallop up from the previous hit's sensor, then bisect: one or two steps when a thread walks the hits one by
+       one (the CPU), a few when it strides over many sensors (a GPU block). */
+    uint32_t step = 1, hi = lo + 1;
+    while (hi < KST_VELO_SENSORS && sensor_start[hi] <= k) lo = hi, step *= 2, hi = lo + step;
+    if (hi > KST_VELO_SENSORS) hi = KST_VELO_SENSORS;
     while (hi - lo > 1) {
       const uint32_t mid = (lo + hi) / 2;
       if (sensor_start[mid] <= k) lo = mid;
