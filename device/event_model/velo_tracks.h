@@ -16,7 +16,6 @@ typedef struct kst_velo_track_slot {
   uint32_t n_hits;
   uint32_t last_station; /* station of the most recent hit */
   uint32_t id;           /* the seed's middle hit (a batch-wide hit index): unique, stable, orders the output */
-  float seed_scatter;
 } kst_velo_track_slot;
 
 /* A fitted straight-line state: position at z, slopes, and the covariance of (x, tx) and (y, ty). */

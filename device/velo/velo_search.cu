@@ -244,8 +244,6 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
         slots[t].n_hits = 3;
         slots[t].last_station = (uint32_t)k;
         slots[t].id = h1;
-        const uint32_t bits = (uint32_t)(key >> 32);
-        memcpy(&slots[t].seed_scatter, &bits, sizeof bits);
         used[h0] = used[h1] = used[h2] = 1;
       }
     kst_syncthreads();
