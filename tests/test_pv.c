@@ -10,18 +10,11 @@
 
 extern const kst_alg_desc kst_alg_pv_beamline;
 
-/* Arguments with every property at its default, pointing at the given arrays. */
+/* Arguments with every property at its default. */
 static pv_beamline_args default_args(void) {
   pv_beamline_args a;
   memset(&a, 0, sizeof a);
-  const kst_alg_desc *d = &kst_alg_pv_beamline;
-  char *owned = NULL, msg[128];
-  uint8_t *at = (uint8_t *)&a.props;
-  /* The props struct holds the properties in declaration order, each aligned like its type (all 4-byte here). */
-  for (uint32_t p = 0; p < d->n_props; ++p) {
-    cr_assert(kst_property_parse(&d->props[p], d->props[p].default_json, at, &owned, msg, sizeof msg), "%s", msg);
-    at += d->props[p].size;
-  }
+  default_props(&kst_alg_pv_beamline, &a.props);
   return a;
 }
 
