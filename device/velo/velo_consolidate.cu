@@ -101,38 +101,39 @@ KST_DEVICE int kept(const velo_consolidate_args *a, const uint32_t *off, const k
   return cross * cross <= d * d * (tx * tx + ty * ty);
 }
 
+/* Counts an event's kept tracks and marks each at its id's position in the event's hit range (a track's id is its
+   seed's middle hit, unique within the event), so that the write kernel finds them in id order without deciding
+   again. */
 KST_GLOBAL consolidate_count_kernel(velo_consolidate_args a) {
   const uint32_t e = a.dev_event_list.data[blockIdx.x];
   const uint32_t *off = &a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
   const uint64_t cap = a.dev_track_slots.count / a.dev_track_slot_count.count;
   const kst_velo_track_slot *slots = &a.dev_track_slots.data[e * cap];
   const uint32_t *slot_hits = &a.dev_track_slot_hits.data[e * cap * KST_VELO_MAX_TRACK_HITS];
+  uint32_t *id_slot = a.dev_id_slot.data;
   __shared__ uint32_t n;
   if (threadIdx.x == 0) n = 0;
+  for (uint32_t h = off[0] + threadIdx.x; h < off[KST_VELO_MODULES]; h += blockDim.x) id_slot[h] = 0xFFFFFFFFu;
   kst_syncthreads();
   for (uint32_t t = threadIdx.x; t < a.dev_track_slot_count.data[e]; t += blockDim.x)
-    if (kept(&a, off, &slots[t], &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS])) kst_atomic_add_u32(&n, 1u);
+    if (kept(&a, off, &slots[t], &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS])) {
+      id_slot[slots[t].id] = t;
+      kst_atomic_add_u32(&n, 1u);
+    }
   kst_syncthreads();
   if (threadIdx.x == 0) a.dev_velo_track_counts.data[e] = n;
 }
 
 KST_GLOBAL consolidate_write_kernel(velo_consolidate_args a) {
   const uint32_t e = a.dev_event_list.data[blockIdx.x];
-  const uint32_t *off = &a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
   const uint64_t cap = a.dev_track_slots.count / a.dev_track_slot_count.count;
   const kst_velo_track_slot *slots = &a.dev_track_slots.data[e * cap];
   const uint32_t *slot_hits = &a.dev_track_slot_hits.data[e * cap * KST_VELO_MAX_TRACK_HITS];
-  const uint32_t n_slots = a.dev_track_slot_count.data[e], first_track = a.dev_velo_track_offsets.data[e];
+  const uint32_t first_track = a.dev_velo_track_offsets.data[e];
   const uint32_t hit_base = a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
-  /* A track's id is its seed's middle hit, unique within the event: mark each kept track at its id's position in
-     the event's hit range, then one ordered pass over that range gives every track its rank and hit offset. */
   const uint32_t hit_end = a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT + KST_VELO_MODULES];
-  uint32_t *id_slot = a.dev_id_slot.data;
-  for (uint32_t h = hit_base + threadIdx.x; h < hit_end; h += blockDim.x) id_slot[h] = 0xFFFFFFFFu;
-  kst_syncthreads();
-  for (uint32_t t = threadIdx.x; t < n_slots; t += blockDim.x)
-    if (kept(&a, off, &slots[t], &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS])) id_slot[slots[t].id] = t;
-  kst_syncthreads();
+  const uint32_t *id_slot = a.dev_id_slot.data;
+  /* One ordered pass over the marks the count kernel left gives every track its rank and hit offset. */
   if (threadIdx.x == 0) {
     uint32_t rank = 0, hits_before = 0;
     for (uint32_t h = hit_base; h < hit_end; ++h) {
