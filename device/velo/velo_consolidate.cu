@@ -68,10 +68,6 @@ KST_DEVICE kst_velo_state to_beam_line(kst_velo_state s) {
   return s;
 }
 
-/* Three-hit candidates are often random combinations. Their fit chi2 (the kink measured against hit errors and
-   multiple scattering) separates them from real particles; a real one either points to the beam line, or lies
-   downstream of the interaction region, where forward tracks are far apart and few random triplets line up
-   (most random triplets sit around the interaction region, where tracks are dense and cross at large angles). */
 /* The station of hit h, from the event's module offsets (off[m] is the first hit of module m). */
 KST_DEVICE uint32_t station_of(const uint32_t *off, uint32_t h) {
   uint32_t lo = 0, hi = KST_VELO_MODULES;
@@ -83,19 +79,23 @@ KST_DEVICE uint32_t station_of(const uint32_t *off, uint32_t h) {
   return lo / 2u;
 }
 
+/* Three-hit candidates are often random combinations. Their fit chi2 (the kink measured against hit errors and
+   multiple scattering) separates them from real particles; a real one either points to the beam line, or lies
+   downstream of the interaction region, where forward tracks are far apart and few random triplets line up
+   (most random triplets sit around the interaction region, where tracks are dense and cross at large angles). */
 KST_DEVICE int kept(const velo_consolidate_args *a, const uint32_t *off, const kst_velo_track_slot *t,
                     const uint32_t *h) {
   if (t->n_hits < 3u) return 0;
-  const float *X = a->dev_hit_x.data, *Y = a->dev_hit_y.data, *Z = a->dev_hit_z.data;
   /* A seed across a missed station had more room to pick up a wrong hit: short ones must fit well. */
-  if (t->n_hits < a->props.min_hits_gap_seed_unchecked && station_of(off, h[0]) > station_of(off, h[1]) + 1u) {
-    const kst_velo_state s = fit(a, h, t->n_hits, 1);
-    if (!(s.chi2 < a->props.max_chi2ndof_gap_seed * (float)s.ndof)) return 0;
-  }
+  const int checked_gap = t->n_hits < a->props.min_hits_gap_seed_unchecked &&
+                          station_of(off, h[0]) > station_of(off, h[1]) + 1u;
+  if (t->n_hits >= 4u && !checked_gap) return 1;
+  const kst_velo_state s = fit(a, h, t->n_hits, 1);
+  if (checked_gap && !(s.chi2 < a->props.max_chi2ndof_gap_seed * (float)s.ndof)) return 0;
   if (t->n_hits >= 4u) return 1;
-  const float chi2 = fit(a, h, 3u, 1).chi2;
-  if (chi2 < a->props.max_chi2_3hits_displaced && Z[h[2]] > a->props.min_z_3hits_displaced) return 1;
-  if (!(chi2 < a->props.max_chi2_3hits)) return 0;
+  const float *X = a->dev_hit_x.data, *Y = a->dev_hit_y.data, *Z = a->dev_hit_z.data;
+  if (s.chi2 < a->props.max_chi2_3hits_displaced && Z[h[2]] > a->props.min_z_3hits_displaced) return 1;
+  if (!(s.chi2 < a->props.max_chi2_3hits)) return 0;
   const float dz = Z[h[2]] - Z[h[0]], tx = (X[h[2]] - X[h[0]]) / dz, ty = (Y[h[2]] - Y[h[0]]) / dz;
   const float cross = X[h[0]] * ty - Y[h[0]] * tx, d = a->props.max_doca_3hits;
   return cross * cross <= d * d * (tx * tx + ty * ty);
