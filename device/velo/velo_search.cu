@@ -14,6 +14,8 @@
 /* At most this many inner hits are considered per middle hit (the window holds a few tens at small radius). */
 #define KST_SEED_CANDIDATES 128u
 #define NO_KEY 0xFFFFFFFFFFFFFFFFull
+/* Outer hits are gathered this many at a time. */
+#define KST_SEED_OUTER_CHUNK 32u
 
 /* Orders keys by kink (a non-negative float's bits order like the float), then by a unique id. */
 KST_DEVICE uint64_t make_key(float scatter, uint32_t id) {
@@ -36,38 +38,55 @@ KST_DEVICE float bucket_edge(int b) {
   return -KST_PI_F + (float)b * (2.0f * KST_PI_F / (float)KST_PHI_BUCKETS) - KST_PHI_INDEX_MARGIN;
 }
 
-/* First hit of module m with phi >= v (the module's end when there is none), as a binary search would give. */
-KST_DEVICE uint32_t lower_bound_phi(const float *phi, const uint32_t *off, const uint32_t *index, uint32_t m, float v) {
+/* The bucket holding phi v, clamped to 0..KST_PHI_BUCKETS. */
+KST_DEVICE uint32_t phi_bucket(float v) {
   const float t = (v + KST_PI_F) * ((float)KST_PHI_BUCKETS / (2.0f * KST_PI_F));
-  const uint32_t b = !(t >= 0.0f) ? 0u : t >= (float)KST_PHI_BUCKETS ? KST_PHI_BUCKETS : (uint32_t)t;
-  uint32_t i = off[m] + index[m * KST_PHI_INDEX_STRIDE + b];
-  while (i < off[m + 1] && phi[i] < v) ++i;
-  return i;
+  return !(t >= 0.0f) ? 0u : t >= (float)KST_PHI_BUCKETS ? KST_PHI_BUCKETS : (uint32_t)t;
 }
 
-/* Up to two index ranges of module m's hits with phi within w of centre, wrapping at +-pi. */
-KST_DEVICE uint32_t phi_ranges(const float *phi, const uint32_t *off, const uint32_t *index, uint32_t m, float centre,
-                               float w, uint32_t r[4]) {
-  const float pi = KST_PI_F;
-  float lo = centre - w, hi = centre + w;
-  uint32_t n = 0;
+/* A run of a module's hits in phi order, and the phi interval [lo, hi) that its wanted hits lie in. */
+typedef struct {
+  uint32_t begin, end;
+  float lo, hi;
+} phi_span;
+
+/* The hits of module m between the buckets of lo and hi: every hit with phi in [lo, hi), and up to a bucket more
+   on each side, which callers drop by the interval. Finding the exact ends cost a third of the search in
+   mispredicted branches; testing a few more hits costs far less. Two buckets past hi's keep the end safe when hi
+   lies within the margin below the next bucket's edge. */
+KST_DEVICE phi_span bucket_span(const uint32_t *off, const uint32_t *index, uint32_t m, float lo, float hi) {
+  const uint32_t *im = &index[m * KST_PHI_INDEX_STRIDE];
+  const uint32_t b_end = phi_bucket(hi) + 2u;
+  phi_span s;
+  s.begin = off[m] + im[phi_bucket(lo)];
+  s.end = b_end > KST_PHI_BUCKETS ? off[m + 1] : off[m] + im[b_end];
+  s.lo = lo, s.hi = hi;
+  return s;
+}
+
+/* Up to two spans of module m's hits holding every hit with phi in [centre - w, centre + w), wrapping at +-pi. */
+KST_DEVICE uint32_t phi_spans(const uint32_t *off, const uint32_t *index, uint32_t m, float centre, float w,
+                              phi_span s[2]) {
+  const float pi = KST_PI_F, lo = centre - w, hi = centre + w;
+  /* Phi lies in [-pi, pi], so +-8 stand for no bound. */
   if (w >= pi) {
-    r[0] = off[m], r[1] = off[m + 1];
+    s[0].begin = off[m], s[0].end = off[m + 1], s[0].lo = -8.0f, s[0].hi = 8.0f;
     return 1;
   }
-  r[0] = lower_bound_phi(phi, off, index, m, lo);
-  r[1] = lower_bound_phi(phi, off, index, m, hi);
-  if (r[1] < r[0]) r[1] = r[0];
-  n = 1;
+  s[0] = bucket_span(off, index, m, lo, hi);
   if (lo < -pi) {
-    r[2] = lower_bound_phi(phi, off, index, m, lo + 2.0f * pi), r[3] = off[m + 1];
-    n = 2;
-  } else if (hi > pi) {
-    r[2] = off[m], r[3] = lower_bound_phi(phi, off, index, m, hi - 2.0f * pi);
-    n = 2;
+    s[1] = bucket_span(off, index, m, lo + 2.0f * pi, 8.0f);
+    return 2;
   }
-  return n;
+  if (hi > pi) {
+    s[1] = bucket_span(off, index, m, -8.0f, hi - 2.0f * pi);
+    return 2;
+  }
+  return 1;
 }
+
+/* Whether phi v lies in the span's interval. */
+KST_DEVICE int in_span(const phi_span *s, float v) { return (v >= s->lo) & (v < s->hi); }
 
 KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
   const uint32_t e = a.dev_event_list.data[blockIdx.x];
@@ -114,11 +133,11 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
         if (off[m] == off[m + 1]) continue;
         const float dz = Z[off[m]] - Z[h1];
         const float px = X[h1] + tx * dz, py = Y[h1] + ty * dz;
-        uint32_t r[4];
-        const uint32_t nr = phi_ranges(PHI, off, phi_index, m, kst_atan2f(py, px), a.props.forward_phi_window, r);
-        for (uint32_t q = 0; q < nr; ++q)
-          for (uint32_t h = r[2 * q]; h < r[2 * q + 1]; ++h) {
-            if (used[h]) continue;
+        phi_span sp[2];
+        const uint32_t ns = phi_spans(off, phi_index, m, kst_atan2f(py, px), a.props.forward_phi_window, sp);
+        for (uint32_t q = 0; q < ns; ++q)
+          for (uint32_t h = sp[q].begin; h < sp[q].end; ++h) {
+            if (used[h] || !in_span(&sp[q], PHI[h])) continue;
             const float hz = Z[h] - Z[h1], dx = X[h] - (X[h1] + tx * hz), dy = Y[h] - (Y[h1] + ty * hz);
             const float sc = (dx * dx + dy * dy) / (hz * hz);
             if (sc < best_scatter || (sc == best_scatter && best != NONE && h < best)) best_scatter = sc, best = h;
@@ -161,18 +180,19 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
       const float dz_down = Z[h1] - Z[off[2 * k]];
       const float w2 = a.props.seed_phi_window + a.props.seed_tangential_slope * (dz_down < 0 ? -dz_down : dz_down) / r1;
       /* The inner candidates do not depend on the outer hit: gather them once, relative to h1. */
-      uint32_t r2[8], n2 = 0, nc = 0;
+      phi_span s2[4];
+      uint32_t n2 = 0, nc = 0;
       uint32_t c_hit[KST_SEED_CANDIDATES];
       float c_x[KST_SEED_CANDIDATES], c_y[KST_SEED_CANDIDATES], c_z[KST_SEED_CANDIDATES], c_w[KST_SEED_CANDIDATES];
       for (uint32_t m2 = 2u * (uint32_t)k; m2 < 2u * (uint32_t)k + 2u; ++m2)
-        n2 += phi_ranges(PHI, off, phi_index, m2, PHI[h1], w2, &r2[2 * n2]);
+        n2 += phi_spans(off, phi_index, m2, PHI[h1], w2, &s2[n2]);
+      /* Every hit is written and kept only when it qualifies: no branch to mispredict. */
       for (uint32_t q2 = 0; q2 < n2; ++q2)
-        for (uint32_t h2 = r2[2 * q2]; h2 < r2[2 * q2 + 1] && nc < KST_SEED_CANDIDATES; ++h2)
-          if (!used[h2]) {
-            const float dz = Z[h2] - Z[h1];
-            c_hit[nc] = h2, c_x[nc] = X[h2] - X[h1], c_y[nc] = Y[h2] - Y[h1], c_z[nc] = dz, c_w[nc] = 1.0f / (dz * dz);
-            ++nc;
-          }
+        for (uint32_t h2 = s2[q2].begin; h2 < s2[q2].end && nc < KST_SEED_CANDIDATES; ++h2) {
+          const float dz = Z[h2] - Z[h1];
+          c_hit[nc] = h2, c_x[nc] = X[h2] - X[h1], c_y[nc] = Y[h2] - Y[h1], c_z[nc] = dz, c_w[nc] = 1.0f / (dz * dz);
+          nc += (uint32_t)((used[h2] == 0) & in_span(&s2[q2], PHI[h2]));
+        }
       /* A seed across a missed station is looked for only when there is none without: a real track's hit on the
          nearer station would otherwise be left behind. */
       for (uint32_t so = (uint32_t)k + 2u; so <= last_outer && best0 == NONE && nc > 0; ++so)
@@ -183,31 +203,40 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
            narrower, sideways slope. */
         const float slope = so == (uint32_t)k + 2u ? a.props.seed_tangential_slope : a.props.gap_seed_tangential_slope;
         const float w0 = a.props.seed_phi_window + slope * (dz_up < 0 ? -dz_up : dz_up) / r1;
-        uint32_t r0[4];
-        const uint32_t n0 = phi_ranges(PHI, off, phi_index, m0, PHI[h1], w0, r0);
+        phi_span s0[2];
+        const uint32_t n0 = phi_spans(off, phi_index, m0, PHI[h1], w0, s0);
         for (uint32_t q0 = 0; q0 < n0; ++q0)
-          for (uint32_t h0 = r0[2 * q0]; h0 < r0[2 * q0 + 1]; ++h0) {
-            if (used[h0]) continue;
-            const float tx = (X[h1] - X[h0]) / (Z[h1] - Z[h0]), ty = (Y[h1] - Y[h0]) / (Z[h1] - Z[h0]);
-            if (tx > a.props.max_slope || tx < -a.props.max_slope || ty > a.props.max_slope || ty < -a.props.max_slope)
-              continue;
-            /* Kinks of every candidate and their minimum in one loop the compiler vectorises: a non-negative
-               float's bits order like the float, so the minimum is an integer one. The first candidate holding it
-               is looked up only when it improves on the best so far. */
-            uint32_t qb[KST_SEED_CANDIDATES], min_bits = 0xFFFFFFFFu;
-            for (uint32_t c = 0; c < nc; ++c) {
-              const float dx = c_x[c] - tx * c_z[c], dy = c_y[c] - ty * c_z[c], q = (dx * dx + dy * dy) * c_w[c];
-              uint32_t b;
-              memcpy(&b, &q, sizeof b);
-              qb[c] = b;
-              min_bits = b < min_bits ? b : min_bits;
+          for (uint32_t h0_next = s0[q0].begin; h0_next < s0[q0].end;) {
+            /* The outer hits that qualify, gathered without branches like the inner ones, a chunk at a time. */
+            uint32_t o_hit[KST_SEED_OUTER_CHUNK], no = 0;
+            float o_tx[KST_SEED_OUTER_CHUNK], o_ty[KST_SEED_OUTER_CHUNK];
+            for (; h0_next < s0[q0].end && no < KST_SEED_OUTER_CHUNK; ++h0_next) {
+              const uint32_t h0 = h0_next;
+              const float tx = (X[h1] - X[h0]) / (Z[h1] - Z[h0]), ty = (Y[h1] - Y[h0]) / (Z[h1] - Z[h0]);
+              o_hit[no] = h0, o_tx[no] = tx, o_ty[no] = ty;
+              no += (uint32_t)((used[h0] == 0) & in_span(&s0[q0], PHI[h0]) & (tx <= a.props.max_slope) &
+                               (tx >= -a.props.max_slope) & (ty <= a.props.max_slope) & (ty >= -a.props.max_slope));
             }
-            float min_q;
-            memcpy(&min_q, &min_bits, sizeof min_q);
-            if (!(min_q < best_scatter)) continue;
-            uint32_t c = 0;
-            while (qb[c] != min_bits) ++c;
-            best_scatter = min_q, best0 = h0, best2 = c_hit[c];
+            for (uint32_t o = 0; o < no; ++o) {
+              const float tx = o_tx[o], ty = o_ty[o];
+              /* Kinks of every candidate and their minimum in one loop the compiler vectorises: a non-negative
+                 float's bits order like the float, so the minimum is an integer one. The first candidate holding it
+                 is looked up only when it improves on the best so far. */
+              uint32_t qb[KST_SEED_CANDIDATES], min_bits = 0xFFFFFFFFu;
+              for (uint32_t c = 0; c < nc; ++c) {
+                const float dx = c_x[c] - tx * c_z[c], dy = c_y[c] - ty * c_z[c], q = (dx * dx + dy * dy) * c_w[c];
+                uint32_t b;
+                memcpy(&b, &q, sizeof b);
+                qb[c] = b;
+                min_bits = b < min_bits ? b : min_bits;
+              }
+              float min_q;
+              memcpy(&min_q, &min_bits, sizeof min_q);
+              if (!(min_q < best_scatter)) continue;
+              uint32_t c = 0;
+              while (qb[c] != min_bits) ++c;
+              best_scatter = min_q, best0 = o_hit[o], best2 = c_hit[c];
+            }
           }
       }
       if (best0 == NONE) continue;
