@@ -28,27 +28,24 @@ KST_HOST_DEVICE float kst_atan2f(float y, float x) {
   return y < 0.0f ? -r : r;
 }
 
-/* e^-x for x >= 0 (0 beyond 87 and for NaN), relative error below 1e-6: x = k ln2 + r, a degree-9 Taylor
-   polynomial for e^-r on [0, ln2), then exact multiplications by powers of two; vendor expf differs between CPU
-   libm and GPU. */
+/* e^-x for x >= 0 (0 beyond 86 and for NaN), relative error below 1e-6: x = k ln2 + r with k the nearest integer,
+   so |r| <= ln2 / 2 and a degree-6 Taylor polynomial for e^-r is enough (its error is below 2e-7), then one exact
+   multiplication by 2^-k; vendor expf differs between CPU libm and GPU. */
 KST_HOST_DEVICE float kst_exp_negf(float x) {
-  if (!(x < 87.0f)) return 0.0f;
+  if (!(x < 86.0f)) return 0.0f;
   if (x < 0.0f) x = 0.0f;
-  const int k = (int)(x * 1.44269504f);
+  const int k = (int)(x * 1.44269504f + 0.5f);
   /* ln2 in two parts so that k * ln2_hi is exact. */
   const float r = (x - (float)k * 0.693145751953125f) - (float)k * 1.428606765330187e-06f;
-  float p = -2.755731922e-06f;
-  p = p * r + 2.480158730e-05f;
-  p = p * r - 1.984126984e-04f;
-  p = p * r + 1.388888889e-03f;
+  float p = 1.388888889e-03f;
   p = p * r - 8.333333333e-03f;
   p = p * r + 4.166666667e-02f;
   p = p * r - 1.666666667e-01f;
   p = p * r + 0.5f;
   p = p * r - 1.0f;
   p = p * r + 1.0f;
-  /* Times 2^-k in one exact multiplication (k <= 125, so 2^-k and the result are normal floats): the same bits as
-     halving k times, without a branch per bit. */
+  /* Times 2^-k in one exact multiplication (k <= 124, so 2^-k and the result are normal floats): no branch per
+     bit. */
   const uint32_t scale_bits = (uint32_t)(127 - k) << 23;
   float scale;
   memcpy(&scale, &scale_bits, sizeof scale);
