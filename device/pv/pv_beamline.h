@@ -29,7 +29,7 @@
   Q(max_chi2, FLOAT, 1, "9", 0.1, 170, "tracks with a larger chi2 to a vertex get zero weight for it")          \
   Q(chi2_cut, FLOAT, 1, "4", 0.1, 170, "a track alone on a vertex at this chi2 gets weight one half (outlier term)") \
   Q(min_track_weight, FLOAT, 1, "0.05", 0, 1, "a track counts in a vertex's n_tracks above this weight")         \
-  Q(iterations, UINT, 1, "6", 1, 100, "adaptive fit iterations")                                                \
+  Q(iterations, UINT, 1, "5", 1, 100, "adaptive fit iterations")                                                \
   Q(seed_passes, UINT, 1, "2", 1, 5, "seeding passes: later ones seed from the tracks no vertex took")            \
   Q(rescue_weight_factor, FLOAT, 1, "1.6", 1, 100, "later passes need this times peak_min_tracks of weight")     \
   Q(min_tracks, UINT, 1, "4", 1, 1000, "a vertex needs this many tracks above min_track_weight")                  \
