@@ -127,10 +127,18 @@ Test(velo_tracking, track_capacity_overflow_is_flagged_and_counted_not_written_o
 
 extern const kst_alg_desc kst_alg_velo_search_by_triplet;
 
-/* Runs the search on one hand-made event: a straight track from the origin with one hit on module 2s of each
-   listed station (z = 25 s - 100 mm); returns the number of candidates and the first one's stations. */
-static uint32_t search_one_track(const uint32_t *stations, uint32_t n, uint32_t max_seed_gap, uint32_t *found,
-                                 uint32_t *n_found) {
+/* A straight line x = x0 + tx z, y = y0 + ty z (mm). */
+typedef struct {
+  float x0, y0, tx, ty;
+} test_line;
+
+/* A track from the origin, away from the phi = +-pi seam. */
+static const test_line from_origin = {0.0f, 0.0f, 0.05f, 0.03f};
+
+/* Runs the search on one hand-made event: a straight track along line l with one hit on module 2s of each listed
+   station (z = 25 s - 100 mm); returns the number of candidates and the first one's stations. */
+static uint32_t search_one_track(test_line l, const uint32_t *stations, uint32_t n, uint32_t max_seed_gap,
+                                 uint32_t *found, uint32_t *n_found) {
   velo_search_by_triplet_args a;
   memset(&a, 0, sizeof a);
   default_props(&kst_alg_velo_search_by_triplet, &a.props);
@@ -146,7 +154,7 @@ static uint32_t search_one_track(const uint32_t *stations, uint32_t n, uint32_t 
     offsets[m] = h;
     for (uint32_t i = 0; i < n; ++i)
       if (2u * stations[i] == m) {
-        z[h] = 25.0f * (float)stations[i] - 100.0f, x[h] = 0.05f * z[h], y[h] = 0.03f * z[h];
+        z[h] = 25.0f * (float)stations[i] - 100.0f, x[h] = l.x0 + l.tx * z[h], y[h] = l.y0 + l.ty * z[h];
         phi[h] = atan2f(y[h], x[h]);
         h++;
       }
@@ -178,11 +186,11 @@ Test(velo_tracking, a_particle_missing_one_station_is_seeded_across_the_gap) {
   /* Stations 10, (9 missed), 8, 7, 6: no three consecutive stations above the gap. */
   const uint32_t stations[] = {10, 8, 7, 6};
   uint32_t found[KST_VELO_MAX_TRACK_HITS], n;
-  cr_assert_eq(search_one_track(stations, 4, 1, found, &n), 1);
+  cr_assert_eq(search_one_track(from_origin, stations, 4, 1, found, &n), 1);
   cr_assert_eq(n, 4, "all four hits on one track (got %u)", n);
   for (uint32_t i = 0; i < 4; ++i) cr_assert_eq(found[i], stations[i], "hit %u on station %u", i, found[i]);
   /* Without gap seeds the top hit is left behind: the track starts at the first three consecutive stations. */
-  cr_assert_eq(search_one_track(stations, 4, 0, found, &n), 1);
+  cr_assert_eq(search_one_track(from_origin, stations, 4, 0, found, &n), 1);
   cr_assert_eq(n, 3);
   cr_assert_eq(found[0], 8);
 }
@@ -190,9 +198,20 @@ Test(velo_tracking, a_particle_missing_one_station_is_seeded_across_the_gap) {
 Test(velo_tracking, a_track_crosses_one_missed_station_and_stops_after_two) {
   const uint32_t one_gap[] = {20, 19, 18, 16, 15, 14}, two_gaps[] = {20, 19, 18, 15, 14, 13};
   uint32_t found[KST_VELO_MAX_TRACK_HITS], n;
-  cr_assert_eq(search_one_track(one_gap, 6, 1, found, &n), 1);
+  cr_assert_eq(search_one_track(from_origin, one_gap, 6, 1, found, &n), 1);
   cr_assert_eq(n, 6, "one track through the missed station (got %u hits)", n);
   /* Two missed stations end the first track; the rest is a second one. */
-  cr_assert_eq(search_one_track(two_gaps, 6, 1, found, &n), 2);
+  cr_assert_eq(search_one_track(from_origin, two_gaps, 6, 1, found, &n), 2);
   cr_assert_eq(n, 3);
+}
+
+Test(velo_tracking, a_track_crossing_the_phi_seam_is_found_whole) {
+  /* At x = -20 mm, y changes sign at z = 100 mm (station 8): the hits' phi jumps from near -pi to near +pi, so
+     every window around them wraps and the hits lie on both sides of the seam. */
+  const test_line seam = {-20.0f, -0.4f, 0.0f, 0.004f};
+  const uint32_t stations[] = {14, 13, 12, 11, 10, 9, 8, 7, 6, 5};
+  uint32_t found[KST_VELO_MAX_TRACK_HITS], n;
+  cr_assert_eq(search_one_track(seam, stations, 10, 1, found, &n), 1);
+  cr_assert_eq(n, 10, "one track with all ten hits (got %u)", n);
+  for (uint32_t i = 0; i < 10; ++i) cr_assert_eq(found[i], stations[i], "hit %u on station %u", i, found[i]);
 }

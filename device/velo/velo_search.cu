@@ -206,12 +206,11 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
         phi_span s0[2];
         const uint32_t n0 = phi_spans(off, phi_index, m0, PHI[h1], w0, s0);
         for (uint32_t q0 = 0; q0 < n0; ++q0)
-          for (uint32_t h0_next = s0[q0].begin; h0_next < s0[q0].end;) {
+          for (uint32_t h0 = s0[q0].begin; h0 < s0[q0].end;) {
             /* The outer hits that qualify, gathered without branches like the inner ones, a chunk at a time. */
             uint32_t o_hit[KST_SEED_OUTER_CHUNK], no = 0;
             float o_tx[KST_SEED_OUTER_CHUNK], o_ty[KST_SEED_OUTER_CHUNK];
-            for (; h0_next < s0[q0].end && no < KST_SEED_OUTER_CHUNK; ++h0_next) {
-              const uint32_t h0 = h0_next;
+            for (; h0 < s0[q0].end && no < KST_SEED_OUTER_CHUNK; ++h0) {
               const float tx = (X[h1] - X[h0]) / (Z[h1] - Z[h0]), ty = (Y[h1] - Y[h0]) / (Z[h1] - Z[h0]);
               o_hit[no] = h0, o_tx[no] = tx, o_ty[no] = ty;
               no += (uint32_t)((used[h0] == 0) & in_span(&s0[q0], PHI[h0]) & (tx <= a.props.max_slope) &
