@@ -189,10 +189,8 @@ Test(velo_decoding, corrupt_mc_truth_is_counted_and_the_run_goes_on) {
   unlink(path);
 }
 
-Test(velo_decoding, a_sequence_without_retina_banks_is_a_clear_error) {
-  const char *json = "{\"sequence\": [{\"type\": \"data_provider\", \"name\": \"banks\", \"properties\": {\"bank_type\": 74}},"
-                     "{\"type\": \"bank_item_offsets\", \"name\": \"offsets\"}, {\"type\": \"event_list_init\", \"name\": \"ev\"},"
-                     "{\"type\": \"velo_count_hits\", \"name\": \"count\"}, {\"type\": \"velo_decode\", \"name\": \"hits\"}]}";
+/* Runs the sequence json on the hand-made bad file with options o; returns kst_run's status. */
+static kst_status run_json_on_bad_file(const char *json, kst_run_options o) {
   char path[] = "/tmp/kst_velo_XXXXXX";
   close(mkstemp(path));
   uint64_t good;
@@ -204,15 +202,22 @@ Test(velo_decoding, a_sequence_without_retina_banks_is_a_clear_error) {
   cr_assert_eq(kst_sequence_parse(&seq, json, "t.json", &pb).code, KST_OK);
   const char *paths[] = {path};
   cr_assert_eq(kst_events_load(&src, paths, 1, 0).code, KST_OK);
-  kst_run_options o = {0};
-  kst_status s = kst_run(&seq, &src, &o, &r);
-  cr_assert_eq(s.code, KST_ERR_CONFIG);
-  cr_assert(strstr(s.msg, "offsets (bank_item_offsets)") && strstr(s.msg, "no retina-cluster banks"), "%s", s.msg);
+  const kst_status s = kst_run(&seq, &src, &o, &r);
   kst_run_result_free(&r, &seq);
   kst_events_free(&src);
   kst_sequence_free(&seq);
   kst_problems_free(&pb);
   unlink(path);
+  return s;
+}
+
+Test(velo_decoding, a_sequence_without_retina_banks_is_a_clear_error) {
+  const char *json = "{\"sequence\": [{\"type\": \"data_provider\", \"name\": \"banks\", \"properties\": {\"bank_type\": 74}},"
+                     "{\"type\": \"bank_item_offsets\", \"name\": \"offsets\"}, {\"type\": \"event_list_init\", \"name\": \"ev\"},"
+                     "{\"type\": \"velo_count_hits\", \"name\": \"count\"}, {\"type\": \"velo_decode\", \"name\": \"hits\"}]}";
+  const kst_status s = run_json_on_bad_file(json, (kst_run_options){0});
+  cr_assert_eq(s.code, KST_ERR_CONFIG);
+  cr_assert(strstr(s.msg, "offsets (bank_item_offsets)") && strstr(s.msg, "no retina-cluster banks"), "%s", s.msg);
 }
 
 Test(velo_decoding, an_input_bound_to_the_wrong_buffer_is_a_clear_error) {
@@ -221,25 +226,8 @@ Test(velo_decoding, an_input_bound_to_the_wrong_buffer_is_a_clear_error) {
                      "{\"type\": \"bank_item_offsets\", \"name\": \"offsets\"}, {\"type\": \"event_list_init\", \"name\": \"ev\"},"
                      "{\"type\": \"velo_count_hits\", \"name\": \"count\"}, {\"type\": \"velo_decode\", \"name\": \"hits\","
                      "\"inputs\": {\"dev_module_offsets\": \"ev.dev_event_list\"}}]}";
-  char path[] = "/tmp/kst_velo_XXXXXX";
-  close(mkstemp(path));
-  uint64_t good;
-  write_bad_file(path, &good);
-  kst_sequence seq;
-  kst_problems pb;
-  kst_event_source src;
-  kst_run_result r;
-  cr_assert_eq(kst_sequence_parse(&seq, json, "t.json", &pb).code, KST_OK);
-  const char *paths[] = {path};
-  cr_assert_eq(kst_events_load(&src, paths, 1, 0).code, KST_OK);
-  kst_run_options o = {.batch_size = 6};
-  kst_status s = kst_run(&seq, &src, &o, &r);
+  const kst_status s = run_json_on_bad_file(json, (kst_run_options){.batch_size = 6});
   cr_assert_eq(s.code, KST_ERR_CONFIG);
   cr_assert(strstr(s.msg, "hits (velo_decode)") && strstr(s.msg, "dev_module_offsets has 6 elements where 318 are needed"),
             "%s", s.msg);
-  kst_run_result_free(&r, &seq);
-  kst_events_free(&src);
-  kst_sequence_free(&seq);
-  kst_problems_free(&pb);
-  unlink(path);
 }
