@@ -44,6 +44,41 @@ KST_DEVICE uint64_t kst_atomic_min_u64(uint64_t *p, uint64_t v) {
 }
 #define kst_syncthreads() __syncthreads()
 
+/* Warp-cooperative code: a warp's lanes vote, count and exchange values. A lane mask holds 64 lanes (HIP's wave). */
+typedef uint64_t kst_lanemask;
+/* This thread's lane in its warp. */
+KST_DEVICE uint32_t kst_lane(void) { return threadIdx.x % KST_WARP_SIZE; }
+#if defined(KST_BACKEND_HIP)
+/* The lanes of the warp whose predicate is true. */
+KST_DEVICE kst_lanemask kst_ballot(int p) { return (kst_lanemask)__ballot(p); }
+/* Value v of lane src. */
+KST_DEVICE uint32_t kst_shfl_u32(uint32_t v, uint32_t src) { return (uint32_t)__shfl((int)v, (int)src); }
+/* Value v of lane (this lane xor m). */
+KST_DEVICE uint32_t kst_shfl_xor_u32(uint32_t v, uint32_t m) { return (uint32_t)__shfl_xor((int)v, (int)m); }
+/* A wave runs in lockstep: nothing to wait for. */
+#define kst_syncwarp() ((void)0)
+#else
+KST_DEVICE kst_lanemask kst_ballot(int p) { return (kst_lanemask)__ballot_sync(0xFFFFFFFFu, p); }
+KST_DEVICE uint32_t kst_shfl_u32(uint32_t v, uint32_t src) { return __shfl_sync(0xFFFFFFFFu, v, (int)src); }
+KST_DEVICE uint32_t kst_shfl_xor_u32(uint32_t v, uint32_t m) { return __shfl_xor_sync(0xFFFFFFFFu, v, (int)m); }
+/* Makes the warp's shared-memory writes visible to its other lanes (lanes may diverge since Volta). */
+#define kst_syncwarp() __syncwarp()
+#endif
+/* Number of lanes in mask m. */
+KST_DEVICE uint32_t kst_popc(kst_lanemask m) { return (uint32_t)__popcll((unsigned long long)m); }
+/* The lowest lane in a non-empty mask m. */
+KST_DEVICE uint32_t kst_first_lane(kst_lanemask m) { return (uint32_t)__ffsll((long long)m) - 1u; }
+/* The lanes below this one, for a lane's rank among the voters. */
+KST_DEVICE kst_lanemask kst_lanes_below(void) { return (((kst_lanemask)1) << kst_lane()) - 1u; }
+/* The smallest v over the warp, in every lane. */
+KST_DEVICE uint64_t kst_warp_min_u64(uint64_t v) {
+  for (uint32_t m = KST_WARP_SIZE / 2; m > 0; m >>= 1) {
+    const uint64_t o = ((uint64_t)kst_shfl_xor_u32((uint32_t)(v >> 32), m) << 32) | kst_shfl_xor_u32((uint32_t)v, m);
+    v = o < v ? o : v;
+  }
+  return v;
+}
+
 #else
 /* ---------------------------------------------------------------- CPU (C11) */
 /* A launch is a loop over blocks on the calling host thread, one thread per block. Kernels that loop
@@ -115,6 +150,17 @@ static inline uint32_t kst_atomic_cas_u32(uint32_t *p, uint32_t expected, uint32
 static inline uint64_t kst_atomic_min_u64(uint64_t *p, uint64_t v) { uint64_t o = *p; if (v < o) *p = v; return o; }
 /* With one thread per block every barrier is already satisfied. */
 #define kst_syncthreads() ((void)0)
+
+/* A warp of one lane: votes, counts and exchanges are the lane's own values. */
+typedef uint64_t kst_lanemask;
+static inline uint32_t kst_lane(void) { return 0; }
+static inline kst_lanemask kst_ballot(int p) { return p != 0; }
+static inline uint32_t kst_shfl_u32(uint32_t v, uint32_t src) { (void)src; return v; }
+static inline uint32_t kst_popc(kst_lanemask m) { return (uint32_t)m; }
+static inline uint32_t kst_first_lane(kst_lanemask m) { (void)m; return 0; }
+static inline kst_lanemask kst_lanes_below(void) { return 0; }
+static inline uint64_t kst_warp_min_u64(uint64_t v) { return v; }
+#define kst_syncwarp() ((void)0)
 #endif
 
 /* Number of blocks of size block needed to cover n items (at least one). */

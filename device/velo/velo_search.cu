@@ -14,7 +14,7 @@
 /* At most this many inner hits are considered per middle hit (the window holds a few tens at small radius). */
 #define KST_SEED_CANDIDATES 128u
 #define NO_KEY 0xFFFFFFFFFFFFFFFFull
-/* Outer hits are gathered this many at a time. */
+/* Outer hits are gathered (at least) this many at a time. */
 #define KST_SEED_OUTER_CHUNK 32u
 
 /* Orders keys by kink (a non-negative float's bits order like the float), then by a unique id. */
@@ -88,6 +88,38 @@ KST_DEVICE uint32_t phi_spans(const uint32_t *off, const uint32_t *index, uint32
 /* Whether phi v lies in the span's interval. */
 KST_DEVICE int in_span(const phi_span *s, float v) { return (v >= s->lo) & (v < s->hi); }
 
+/* A warp gathers outer hits until a chunk is full, a warp's worth at a time, so it may overshoot by a warp less one. */
+#define KST_SEED_OUTER_BUFFER (KST_SEED_OUTER_CHUNK + KST_WARP_SIZE - 1u)
+
+/* One warp's seeding scratch: a middle hit's inner candidates (positions relative to it, 1 / dz^2) and a chunk of
+   its outer hits (slopes to it). In shared memory on a GPU, so the lanes share them and no thread keeps kilobytes
+   in local memory. */
+typedef struct {
+  uint32_t c_hit[KST_SEED_CANDIDATES];
+  float c_x[KST_SEED_CANDIDATES], c_y[KST_SEED_CANDIDATES], c_z[KST_SEED_CANDIDATES], c_w[KST_SEED_CANDIDATES];
+  uint32_t o_hit[KST_SEED_OUTER_BUFFER];
+  float o_tx[KST_SEED_OUTER_BUFFER], o_ty[KST_SEED_OUTER_BUFFER];
+} seed_scratch;
+
+/* The squared kink of candidate c on the line of slopes (tx, ty) through the middle hit, as its float bits (a
+   non-negative float's bits order like the float). */
+KST_DEVICE uint32_t kink_bits(const seed_scratch *sc, uint32_t c, float tx, float ty) {
+  const float dx = sc->c_x[c] - tx * sc->c_z[c], dy = sc->c_y[c] - ty * sc->c_z[c], q = (dx * dx + dy * dy) * sc->c_w[c];
+  uint32_t b;
+  memcpy(&b, &q, sizeof b);
+  return b;
+}
+
+/* The smallest kink_bits over the first nc candidates: an integer minimum, in a loop the CPU compiler vectorises. */
+KST_DEVICE uint32_t min_kink_bits(const seed_scratch *sc, uint32_t nc, float tx, float ty) {
+  uint32_t m = 0xFFFFFFFFu;
+  for (uint32_t c = 0; c < nc; ++c) {
+    const uint32_t b = kink_bits(sc, c, tx, ty);
+    m = b < m ? b : m;
+  }
+  return m;
+}
+
 KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
   const uint32_t e = a.dev_event_list.data[blockIdx.x];
   const uint32_t *off = &a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
@@ -102,6 +134,9 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
   uint32_t *count = &a.dev_track_slot_count.data[e];
   __shared__ uint32_t n_tracks;
   __shared__ uint32_t phi_index[KST_VELO_MODULES * KST_PHI_INDEX_STRIDE];
+  KST_DYNAMIC_SHARED(seed_scratch, scratch);
+  const uint32_t lane = kst_lane(), warp = threadIdx.x / KST_WARP_SIZE, n_warps = blockDim.x / KST_WARP_SIZE;
+  seed_scratch *sc = &scratch[warp];
 
   for (uint32_t h = off[0] + threadIdx.x; h < off[KST_VELO_MODULES]; h += blockDim.x) used[h] = 0, owner[h] = NO_KEY;
   if (threadIdx.x == 0) *count = 0, a.dev_velo_track_flags.data[e] = 0;
@@ -168,31 +203,42 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
     for (uint32_t h = o_begin + threadIdx.x; h < o_end; h += blockDim.x) owner[h] = NO_KEY;
     for (uint32_t h = s_begin + threadIdx.x; h < s_end; h += blockDim.x) owner[h] = NO_KEY;
     kst_syncthreads();
-    for (uint32_t h1 = m_begin + threadIdx.x; h1 < m_end; h1 += blockDim.x) {
-      a.dev_seed_key.data[h1] = NO_KEY;
+    /* One warp per middle hit: its lanes gather the candidates together and weigh an outer hit each (on the CPU a
+       warp is the block's single thread). */
+    for (uint32_t h1 = m_begin + warp; h1 < m_end; h1 += n_warps) {
+      if (lane == 0) a.dev_seed_key.data[h1] = NO_KEY;
       if (used[h1]) continue;
+      /* The inner station's distance from a hit of it (none: nothing to pair with). */
+      if (off[2 * k] == off[2 * k + 2]) continue;
       uint32_t best0 = NONE, best2 = NONE;
       float best_scatter = a.props.max_scatter_seeding;
       /* Tracks that do not come from the beam line turn in phi; the turn per station grows as 1 / radius. */
       const float r1 = sqrtf(X[h1] * X[h1] + Y[h1] * Y[h1]);
-      /* The inner station's distance from a hit of it (none: nothing to pair with). */
-      if (off[2 * k] == off[2 * k + 2]) continue;
       const float dz_down = Z[h1] - Z[off[2 * k]];
       const float w2 = a.props.seed_phi_window + a.props.seed_tangential_slope * (dz_down < 0 ? -dz_down : dz_down) / r1;
       /* The inner candidates do not depend on the outer hit: gather them once, relative to h1. */
       phi_span s2[4];
       uint32_t n2 = 0, nc = 0;
-      uint32_t c_hit[KST_SEED_CANDIDATES];
-      float c_x[KST_SEED_CANDIDATES], c_y[KST_SEED_CANDIDATES], c_z[KST_SEED_CANDIDATES], c_w[KST_SEED_CANDIDATES];
       for (uint32_t m2 = 2u * (uint32_t)k; m2 < 2u * (uint32_t)k + 2u; ++m2)
         n2 += phi_spans(off, phi_index, m2, PHI[h1], w2, &s2[n2]);
-      /* Every hit is written and kept only when it qualifies: no branch to mispredict. */
+      kst_syncwarp();
       for (uint32_t q2 = 0; q2 < n2; ++q2)
-        for (uint32_t h2 = s2[q2].begin; h2 < s2[q2].end && nc < KST_SEED_CANDIDATES; ++h2) {
-          const float dz = Z[h2] - Z[h1];
-          c_hit[nc] = h2, c_x[nc] = X[h2] - X[h1], c_y[nc] = Y[h2] - Y[h1], c_z[nc] = dz, c_w[nc] = 1.0f / (dz * dz);
-          nc += (uint32_t)((used[h2] == 0) & in_span(&s2[q2], PHI[h2]));
+        for (uint32_t base = s2[q2].begin; base < s2[q2].end && nc < KST_SEED_CANDIDATES; base += KST_WARP_SIZE) {
+          const uint32_t h2 = base + lane;
+          int ok = 0;
+          if (h2 < s2[q2].end) ok = (used[h2] == 0) & in_span(&s2[q2], PHI[h2]);
+          const kst_lanemask votes = kst_ballot(ok);
+          const uint32_t pos = nc + kst_popc(votes & kst_lanes_below());
+          /* A warp of one writes every hit and keeps it only when it qualifies: no branch to mispredict. */
+          if ((KST_WARP_SIZE == 1 || ok) && pos < KST_SEED_CANDIDATES) {
+            const float dz = Z[h2] - Z[h1];
+            sc->c_hit[pos] = h2, sc->c_x[pos] = X[h2] - X[h1], sc->c_y[pos] = Y[h2] - Y[h1], sc->c_z[pos] = dz;
+            sc->c_w[pos] = 1.0f / (dz * dz);
+          }
+          nc += kst_popc(votes);
+          nc = nc < KST_SEED_CANDIDATES ? nc : KST_SEED_CANDIDATES;
         }
+      kst_syncwarp();
       /* A seed across a missed station is looked for only when there is none without: a real track's hit on the
          nearer station would otherwise be left behind. */
       for (uint32_t so = (uint32_t)k + 2u; so <= last_outer && best0 == NONE && nc > 0; ++so)
@@ -207,38 +253,52 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
         const uint32_t n0 = phi_spans(off, phi_index, m0, PHI[h1], w0, s0);
         for (uint32_t q0 = 0; q0 < n0; ++q0)
           for (uint32_t h0 = s0[q0].begin; h0 < s0[q0].end;) {
-            /* The outer hits that qualify, gathered without branches like the inner ones, a chunk at a time. */
-            uint32_t o_hit[KST_SEED_OUTER_CHUNK], no = 0;
-            float o_tx[KST_SEED_OUTER_CHUNK], o_ty[KST_SEED_OUTER_CHUNK];
-            for (; h0 < s0[q0].end && no < KST_SEED_OUTER_CHUNK; ++h0) {
-              const float tx = (X[h1] - X[h0]) / (Z[h1] - Z[h0]), ty = (Y[h1] - Y[h0]) / (Z[h1] - Z[h0]);
-              o_hit[no] = h0, o_tx[no] = tx, o_ty[no] = ty;
-              no += (uint32_t)((used[h0] == 0) & in_span(&s0[q0], PHI[h0]) & (tx <= a.props.max_slope) &
-                               (tx >= -a.props.max_slope) & (ty <= a.props.max_slope) & (ty >= -a.props.max_slope));
-            }
-            for (uint32_t o = 0; o < no; ++o) {
-              const float tx = o_tx[o], ty = o_ty[o];
-              /* Kinks of every candidate and their minimum in one loop the compiler vectorises: a non-negative
-                 float's bits order like the float, so the minimum is an integer one. The first candidate holding it
-                 is looked up only when it improves on the best so far. */
-              uint32_t qb[KST_SEED_CANDIDATES], min_bits = 0xFFFFFFFFu;
-              for (uint32_t c = 0; c < nc; ++c) {
-                const float dx = c_x[c] - tx * c_z[c], dy = c_y[c] - ty * c_z[c], q = (dx * dx + dy * dy) * c_w[c];
-                uint32_t b;
-                memcpy(&b, &q, sizeof b);
-                qb[c] = b;
-                min_bits = b < min_bits ? b : min_bits;
+            /* The outer hits that qualify, gathered like the inner ones, a chunk at a time. */
+            uint32_t no = 0;
+            for (; h0 < s0[q0].end && no < KST_SEED_OUTER_CHUNK; h0 += KST_WARP_SIZE) {
+              const uint32_t h = h0 + lane;
+              float tx = 0.0f, ty = 0.0f;
+              int ok = 0;
+              if (h < s0[q0].end) {
+                tx = (X[h1] - X[h]) / (Z[h1] - Z[h]), ty = (Y[h1] - Y[h]) / (Z[h1] - Z[h]);
+                ok = (used[h] == 0) & in_span(&s0[q0], PHI[h]) & (tx <= a.props.max_slope) &
+                     (tx >= -a.props.max_slope) & (ty <= a.props.max_slope) & (ty >= -a.props.max_slope);
               }
-              float min_q;
-              memcpy(&min_q, &min_bits, sizeof min_q);
-              if (!(min_q < best_scatter)) continue;
-              uint32_t c = 0;
-              while (qb[c] != min_bits) ++c;
-              best_scatter = min_q, best0 = o_hit[o], best2 = c_hit[c];
+              const kst_lanemask votes = kst_ballot(ok);
+              const uint32_t pos = no + kst_popc(votes & kst_lanes_below());
+              if (KST_WARP_SIZE == 1 || ok) sc->o_hit[pos] = h, sc->o_tx[pos] = tx, sc->o_ty[pos] = ty;
+              no += kst_popc(votes);
             }
+            kst_syncwarp();
+            /* Each lane weighs an outer hit against every candidate. The serial rule (take an outer hit when its
+               smallest kink beats the best so far, the first candidate holding it) becomes: the smallest
+               (kink, outer index) over the warp, then the first candidate with that kink. */
+            for (uint32_t o0 = 0; o0 < no; o0 += KST_WARP_SIZE) {
+              const uint32_t o = o0 + lane;
+              uint64_t key = NO_KEY;
+              if (o < no) {
+                const uint32_t min_bits = min_kink_bits(sc, nc, sc->o_tx[o], sc->o_ty[o]);
+                float min_q;
+                memcpy(&min_q, &min_bits, sizeof min_q);
+                if (min_q < best_scatter) key = ((uint64_t)min_bits << 32) | o;
+              }
+              key = kst_warp_min_u64(key);
+              if (key == NO_KEY) continue;
+              const uint32_t win = (uint32_t)key, win_bits = (uint32_t)(key >> 32);
+              const float tx = sc->o_tx[win], ty = sc->o_ty[win];
+              uint32_t c_first = NONE;
+              for (uint32_t c0 = 0; c0 < nc && c_first == NONE; c0 += KST_WARP_SIZE) {
+                const uint32_t c = c0 + lane;
+                const kst_lanemask holds = kst_ballot(c < nc && kink_bits(sc, c, tx, ty) == win_bits);
+                if (holds) c_first = c0 + kst_first_lane(holds);
+              }
+              memcpy(&best_scatter, &win_bits, sizeof best_scatter);
+              best0 = sc->o_hit[win], best2 = sc->c_hit[c_first];
+            }
+            kst_syncwarp();
           }
       }
-      if (best0 == NONE) continue;
+      if (best0 == NONE || lane != 0) continue;
       const uint64_t key = make_key(best_scatter, h1);
       a.dev_seed_outer.data[h1] = best0;
       a.dev_seed_inner.data[h1] = best2;
@@ -255,32 +315,45 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
         a.dev_seed_key.data[h1] = NO_KEY;
     }
     kst_syncthreads();
-    /* Slots are handed out in middle-hit order by one thread (a station has a few tens of seeds), so which seeds
-       are dropped when the capacity is full does not depend on thread timing. */
-    if (threadIdx.x == 0)
-      for (uint32_t h1 = m_begin; h1 < m_end; ++h1) {
-        const uint64_t key = a.dev_seed_key.data[h1];
-        if (key == NO_KEY) continue;
-        const uint32_t h0 = a.dev_seed_outer.data[h1], h2 = a.dev_seed_inner.data[h1];
-        if (*count >= cap) {
-          a.dev_velo_track_flags.data[e] |= KST_VELO_TRACKS_OVERFLOW;
-          break;
+    /* Slots are handed out in middle-hit order by the first warp, so which seeds are dropped when the capacity is
+       full does not depend on thread timing. */
+    if (warp == 0) {
+      uint32_t n = *count, overflow = 0;
+      for (uint32_t base = m_begin; base < m_end; base += KST_WARP_SIZE) {
+        const uint32_t h1 = base + lane;
+        const uint64_t key = h1 < m_end ? a.dev_seed_key.data[h1] : NO_KEY;
+        const kst_lanemask votes = kst_ballot(key != NO_KEY);
+        const uint32_t t = n + kst_popc(votes & kst_lanes_below());
+        if (key != NO_KEY && t >= cap) overflow = 1;
+        if (key != NO_KEY && t < cap) {
+          const uint32_t h0 = a.dev_seed_outer.data[h1], h2 = a.dev_seed_inner.data[h1];
+          uint32_t *th = &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS];
+          th[0] = h0, th[1] = h1, th[2] = h2;
+          slots[t].n_hits = 3;
+          slots[t].last_station = (uint32_t)k;
+          slots[t].id = h1;
+          used[h0] = used[h1] = used[h2] = 1;
         }
-        const uint32_t t = (*count)++;
-        uint32_t *th = &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS];
-        th[0] = h0, th[1] = h1, th[2] = h2;
-        slots[t].n_hits = 3;
-        slots[t].last_station = (uint32_t)k;
-        slots[t].id = h1;
-        used[h0] = used[h1] = used[h2] = 1;
+        n += kst_popc(votes);
+        n = n < cap ? n : cap;
       }
+      if (kst_ballot(overflow) && lane == 0) a.dev_velo_track_flags.data[e] |= KST_VELO_TRACKS_OVERFLOW;
+      kst_syncwarp();
+      if (lane == 0) *count = n;
+    }
     kst_syncthreads();
   }
 }
 
 KST_EXTERN_C kst_status kst_velo_search_launch(velo_search_by_triplet_args a, kst_stream *stream) {
   if (a.dev_event_list.count == 0) return kst_ok();
-  KST_LAUNCH(velo_search_kernel, KST_DIM3(a.dev_event_list.count, 1, 1), KST_DIM3(a.props.block_dim, 1, 1), 0, stream,
-             a);
+  /* Seeding runs a warp per middle hit, with all of its lanes voting together: a partial warp would hang. */
+  if (KST_GPU && a.props.block_dim % KST_WARP_SIZE != 0)
+    return kst_error(KST_ERR_CONFIG, "velo_search_by_triplet: block_dim %u is not a multiple of the warp size (%u)",
+                     a.props.block_dim, (unsigned)KST_WARP_SIZE);
+  /* A seeding scratch per warp (the CPU runs a block as one thread). */
+  const size_t shared = (KST_GPU ? a.props.block_dim / KST_WARP_SIZE : 1u) * sizeof(seed_scratch);
+  KST_LAUNCH(velo_search_kernel, KST_DIM3(a.dev_event_list.count, 1, 1), KST_DIM3(a.props.block_dim, 1, 1), shared,
+             stream, a);
   return kst_launch_check("velo_search_kernel");
 }

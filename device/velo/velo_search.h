@@ -34,7 +34,7 @@
   Q(max_seed_gap, UINT, 1, "1", 0, 3, "stations a seed may skip between its outer and middle hit, tried only when no seed skips none") \
   Q(gap_seed_tangential_slope, FLOAT, 1, "0", 0, 1, "seed_tangential_slope for the outer hit of a seed across a missed station") \
   Q(max_skipped_stations, UINT, 1, "1", 0, 10, "stations a track may cross without a hit")                     \
-  Q(block_dim, UINT, 1, "128", 1, 256, "threads per block (one block per event; each thread keeps ~3 KB of seed candidates)")
+  Q(block_dim, UINT, 1, "256", 1, 256, "threads per block (one block per event, a warp per middle hit; on a GPU a multiple of the warp size)")
 KST_ALGORITHM_ARGS(velo_search_by_triplet, VELO_SEARCH_BY_TRIPLET_PARAMS, VELO_SEARCH_BY_TRIPLET_PROPS)
 
 #ifdef __cplusplus

@@ -32,6 +32,7 @@ build/gpu-cuda/kestrel --version
 
 check "primitives on the GPU" build/gpu-cuda/tests/gpu/primitives_check
 
+
 # Results that must agree bit for bit: counters, checker tables and dumped tracks (timings and graph counts excluded).
 results() { grep -v -E '^(kestrel run:|batches:|throughput|time per algorithm|  [a-z_0-9]+ +[0-9.]+ ms$|peak memory|transfers|graphs:)'; }
 compare() { # label, input, geometry, sequence, extra options
@@ -71,7 +72,7 @@ compare_graphs() { # label, input, geometry, sequence, batch size
     head -40 build/gpu-diff-graphs.txt
   fi
 }
-mdf=$(ls "$data"/*.mdf 2>/dev/null | head -1)
+mdf=$(ls "$data"/*.mdf 2>/dev/null | grep -v velopix | head -1)
 if [ -n "$mdf" ]; then
   for seq in bank_stats.json velo_decoding.json velo.json velo_pv.json; do
     compare "LHCb sample" "$mdf" "$data/velo_geometry.bin" $seq
@@ -79,11 +80,38 @@ if [ -n "$mdf" ]; then
   done
   echo "--- the LHCb sample on the GPU:"
   cat build/gpu-out-cuda.txt
+  if [ "${KST_GPU_SANITIZE:-0}" = 1 ] && command -v compute-sanitizer >/dev/null; then
+    check "LHCb sample velo_pv.json: compute-sanitizer memcheck clean" compute-sanitizer --error-exitcode 9 \
+      build/gpu-cuda/kestrel run -s sequences/velo_pv.json -i "$mdf" --geometry "$data/velo_geometry.bin" -t 1 -b 5 \
+      --no-progress
+  fi
 else
   echo "no MDF sample found in $data: real-data comparisons skipped"
 fi
+# The 200 velopix events, converted to MDF here or by tests/gpu/prepare.sh.
+velopix=build/gpu-velopix.mdf
+if [ -d ../shared/data/velopix/minbias ] && [ -f "$data/velo_geometry.bin" ]; then
+  build/gpu-cpu/kestrel convert velopix ../shared/data/velopix/minbias -o $velopix --geometry "$data/velo_geometry.bin" \
+    >/dev/null
+elif [ -f .gpu-data/velopix_minbias.mdf ]; then
+  velopix=.gpu-data/velopix_minbias.mdf
+fi
+if [ -f "$velopix" ]; then
+  compare "velopix events" "$velopix" "$data/velo_geometry.bin" velo_pv.json
+else
+  echo "no velopix events found: their comparison skipped"
+fi
 sim=build/gpu-sim.mdf
 build/gpu-cpu/kestrel generate -n "${KST_GPU_SIM_EVENTS:-20000}" -o $sim --seed 11 | tail -1
+# The search runs a warp per middle hit: a block that is not a whole number of warps must be refused, by name.
+python3 -c 'import json; s = json.load(open("sequences/velo.json"))
+[a.setdefault("properties", {}).update(block_dim=48) for a in s["sequence"] if a["type"] == "velo_search_by_triplet"]
+json.dump(s, open("build/gpu-seq-block48.json", "w"))'
+build/gpu-cuda/kestrel run -s build/gpu-seq-block48.json -i $sim --geometry configuration/velo_ideal_geometry.json \
+  -n 100 --no-progress \
+  >build/gpu-out-block48.txt 2>&1
+check "search block_dim 48 refused with a message" grep -q "block_dim 48 is not a multiple of the warp size" \
+  build/gpu-out-block48.txt
 compare "simulated" $sim configuration/velo_ideal_geometry.json velo_pv.json
 compare_graphs "simulated" $sim configuration/velo_ideal_geometry.json velo_pv.json 250
 echo "--- throughput: VELO+PV on simulated minimum bias (pile-up 7.6), graphs off then on"
@@ -93,7 +121,7 @@ for g in off on; do
   "${bench[@]}" -n 100000 -t 2 -b 2000 --graphs $g --no-transfer --json build/gpu-bench-compute-graphs-$g.json \
     | grep -E "^kestrel bench|^threads|graphs:"
 done
-for g in off on; do
+[ "${KST_GPU_SCAN:-1}" = 1 ] && for g in off on; do
   echo "--- graphs $g: launch overhead weighs most in small batches"
   "${bench[@]}" -n 100000 --repeats 3 --graphs $g --scan threads=1,2,4,8 batch=100,250,500,1000,2000,4000 \
     --json build/gpu-bench-scan-graphs-$g.json
