@@ -64,6 +64,24 @@ KST_DEVICE uint32_t kst_shfl_xor_u32(uint32_t v, uint32_t m) { return __shfl_xor
 /* Makes the warp's shared-memory writes visible to its other lanes (lanes may diverge since Volta). */
 #define kst_syncwarp() __syncwarp()
 #endif
+/* Value v of lane (this lane - d); a lane below d keeps its own. */
+KST_DEVICE uint32_t kst_shfl_up_u32(uint32_t v, uint32_t d) {
+#if defined(KST_BACKEND_HIP)
+  return (uint32_t)__shfl_up((int)v, d);
+#else
+  return __shfl_up_sync(0xFFFFFFFFu, v, d);
+#endif
+}
+/* Value v of lane (this lane + d); a lane past the warp's end keeps its own. */
+KST_DEVICE float kst_shfl_down_f32(float v, uint32_t d) {
+#if defined(KST_BACKEND_HIP)
+  return __shfl_down(v, d);
+#else
+  return __shfl_down_sync(0xFFFFFFFFu, v, d);
+#endif
+}
+/* Index of the lowest set bit of a non-zero x. */
+KST_DEVICE uint32_t kst_ctz_u32(uint32_t x) { return (uint32_t)__ffs((int)x) - 1u; }
 /* Number of lanes in mask m. */
 KST_DEVICE uint32_t kst_popc(kst_lanemask m) { return (uint32_t)__popcll((unsigned long long)m); }
 /* The lowest lane in a non-empty mask m. */
@@ -156,10 +174,12 @@ typedef uint64_t kst_lanemask;
 static inline uint32_t kst_lane(void) { return 0; }
 static inline kst_lanemask kst_ballot(int p) { return p != 0; }
 static inline uint32_t kst_shfl_u32(uint32_t v, uint32_t src) { (void)src; return v; }
+static inline uint32_t kst_shfl_up_u32(uint32_t v, uint32_t d) { (void)d; return v; }
 static inline uint32_t kst_popc(kst_lanemask m) { return (uint32_t)m; }
 static inline uint32_t kst_first_lane(kst_lanemask m) { (void)m; return 0; }
 static inline kst_lanemask kst_lanes_below(void) { return 0; }
 static inline uint64_t kst_warp_min_u64(uint64_t v) { return v; }
+static inline uint32_t kst_ctz_u32(uint32_t x) { return (uint32_t)__builtin_ctz(x); }
 #define kst_syncwarp() ((void)0)
 #endif
 

@@ -10,6 +10,7 @@
 #include "kst_dialect.h"
 
 #include <math.h>
+#include <string.h>
 
 #define WEIGHT_ONE 65536.0f
 #define PV_BUCKETS 512u
@@ -63,53 +64,104 @@ KST_DEVICE float track_chi2(const kst_velo_state *s, float vx, float vy, float v
 /* A track's compatibility with a vertex, exp(-chi2 / 2), cut to zero at max_chi2 so that far tracks cost nothing. */
 KST_DEVICE float track_p(float chi2, float max_chi2) { return chi2 < max_chi2 ? kst_exp_negf(0.5f * chi2) : 0.0f; }
 
-/* One Newton step of vertex v. A track's weight is its compatibility with v over the sum of its compatibilities
-   with every vertex plus the outlier term exp(-chi2_cut / 2): close to 1 for a track that fits v alone, shared by
-   likelihood between two vertices that both fit it, and below one half beyond chi2_cut. Returns 0 when the vertex
-   is lost. */
+/* A vertex fit's sums over its tracks: the normal matrix H, the gradient g, the weighted chi2 and weight, and the
+   number of tracks above min_track_weight. */
+typedef struct {
+  float H[6], g[3], chi2, w;
+  uint32_t used;
+} fit_sums;
+
+/* The sums are taken in PV_STRIPES interleaved stripes (run position i goes to stripe (i - begin) % PV_STRIPES) and
+   the stripes added in a fixed tree. A GPU warp's lanes take a stripe each and the CPU walks them in turn: both add
+   the same numbers in the same order, so they agree to the bit, and a vertex's tracks are read in parallel on a
+   GPU instead of by one thread. */
+#define PV_STRIPES 32u
+
+/* Adds track t's weighted contribution to vertex v's sums. */
+KST_DEVICE void add_track(fit_sums *s, const pv_beamline_args *a, const kst_velo_state *tracks, const float *weight_sum,
+                          const float *beam_z, uint32_t t, const kst_pv *v) {
+  const float gap = beam_z[t] - v->z;
+  if (gap > a->props.fit_window || gap < -a->props.fit_window) return;
+  const kst_velo_state *st = &tracks[t];
+  const float dz = v->z - st->z;
+  const float rx = st->x + st->tx * dz - v->x, ry = st->y + st->ty * dz - v->y;
+  const float wx = 1.0f / (st->c00 + dz * (2.0f * st->c20 + dz * st->c22));
+  const float wy = 1.0f / (st->c11 + dz * (2.0f * st->c31 + dz * st->c33));
+  const float chi2 = rx * rx * wx + ry * ry * wy, p = track_p(chi2, a->props.max_chi2);
+  if (p == 0.0f) return;
+  const float w = p / weight_sum[t];
+  /* Residual derivatives: d(rx)/d(vx, vy, vz) = (-1, 0, tx), d(ry)/d(...) = (0, -1, ty). */
+  s->H[0] += w * wx;
+  s->H[2] += w * wy;
+  s->H[3] -= w * wx * st->tx;
+  s->H[4] -= w * wy * st->ty;
+  s->H[5] += w * (wx * st->tx * st->tx + wy * st->ty * st->ty);
+  s->g[0] -= w * wx * rx;
+  s->g[1] -= w * wy * ry;
+  s->g[2] += w * (wx * rx * st->tx + wy * ry * st->ty);
+  s->chi2 += w * chi2;
+  s->w += w;
+  s->used += w > a->props.min_track_weight;
+}
+
+/* Vertex v's sums over the tracks of its z run, complete in lane 0 (every lane of the warp calls it). */
+KST_DEVICE fit_sums vertex_sums(const pv_beamline_args *a, const kst_velo_state *tracks, const float *weight_sum,
+                                const float *beam_z, const uint32_t *order, const uint32_t *bucket_start,
+                                const kst_pv *v) {
+  uint32_t begin, end;
+  z_run(bucket_start, v->z, a->props.fit_window, a->props.z_range[0], a->props.z_range[1], &begin, &end);
+#if KST_GPU
+  fit_sums s = {{0, 0, 0, 0, 0, 0}, {0, 0, 0}, 0, 0, 0};
+  const uint32_t lane = kst_lane();
+  if (lane < PV_STRIPES)
+    for (uint32_t i = begin + lane; i < end; i += PV_STRIPES) add_track(&s, a, tracks, weight_sum, beam_z, order[i], v);
+  for (uint32_t d = PV_STRIPES / 2; d > 0; d >>= 1) {
+    for (int k = 0; k < 6; ++k) s.H[k] += kst_shfl_down_f32(s.H[k], d);
+    for (int k = 0; k < 3; ++k) s.g[k] += kst_shfl_down_f32(s.g[k], d);
+    s.chi2 += kst_shfl_down_f32(s.chi2, d);
+    s.w += kst_shfl_down_f32(s.w, d);
+    s.used += kst_shfl_u32(s.used, lane + d < KST_WARP_SIZE ? lane + d : lane);
+  }
+  return s;
+#else
+  fit_sums acc[PV_STRIPES];
+  memset(acc, 0, sizeof acc);
+  for (uint32_t i = begin; i < end; ++i)
+    add_track(&acc[(i - begin) % PV_STRIPES], a, tracks, weight_sum, beam_z, order[i], v);
+  for (uint32_t d = PV_STRIPES / 2; d > 0; d >>= 1)
+    for (uint32_t l = 0; l < d; ++l) {
+      fit_sums *x = &acc[l];
+      const fit_sums *y = &acc[l + d];
+      for (int k = 0; k < 6; ++k) x->H[k] += y->H[k];
+      for (int k = 0; k < 3; ++k) x->g[k] += y->g[k];
+      x->chi2 += y->chi2;
+      x->w += y->w;
+      x->used += y->used;
+    }
+  return acc[0];
+#endif
+}
+
+/* One Newton step of vertex v, by a whole warp. A track's weight is its compatibility with v over the sum of its
+   compatibilities with every vertex plus the outlier term exp(-chi2_cut / 2): close to 1 for a track that fits v
+   alone, shared by likelihood between two vertices that both fit it, and below one half beyond chi2_cut. Lane 0
+   moves the vertex and returns 0 when it is lost; the other lanes return 1. */
 KST_DEVICE int fit_step(const pv_beamline_args *a, const kst_velo_state *tracks, const float *weight_sum,
                         const float *beam_z, const uint32_t *order, const uint32_t *bucket_start, kst_pv *v,
                         int last) {
-  float H[6] = {0, 0, 0, 0, 0, 0}, g[3] = {0, 0, 0}, cov[6];
-  float chi2_sum = 0.0f, w_sum = 0.0f;
-  uint32_t used = 0;
-  uint32_t begin, end;
-  z_run(bucket_start, v->z, a->props.fit_window, a->props.z_range[0], a->props.z_range[1], &begin, &end);
-  for (uint32_t i = begin; i < end; ++i) {
-    const uint32_t t = order[i];
-    const float gap = beam_z[t] - v->z;
-    if (gap > a->props.fit_window || gap < -a->props.fit_window) continue;
-    const kst_velo_state *s = &tracks[t];
-    const float dz = v->z - s->z;
-    const float rx = s->x + s->tx * dz - v->x, ry = s->y + s->ty * dz - v->y;
-    const float wx = 1.0f / (s->c00 + dz * (2.0f * s->c20 + dz * s->c22));
-    const float wy = 1.0f / (s->c11 + dz * (2.0f * s->c31 + dz * s->c33));
-    const float chi2 = rx * rx * wx + ry * ry * wy, p = track_p(chi2, a->props.max_chi2);
-    if (p == 0.0f) continue;
-    const float w = p / weight_sum[t];
-    /* Residual derivatives: d(rx)/d(vx, vy, vz) = (-1, 0, tx), d(ry)/d(...) = (0, -1, ty). */
-    H[0] += w * wx;
-    H[2] += w * wy;
-    H[3] -= w * wx * s->tx;
-    H[4] -= w * wy * s->ty;
-    H[5] += w * (wx * s->tx * s->tx + wy * s->ty * s->ty);
-    g[0] -= w * wx * rx;
-    g[1] -= w * wy * ry;
-    g[2] += w * (wx * rx * s->tx + wy * ry * s->ty);
-    chi2_sum += w * chi2;
-    w_sum += w;
-    used += w > a->props.min_track_weight;
-  }
-  if (used < 2u || !invert_sym3(H, cov)) return 0;
+  const fit_sums s = vertex_sums(a, tracks, weight_sum, beam_z, order, bucket_start, v);
+  float cov[6];
+  if (kst_lane() != 0) return 1;
+  if (s.used < 2u || !invert_sym3(s.H, cov)) return 0;
   /* Newton step: minimise sum w chi2, so v -= H^-1 g. */
-  v->x -= cov[0] * g[0] + cov[1] * g[1] + cov[3] * g[2];
-  v->y -= cov[1] * g[0] + cov[2] * g[1] + cov[4] * g[2];
-  v->z -= cov[3] * g[0] + cov[4] * g[1] + cov[5] * g[2];
+  v->x -= cov[0] * s.g[0] + cov[1] * s.g[1] + cov[3] * s.g[2];
+  v->y -= cov[1] * s.g[0] + cov[2] * s.g[1] + cov[4] * s.g[2];
+  v->z -= cov[3] * s.g[0] + cov[4] * s.g[1] + cov[5] * s.g[2];
   if (last) {
     for (int i = 0; i < 6; ++i) v->cov[i] = cov[i];
-    v->chi2 = chi2_sum;
-    v->ndof = w_sum * 2.0f > 3.0f ? (uint32_t)(w_sum * 2.0f - 3.0f + 0.5f) : 0u;
-    v->n_tracks = used;
+    v->chi2 = s.chi2;
+    v->ndof = s.w * 2.0f > 3.0f ? (uint32_t)(s.w * 2.0f - 3.0f + 0.5f) : 0u;
+    v->n_tracks = s.used;
   }
   return 1;
 }
@@ -120,25 +172,42 @@ KST_DEVICE int fit_step(const pv_beamline_args *a, const kst_velo_state *tracks,
 KST_DEVICE void fit_vertices(const pv_beamline_args *a, const kst_velo_state *tracks, float *weight_sum,
                              const float *beam_z, const uint32_t *order, const uint32_t *bucket_start, uint32_t n,
                              kst_pv *pvs, uint32_t n_pvs, float p_cut, uint32_t rounds) {
-  const float z_lo = a->props.z_range[0], z_hi = a->props.z_range[1], window = a->props.fit_window;
+  const float window = a->props.fit_window;
   for (uint32_t it = 0; it <= rounds; ++it) {
-    /* Each track's share denominator, summed over vertices in index order. A track sits at one position of the z
-       order and that position always falls to the same thread, so no two threads touch one sum. */
-    for (uint32_t i = threadIdx.x; i < n; i += blockDim.x) weight_sum[order[i]] = p_cut;
+    /* Each track's share denominator: p_cut plus its compatibility with every vertex within window, added in vertex
+       index order. A GPU gives each thread whole tracks (a track's state is read once, the vertices' loads are
+       independent); the CPU walks each vertex's z run, which visits only the tracks near it. The additions and their
+       order per track are the same, so the sums agree to the bit. */
+#if KST_GPU
+    for (uint32_t t = threadIdx.x; t < n; t += blockDim.x) {
+      const float z = beam_z[t];
+      float sum = p_cut;
+      for (uint32_t v = 0; v < n_pvs; ++v) {
+        const float gap = z - pvs[v].z;
+        if (pvs[v].n_tracks && gap <= window && gap >= -window)
+          sum += track_p(track_chi2(&tracks[t], pvs[v].x, pvs[v].y, pvs[v].z), a->props.max_chi2);
+      }
+      weight_sum[t] = sum;
+    }
+#else
+    for (uint32_t t = 0; t < n; ++t) weight_sum[t] = p_cut;
     for (uint32_t v = 0; v < n_pvs; ++v) {
       if (!pvs[v].n_tracks) continue;
       uint32_t begin, end;
-      z_run(bucket_start, pvs[v].z, window, z_lo, z_hi, &begin, &end);
-      for (uint32_t i = begin + (threadIdx.x + blockDim.x - begin % blockDim.x) % blockDim.x; i < end; i += blockDim.x) {
+      z_run(bucket_start, pvs[v].z, window, a->props.z_range[0], a->props.z_range[1], &begin, &end);
+      for (uint32_t i = begin; i < end; ++i) {
         const uint32_t t = order[i];
         const float gap = beam_z[t] - pvs[v].z;
         if (gap <= window && gap >= -window)
           weight_sum[t] += track_p(track_chi2(&tracks[t], pvs[v].x, pvs[v].y, pvs[v].z), a->props.max_chi2);
       }
     }
+#endif
     kst_syncthreads();
     if (it == rounds) break;
-    for (uint32_t v = threadIdx.x; v < n_pvs; v += blockDim.x)
+    /* A warp per vertex (on the CPU, the block's one thread). */
+    const uint32_t n_warps = KST_GPU ? blockDim.x / KST_WARP_SIZE : 1u;
+    for (uint32_t v = threadIdx.x / KST_WARP_SIZE; v < n_pvs; v += n_warps)
       if (pvs[v].n_tracks && !fit_step(a, tracks, weight_sum, beam_z, order, bucket_start, &pvs[v], it + 1 == rounds))
         pvs[v].n_tracks = 0;
     kst_syncthreads();
@@ -181,14 +250,40 @@ KST_DEVICE uint32_t prune_vertices(const pv_beamline_args *a, kst_pv *pvs, uint3
   return out;
 }
 
+/* Marks the histogram's non-empty bins, 32 to a word, so that the seed search (one thread) skips the empty ones
+   instead of reading every bin. Thread w starts its word at bin (w mod 32), so a warp's reads hit 32 banks. */
+KST_DEVICE void mark_occupied(const uint32_t *h, uint32_t n_bins, uint32_t *occupied) {
+  const uint32_t n_words = (n_bins + 31u) / 32u;
+  for (uint32_t w = threadIdx.x; w < n_words; w += blockDim.x) {
+    uint32_t bits = 0;
+    for (uint32_t j = 0; j < 32u; ++j) {
+      const uint32_t b = (j + w) % 32u;
+      bits |= (uint32_t)(32u * w + b < n_bins && h[32u * w + b] != 0u) << b;
+    }
+    occupied[w] = bits;
+  }
+}
+
+/* The first non-empty bin at or after i (n_bins when none). */
+KST_DEVICE uint32_t next_occupied(const uint32_t *occupied, uint32_t i, uint32_t n_bins) {
+  const uint32_t n_words = (n_bins + 31u) / 32u;
+  uint32_t w = i / 32u;
+  if (w >= n_words) return n_bins;
+  uint32_t bits = occupied[w] & (0xFFFFFFFFu << (i % 32u));
+  while (bits == 0u) {
+    if (++w >= n_words) return n_bins;
+    bits = occupied[w];
+  }
+  return 32u * w + kst_ctz_u32(bits);
+}
+
 /* Peaks of the histogram as seeds: split at local minima, merge across shallow dips, keep heavy enough basins. */
-KST_DEVICE uint32_t find_seeds(const pv_beamline_args *a, const uint32_t *h, uint32_t n_bins, float *seeds, uint32_t cap,
-                               float min_tracks, int *overflow) {
+KST_DEVICE uint32_t find_seeds(const pv_beamline_args *a, const uint32_t *h, const uint32_t *occupied, uint32_t n_bins,
+                               float *seeds, uint32_t cap, float min_tracks, int *overflow) {
   const float z_lo = a->props.z_range[0], bw = a->props.bin_width;
   const float min_weight = min_tracks * WEIGHT_ONE;
   uint32_t n = 0, i = 0;
-  while (i < n_bins) {
-    if (h[i] == 0u) { ++i; continue; }
+  while ((i = next_occupied(occupied, i, n_bins)) < n_bins) {
     /* A basin runs to the next local minimum (or an empty bin); it merges with the next basin when the dip
        between them stays above peak_dip_ratio of the lower of the two maxima. */
     float sum = 0.0f, zsum = 0.0f;
@@ -221,6 +316,49 @@ KST_DEVICE uint32_t find_seeds(const pv_beamline_args *a, const uint32_t *h, uin
   return n;
 }
 
+/* Called by one warp: turns bucket_start[b + 1], the count of bucket b, into the start of bucket b (an exclusive scan
+   by a warp-wide inclusive one, a warp's worth of buckets at a time), then writes the tracks into order by bucket,
+   each after the lower-indexed tracks of its bucket: a lane's rank is the number of lower lanes in its bucket. */
+KST_DEVICE void counting_sort(const float *beam_z, uint32_t n, float z_lo, float z_hi, uint32_t *bucket_start,
+                              uint32_t *order) {
+  const uint32_t lane = kst_lane();
+  uint32_t carry = 0;
+  for (uint32_t base = 0; base <= PV_BUCKETS; base += KST_WARP_SIZE) {
+    const uint32_t b = base + lane;
+    uint32_t v = b <= PV_BUCKETS ? bucket_start[b] : 0u;
+    for (uint32_t d = 1; d < KST_WARP_SIZE; d <<= 1) {
+      const uint32_t o = kst_shfl_up_u32(v, d);
+      if (lane >= d) v += o;
+    }
+    if (b <= PV_BUCKETS) bucket_start[b] = v + carry;
+    carry += kst_shfl_u32(v, KST_WARP_SIZE - 1u);
+  }
+  kst_syncwarp();
+  for (uint32_t base = 0; base < n; base += KST_WARP_SIZE) {
+    const uint32_t t = base + lane, bk = t < n ? z_bucket(beam_z[t], z_lo, z_hi) : 0xFFFFFFFFu;
+    uint32_t rank = 0, last = 1;
+    for (uint32_t j = 0; j < KST_WARP_SIZE; ++j) {
+      const uint32_t o = kst_shfl_u32(bk, j);
+      rank += (uint32_t)(j < lane && o == bk);
+      last &= (uint32_t)!(j > lane && o == bk);
+    }
+    if (t < n) order[bucket_start[bk] + rank] = t;
+    kst_syncwarp();
+    if (t < n && last) bucket_start[bk] += rank + 1u;
+    kst_syncwarp();
+  }
+  /* The scatter advanced every start to the next bucket's start: shift back by one, from the top down so that each
+     chunk reads its lower neighbour before that is overwritten. */
+  for (uint32_t top = PV_BUCKETS + 1u; top > 0;) {
+    const uint32_t base = top > KST_WARP_SIZE ? top - KST_WARP_SIZE : 0u, b = base + lane;
+    const uint32_t v = b < top ? (b > 0 ? bucket_start[b - 1] : 0u) : 0u;
+    kst_syncwarp();
+    if (b < top) bucket_start[b] = v;
+    kst_syncwarp();
+    top = base;
+  }
+}
+
 KST_GLOBAL pv_beamline_kernel(pv_beamline_args a) {
   KST_DYNAMIC_SHARED(uint32_t, hist);
   __shared__ uint32_t n_seeds;
@@ -234,6 +372,7 @@ KST_GLOBAL pv_beamline_kernel(pv_beamline_args a) {
   kst_pv *pvs = &a.dev_pvs.data[(uint64_t)e * cap];
   const float z_lo = a.props.z_range[0], bw = a.props.bin_width;
   const uint32_t n_bins = (uint32_t)((a.props.z_range[1] - z_lo) / bw);
+  uint32_t *occupied = hist + n_bins;
   const float bx = a.props.beamline[0], by = a.props.beamline[1];
   /* The outlier term of every track's weight; a track is taken when some vertex is within max_chi2 of it. */
   const float p_cut = kst_exp_negf(0.5f * a.props.chi2_cut);
@@ -251,15 +390,9 @@ KST_GLOBAL pv_beamline_kernel(pv_beamline_args a) {
     kst_atomic_add_u32(&bucket_start[z_bucket(beam_z[t], z_lo, z_hi) + 1u], 1u);
   }
   kst_syncthreads();
-  /* A counting sort by bucket, stable in track index (one thread: the order, and so every float sum over it,
-     must not depend on thread timing). */
-  if (threadIdx.x == 0) {
-    for (uint32_t b = 1; b <= PV_BUCKETS; ++b) bucket_start[b] += bucket_start[b - 1];
-    for (uint32_t t = 0; t < n; ++t) order[bucket_start[z_bucket(beam_z[t], z_lo, z_hi)]++] = t;
-    /* The scatter advanced every start to the next bucket's start: shift back by one. */
-    for (uint32_t b = PV_BUCKETS; b > 0; --b) bucket_start[b] = bucket_start[b - 1];
-    bucket_start[0] = 0u;
-  }
+  /* A counting sort by bucket, stable in track index (the order, and so every float sum over it, must not depend on
+     thread timing), by the first warp: integer sums, the same on every backend. */
+  if (threadIdx.x < KST_WARP_SIZE) counting_sort(beam_z, n, z_lo, z_hi, bucket_start, order);
   kst_syncthreads();
   /* Pass 0 seeds from every track; a later pass seeds again from the tracks no vertex took, which finds a small
      vertex hidden in the shoulder of a big neighbour. All vertices are refitted together after each pass. */
@@ -285,11 +418,13 @@ KST_GLOBAL pv_beamline_kernel(pv_beamline_args a) {
       }
     }
     kst_syncthreads();
+    mark_occupied(hist, n_bins, occupied);
+    kst_syncthreads();
     if (threadIdx.x == 0) {
       first_new = n_seeds;
       /* Leftover tracks are noisier than a fresh histogram: later passes ask for more weight. */
       const float need = a.props.peak_min_tracks * (pass == 0 ? 1.0f : a.props.rescue_weight_factor);
-      n_seeds += find_seeds(&a, hist, n_bins, seeds + n_seeds, cap - n_seeds, need, &overflow);
+      n_seeds += find_seeds(&a, hist, occupied, n_bins, seeds + n_seeds, cap - n_seeds, need, &overflow);
     }
     kst_syncthreads();
     if (n_seeds == first_new) break; /* the same value in every thread: nothing new to fit */
@@ -317,8 +452,13 @@ KST_GLOBAL pv_beamline_kernel(pv_beamline_args a) {
 
 KST_EXTERN_C kst_status kst_pv_beamline_launch(pv_beamline_args a, kst_stream *stream) {
   if (a.dev_event_list.count == 0) return kst_ok();
+  /* The vertex fit runs a warp per vertex, with all of its lanes exchanging sums: a partial warp would hang. */
+  if (KST_GPU && a.props.block_dim % KST_WARP_SIZE != 0)
+    return kst_error(KST_ERR_CONFIG, "pv_beamline: block_dim %u is not a multiple of the warp size (%u)",
+                     a.props.block_dim, (unsigned)KST_WARP_SIZE);
   const uint32_t n_bins = (uint32_t)((a.props.z_range[1] - a.props.z_range[0]) / a.props.bin_width);
+  /* The histogram, then its occupied-bin words. */
   KST_LAUNCH(pv_beamline_kernel, KST_DIM3(a.dev_event_list.count, 1, 1), KST_DIM3(a.props.block_dim, 1, 1),
-             n_bins * sizeof(uint32_t), stream, a);
+             (n_bins + (n_bins + 31u) / 32u) * sizeof(uint32_t), stream, a);
   return kst_launch_check("pv_beamline_kernel");
 }
