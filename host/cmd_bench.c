@@ -28,7 +28,8 @@ static const char bench_usage[] =
     "  --graphs on|off           capture each batch's device work as a CUDA/HIP graph and replay it\n"
     "                            (default off; accepted on the CPU backend, where it has no effect)\n"
     "  --geometry FILE           VELO geometry (as for kestrel run)\n"
-    "  --device-memory MB, --host-memory MB   arenas per worker\n";
+    "  --device-memory MB, --host-memory MB   arenas per worker (default: grown to fit a batch; given: a bound,\n"
+    "                            and batches that do not fit are split)\n";
 
 typedef struct bench_point {
   uint32_t threads, batch;
@@ -121,6 +122,8 @@ static void print_point(const kst_sequence *seq, const bench_point *pt, const ks
   printf("  peak device memory: %.1f KiB/event (%.1f MiB per batch of %llu)\n",
          r->peak_batch_events ? (double)r->peak_device / 1024.0 / (double)r->peak_batch_events : 0.0,
          (double)r->peak_device / 1048576.0, (unsigned long long)r->peak_batch_events);
+  if (r->splits) printf("  batches split to fit the arenas: %llu (raise --device-memory or --host-memory)\n",
+                      (unsigned long long)r->splits);
   printf("  synchronisations per batch: %.2f\n",
          r->batches ? (double)r->syncs / (double)(r->batches * o->repetitions) : 0.0);
   char graphs[256];
@@ -145,6 +148,8 @@ static cJSON *point_json(const kst_sequence *seq, const bench_point *pt, const k
   cJSON_AddNumberToObject(j, "h2d_bytes_per_event", r->events_executed ? (double)r->h2d_bytes / (double)r->events_executed : 0);
   cJSON_AddNumberToObject(j, "peak_device_bytes_per_event",
                           r->peak_batch_events ? (double)r->peak_device / (double)r->peak_batch_events : 0);
+  cJSON_AddNumberToObject(j, "splits", (double)r->splits);
+  cJSON_AddNumberToObject(j, "arena_growths", (double)r->arena_growths);
   cJSON_AddNumberToObject(j, "syncs_per_batch", r->batches ? (double)r->syncs / (double)(r->batches * o->repetitions) : 0);
   /* Of the median run: batch runs replayed after an update in place or a new instantiation, or run directly (each
      worker's warm-up, or after a failed capture). */

@@ -19,8 +19,9 @@ static const char run_usage[] =
     "  -b, --batch-size N      events per batch (default 1000)\n"
     "  -n, --events N          process at most N events (default all)\n"
     "  -r, --repetitions N     run each batch N times, for compute benchmarks (default 1)\n"
-    "  --device-memory MB      device arena per worker (default 256)\n"
-    "  --host-memory MB        pinned host arena per worker (default 64)\n"
+    "  --device-memory MB      device arena per worker (default: 256, grown to fit the largest batch;\n"
+    "                          a size given is a bound, and batches that do not fit are split)\n"
+    "  --host-memory MB        pinned host arena per worker (default: 64, grown likewise)\n"
     "  --validate              run the sequence's validators against MC truth\n"
     "  --geometry FILE         VELO geometry: LHCb velo_geometry.bin or Kestrel JSON\n"
     "                          (default: configuration/velo_ideal_geometry.json)\n"
@@ -67,6 +68,9 @@ static void print_summary(const kst_sequence *seq, const kst_event_source *src, 
   printf("batches:      %llu (%llu split%s), %.2f synchronisations per batch\n", (unsigned long long)r->batches,
          (unsigned long long)r->splits, r->splits == 1 ? "" : "s",
          executed_batches ? (double)r->syncs / (double)executed_batches : 0.0);
+  if (r->arena_growths)
+    printf("arenas:       grown %llu time%s to fit a batch (device %.1f MiB per worker)\n",
+           (unsigned long long)r->arena_growths, r->arena_growths == 1 ? "" : "s", (double)r->device_arena / 1048576.0);
   printf("throughput:   %llu events in %.3f s: %.0f events/s\n", (unsigned long long)r->events_executed, r->seconds,
          r->seconds > 0 ? (double)r->events_executed / r->seconds : 0.0);
   printf("peak memory:  device %.2f MiB per batch (%.1f KiB per event), host %.2f MiB per batch\n",

@@ -134,20 +134,35 @@ Test(run, synthetic_file_counts_match_and_any_threads_batches_repetitions_agree)
   unlink(path);
 }
 
-Test(run, batch_that_does_not_fit_is_split_and_lone_giant_event_is_counted) {
+Test(run, batch_that_does_not_fit_is_split_when_bounded_and_grows_the_arenas_otherwise) {
   char path[] = "/tmp/kst_run_XXXXXX";
   int fd = mkstemp(path);
   close(fd);
-  expected ex;
+  expected ex, all;
   write_synthetic(path, 30, 11, &ex);
-  kst_run_options o = {.threads = 1, .batch_size = 30, .device_memory = 12 * 1024};
+  count_file(path, &all); /* the giant event too */
   kst_sequence seq;
   kst_run_result r;
+  /* Bounded at 12 KiB: the batch is split, and the event with a 3000-cluster bank never fits. */
+  kst_run_options o = {.threads = 1, .batch_size = 30, .device_memory = 12 * 1024};
   cr_assert_eq(run_file(path, o, &r, &seq).code, KST_OK);
   cr_assert_gt(r.splits, 0, "30 events need more than 12 KiB");
-  cr_assert_eq(r.events_too_big, 1, "the event with a 3000-cluster bank never fits");
+  cr_assert_eq(r.events_too_big, 1);
+  cr_assert_eq(r.arena_growths, 0);
   check(&r, &seq, &ex, 1);
   cr_assert_leq(r.peak_device, 12 * 1024);
+  kst_run_result_free(&r, &seq);
+  kst_sequence_free(&seq);
+  /* The same start, free to grow: one growth, no split, every event runs, still one synchronisation. */
+  o.arenas_grow = 1;
+  cr_assert_eq(run_file(path, o, &r, &seq).code, KST_OK);
+  cr_assert_eq(r.splits, 0);
+  cr_assert_eq(r.arena_growths, 1, "one batch, one growth");
+  cr_assert_eq(r.events_too_big, 0);
+  cr_assert_eq(r.batches, 1);
+  cr_assert_gt(r.peak_device, 12 * 1024);
+  cr_assert_geq(r.device_arena, r.peak_device);
+  check(&r, &seq, &all, 1);
   kst_run_result_free(&r, &seq);
   kst_sequence_free(&seq);
   unlink(path);

@@ -14,6 +14,9 @@ void kst_run_options_default(kst_run_options *o) {
   if (!o->threads) o->threads = 1;
   if (!o->batch_size) o->batch_size = 1000;
   if (!o->repetitions) o->repetitions = 1;
+  /* Sizes given by the user are a bound (a batch that does not fit is split). Without them the arenas start at
+     these sizes, which fit a thousand LHCb events, and grow to fit a larger batch. */
+  if (!o->device_memory && !o->host_memory) o->arenas_grow = 1;
   if (!o->device_memory) o->device_memory = (uint64_t)256 << 20;
   if (!o->host_memory) o->host_memory = (uint64_t)64 << 20;
 }
@@ -212,6 +215,8 @@ kst_status kst_run(const kst_sequence *seq, const kst_event_source *src, const k
     kst_worker *w = &wa[t].w;
     r->batches += w->batches;
     r->splits += w->splits;
+    r->arena_growths += w->growths;
+    if (w->dev_arena.capacity > r->device_arena) r->device_arena = w->dev_arena.capacity;
     r->events_too_big += w->too_big;
     r->h2d_bytes += w->h2d_bytes;
     if (w->stream) r->syncs += kst_stream_sync_count(w->stream) - w->setup_syncs;

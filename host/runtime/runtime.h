@@ -20,6 +20,8 @@ typedef struct kst_run_options {
   uint64_t device_memory;   /* bytes of device arena per worker */
   uint64_t host_memory;     /* bytes of pinned host arena per worker */
   int debug_memory;         /* allocate every buffer separately, so sanitizers see overruns */
+  int arenas_grow;          /* a batch that does not fit grows the arenas instead of being split (default when no
+                               arena size is given) */
   int progress;             /* print a progress line on stderr */
   int validate;             /* run the validator algorithms (MC truth checks) */
   const char *geometry;     /* VELO geometry file; NULL: the shipped ideal geometry */
@@ -54,6 +56,8 @@ typedef struct kst_run_result {
   uint64_t events;           /* distinct events processed */
   uint64_t events_executed;  /* events x repetitions */
   uint64_t batches, splits, events_too_big, syncs;
+  uint64_t arena_growths;    /* batches that grew a worker's arenas instead of being split */
+  uint64_t device_arena;     /* the largest worker's device arena at the end, bytes */
   double seconds;            /* wall time of the processing (not of loading the files) */
   uint64_t peak_device, peak_host;     /* largest per-batch arena use, bytes */
   uint64_t peak_batch_events;          /* events in the batch that had the peak */

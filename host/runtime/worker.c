@@ -57,6 +57,8 @@ kst_status kst_ctx_count_add(kst_ctx *c, const char *name, const uint64_t *value
 }
 
 static int skipped(const kst_worker *w, uint32_t i);
+static kst_status allocate_arenas(kst_worker *w, uint64_t device_bytes, uint64_t host_bytes);
+static kst_status plan_batch(kst_worker *w);
 
 /* ---- Worker lifecycle. */
 
@@ -98,18 +100,52 @@ kst_status kst_worker_init(kst_worker *w, const kst_sequence *seq, const kst_run
        which older drivers refuse inside a capture. The CPU has no such setup, and checks every batch's region. */
     w->warmed = !kst_graph_supported();
   }
-  kst_arena_init(&w->dev_arena, opt->device_memory);
-  kst_arena_init(&w->host_arena, opt->host_memory);
-  if (!opt->debug_memory) {
-    KST_TRY(kst_error_wrap(kst_device_alloc(&w->dev_base, w->dev_arena.capacity), "device arena (--device-memory)"));
-    KST_TRY(kst_error_wrap(kst_host_alloc(&w->host_base, w->host_arena.capacity), "host arena (--host-memory)"));
-    /* Touch every page now, so the first batches do not pay the operating system's page faults. */
-    KST_TRY(kst_memset(w->dev_base, 0, w->dev_arena.capacity, w->stream));
-    memset(w->host_base, 0, w->host_arena.capacity);
-    KST_TRY(kst_stream_sync(w->stream));
-  }
+  KST_TRY(allocate_arenas(w, opt->device_memory, opt->host_memory));
   w->setup_syncs = kst_stream_sync_count(w->stream);
   return kst_ok();
+}
+
+/* Gives the worker arenas of these capacities (their memory too, unless every buffer is allocated separately). */
+static kst_status allocate_arenas(kst_worker *w, uint64_t device_bytes, uint64_t host_bytes) {
+  kst_arena_init(&w->dev_arena, device_bytes);
+  kst_arena_init(&w->host_arena, host_bytes);
+  if (w->opt->debug_memory) return kst_ok();
+  KST_TRY(kst_error_wrap(kst_device_alloc(&w->dev_base, w->dev_arena.capacity), "device arena (--device-memory)"));
+  KST_TRY(kst_error_wrap(kst_host_alloc(&w->host_base, w->host_arena.capacity), "host arena (--host-memory)"));
+  /* Touch every page now, so the first batches do not pay the operating system's page faults. */
+  KST_TRY(kst_memset(w->dev_base, 0, w->dev_arena.capacity, w->stream));
+  memset(w->host_base, 0, w->host_arena.capacity);
+  return kst_stream_sync(w->stream);
+}
+
+/* With arenas_grow, makes the arenas big enough for the current batch: plans it on arenas without limit to learn
+   its peaks, then reallocates each arena that is short, with a quarter more for the batches that follow. Returns 1
+   when the batch now fits; 0 when it cannot (a fixed size, or no memory for more), and the batch is split instead. */
+static int grow_arenas(kst_worker *w) {
+  if (!w->opt->arenas_grow || w->opt->debug_memory) return 0;
+  const uint64_t dev_cap = w->dev_arena.capacity, host_cap = w->host_arena.capacity, unlimited = (uint64_t)1 << 60;
+  kst_arena_init(&w->dev_arena, unlimited);
+  kst_arena_init(&w->host_arena, unlimited);
+  const kst_status measured = plan_batch(w);
+  const uint64_t dev_need = w->dev_arena.peak, host_need = w->host_arena.peak;
+  uint64_t dev_new = dev_need > dev_cap ? dev_need + dev_need / 4 : dev_cap;
+  uint64_t host_new = host_need > host_cap ? host_need + host_need / 4 : host_cap;
+  if (measured.code) dev_new = dev_cap, host_new = host_cap;
+  /* The setup's synchronisation is not the batch's: it stays out of the count per batch. */
+  const uint64_t syncs = kst_stream_sync_count(w->stream);
+  kst_device_free(w->dev_base);
+  kst_host_free(w->host_base);
+  w->dev_base = w->host_base = NULL;
+  int grown = !measured.code && allocate_arenas(w, dev_new, host_new).code == KST_OK;
+  if (!grown) {
+    kst_device_free(w->dev_base);
+    kst_host_free(w->host_base);
+    w->dev_base = w->host_base = NULL;
+    /* Back to the sizes that worked; if even those cannot be had again, the next plan reports it. */
+    if (allocate_arenas(w, dev_cap, host_cap).code) kst_arena_init(&w->dev_arena, 0), kst_arena_init(&w->host_arena, 0);
+  }
+  w->setup_syncs += kst_stream_sync_count(w->stream) - syncs;
+  return grown;
 }
 
 static void free_separate(kst_worker *w) {
@@ -302,6 +338,10 @@ static kst_status process_range(kst_worker *w, const kst_batch *batch, uint64_t 
   }
   w->batch = b;
   kst_status s = plan_batch(w);
+  if (s.code == KST_ERR_NOMEM && grow_arenas(w)) {
+    w->growths++;
+    s = plan_batch(w);
+  }
   if (w->opt->debug_memory && s.code) free_separate(w);
   if (s.code == KST_ERR_NOMEM) {
     if (n == 1) {
