@@ -21,6 +21,7 @@ static const char bench_usage[] =
     "  --repeats N               timed runs; the median is reported (default 5)\n"
     "  --warmup N                untimed runs first (default 1)\n"
     "  --no-transfer             compute only: each batch is copied once, then run -r times\n"
+    "  --compare-transfer        measure every point end to end and compute only, and print the ratio\n"
     "  -r, --repetitions N       runs of each batch per timed run (default 1; 10 with --no-transfer)\n"
     "  --scan threads=1,2 batch=250,1000   a grid of runs instead of one configuration\n"
     "  --json FILE               write every figure as JSON\n"
@@ -35,6 +36,7 @@ typedef struct bench_point {
   uint32_t threads, batch;
   double median, low, high; /* events/s */
   kst_run_result best;      /* the run with the median time, for the detailed figures */
+  double compute_median, compute_low, compute_high; /* with --compare-transfer: the same point, compute only */
 } bench_point;
 
 static int cmp_double(const void *a, const void *b) {
@@ -54,6 +56,14 @@ static int parse_list(const char *text, uint32_t *out, int max) {
   return n;
 }
 
+/* Arenas that grew in one run start at that size in the next, so that growing (allocating and touching memory)
+   happens in the warm-up and not in the timed runs. */
+static void keep_arena_sizes(kst_run_options *o, const kst_run_result *r) {
+  if (!o->arenas_grow) return;
+  if (r->device_arena > o->device_memory) o->device_memory = r->device_arena;
+  if (r->host_arena > o->host_memory) o->host_memory = r->host_arena;
+}
+
 /* Warm-up runs, then `repeats` timed runs; keeps the median run's result. */
 static kst_status measure(const kst_sequence *seq, const kst_event_source *src, kst_run_options o, uint32_t warmup,
                           uint32_t repeats, bench_point *pt) {
@@ -64,10 +74,12 @@ static kst_status measure(const kst_sequence *seq, const kst_event_source *src, 
   for (uint32_t w = 0; w < warmup && !s.code; ++w) {
     kst_run_result r;
     s = kst_run(seq, src, &o, &r);
+    if (!s.code) keep_arena_sizes(&o, &r);
     kst_run_result_free(&r, seq);
   }
   for (uint32_t i = 0; i < repeats && !s.code; ++i) {
     s = kst_run(seq, src, &o, &res[i]);
+    if (!s.code) keep_arena_sizes(&o, &res[i]);
     rate[i] = res[i].seconds > 0 ? (double)res[i].events_executed / res[i].seconds : 0.0;
   }
   if (!s.code) {
@@ -89,6 +101,20 @@ static kst_status measure(const kst_sequence *seq, const kst_event_source *src, 
   free(rate);
   free(res);
   return s;
+}
+
+/* The same point compute only (each batch copied once, then run -r times, 10 unless given), into pt's compute_*
+   fields; the detailed figures stay those of the end-to-end runs. */
+static kst_status measure_compute_only(const kst_sequence *seq, const kst_event_source *src, kst_run_options o,
+                                       int reps_given, uint32_t warmup, uint32_t repeats, bench_point *pt) {
+  bench_point c;
+  memset(&c, 0, sizeof c);
+  o.no_transfer = 1;
+  if (!reps_given) o.repetitions = 10;
+  KST_TRY(measure(seq, src, o, warmup, repeats, &c));
+  pt->compute_median = c.median, pt->compute_low = c.low, pt->compute_high = c.high;
+  kst_run_result_free(&c.best, seq);
+  return kst_ok();
 }
 
 typedef struct alg_time {
@@ -115,6 +141,9 @@ static void print_point(const kst_sequence *seq, const bench_point *pt, const ks
     if (t[i].ms > 0)
       printf("  %-26s %10.3f %7.1f%% %12.3f\n", t[i].name, t[i].ms, busy > 0 ? 100.0 * t[i].ms / busy : 0.0,
              events > 0 ? 1e3 * t[i].ms / events : 0.0);
+  if (pt->compute_median > 0)
+    printf("  compute only: %.0f events/s (median; min %.0f, max %.0f); end to end is %.1f%% of it\n",
+           pt->compute_median, pt->compute_low, pt->compute_high, 100.0 * pt->median / pt->compute_median);
   printf("  device busy: %.1f%% of wall time x threads (%s)\n", wall_ms > 0 ? 100.0 * busy / (wall_ms * pt->threads) : 0.0,
          KST_GPU_TIMERS ? "device timers" : "wall time per algorithm");
   printf("  host-to-device: %.0f bytes/event, %.2f GB/s%s\n", events > 0 ? (double)r->h2d_bytes / events : 0.0,
@@ -148,6 +177,12 @@ static cJSON *point_json(const kst_sequence *seq, const bench_point *pt, const k
   cJSON_AddNumberToObject(j, "h2d_bytes_per_event", r->events_executed ? (double)r->h2d_bytes / (double)r->events_executed : 0);
   cJSON_AddNumberToObject(j, "peak_device_bytes_per_event",
                           r->peak_batch_events ? (double)r->peak_device / (double)r->peak_batch_events : 0);
+  if (pt->compute_median > 0) {
+    cJSON_AddNumberToObject(j, "compute_only_events_per_s_median", pt->compute_median);
+    cJSON_AddNumberToObject(j, "compute_only_events_per_s_min", pt->compute_low);
+    cJSON_AddNumberToObject(j, "compute_only_events_per_s_max", pt->compute_high);
+    cJSON_AddNumberToObject(j, "end_to_end_over_compute_only", pt->median / pt->compute_median);
+  }
   cJSON_AddNumberToObject(j, "splits", (double)r->splits);
   cJSON_AddNumberToObject(j, "arena_growths", (double)r->arena_growths);
   cJSON_AddNumberToObject(j, "syncs_per_batch", r->batches ? (double)r->syncs / (double)(r->batches * o->repetitions) : 0);
@@ -167,7 +202,7 @@ int kst_cmd_bench(int argc, char **argv) {
   const char *sequence = NULL, *json_path = NULL, *plot_path = NULL;
   const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
   uint32_t n_inputs = 0, repeats = 5, warmup = 1, threads[16] = {1}, batches[16] = {1000};
-  int n_threads = 1, n_batches = 1, reps_given = 0;
+  int n_threads = 1, n_batches = 1, reps_given = 0, compare = 0;
   uint64_t n_events = 10000, v;
   kst_run_options o;
   memset(&o, 0, sizeof o);
@@ -184,6 +219,7 @@ int kst_cmd_bench(int argc, char **argv) {
     else if (!strcmp(a, "--warmup")) { if (!NUMBER(0, 1000)) return 2; warmup = (uint32_t)v; }
     else if (!strcmp(a, "-r") || !strcmp(a, "--repetitions")) { if (!NUMBER(1, 100000)) return 2; o.repetitions = (uint32_t)v; reps_given = 1; }
     else if (!strcmp(a, "--no-transfer")) o.no_transfer = 1;
+    else if (!strcmp(a, "--compare-transfer")) compare = 1;
     else if (!strcmp(a, "--graphs")) { if (!kst_cli_on_off(a, next, &o.graphs)) return free(inputs), 2; ++i; }
     else if (!strcmp(a, "--json") && next) json_path = argv[++i];
     else if (!strcmp(a, "--plot") && next) plot_path = argv[++i];
@@ -213,6 +249,10 @@ int kst_cmd_bench(int argc, char **argv) {
     fprintf(stderr, "kestrel bench: need --sequence FILE and at least one --input FILE\n\n%s", bench_usage);
     return free(inputs), 2;
   }
+  if (compare && o.no_transfer) {
+    fprintf(stderr, "kestrel bench: --compare-transfer measures both modes itself: drop --no-transfer\n");
+    return free(inputs), 2;
+  }
   if (o.no_transfer && !reps_given) o.repetitions = 10;
   o.preload = 1;
   kst_sequence seq;
@@ -233,7 +273,10 @@ int kst_cmd_bench(int argc, char **argv) {
   const char *graphs = !kst_graph_supported() ? "off (cpu backend)" : o.graphs ? "on" : "off";
   printf("kestrel bench: %s, %llu events preloaded, %s backend (%s), %s, graphs %s, %u timed runs after %u warm-up\n",
          seq.path, (unsigned long long)src.n_events, kst_backend_name(), props.name,
-         o.no_transfer ? "compute only (batches copied once)" : "end to end with transfers", graphs, repeats, warmup);
+         o.no_transfer ? "compute only (batches copied once)"
+         : compare     ? "end to end with transfers, then compute only"
+                       : "end to end with transfers",
+         graphs, repeats, warmup);
   cJSON *root = cJSON_CreateObject(), *points = cJSON_CreateArray();
   cJSON_AddStringToObject(root, "sequence", seq.path);
   cJSON_AddStringToObject(root, "backend", kst_backend_name());
@@ -243,7 +286,10 @@ int kst_cmd_bench(int argc, char **argv) {
   cJSON_AddBoolToObject(root, "graphs_requested", o.graphs);
   cJSON_AddItemToObject(root, "points", points);
   int rc = 0;
-  if (n_threads * n_batches > 1) printf("\n%8s %8s %14s %14s %14s\n", "threads", "batch", "events/s", "min", "max");
+  if (n_threads * n_batches > 1 && compare)
+    printf("\n%8s %8s %14s %14s %14s %8s\n", "threads", "batch", "events/s", "compute only", "min", "ratio");
+  else if (n_threads * n_batches > 1)
+    printf("\n%8s %8s %14s %14s %14s\n", "threads", "batch", "events/s", "min", "max");
   for (int ti = 0; ti < n_threads && !rc; ++ti)
     for (int bi = 0; bi < n_batches && !rc; ++bi) {
       bench_point pt;
@@ -252,12 +298,17 @@ int kst_cmd_bench(int argc, char **argv) {
       pt.batch = o.batch_size = batches[bi];
       kst_run_options_default(&o);
       s = measure(&seq, &src, o, warmup, repeats, &pt);
+      if (!s.code && compare) s = measure_compute_only(&seq, &src, o, reps_given, warmup, repeats, &pt);
       if (s.code) {
         fprintf(stderr, "kestrel bench: %s\n", s.msg);
         rc = 1;
         break;
       }
-      if (n_threads * n_batches > 1) printf("%8u %8u %14.0f %14.0f %14.0f\n", pt.threads, pt.batch, pt.median, pt.low, pt.high);
+      if (n_threads * n_batches > 1 && compare)
+        printf("%8u %8u %14.0f %14.0f %14.0f %7.1f%%\n", pt.threads, pt.batch, pt.median, pt.compute_median, pt.low,
+               100.0 * pt.median / pt.compute_median);
+      else if (n_threads * n_batches > 1)
+        printf("%8u %8u %14.0f %14.0f %14.0f\n", pt.threads, pt.batch, pt.median, pt.low, pt.high);
       else print_point(&seq, &pt, &o);
       cJSON_AddItemToArray(points, point_json(&seq, &pt, &o));
       kst_run_result_free(&pt.best, &seq);

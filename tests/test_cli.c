@@ -63,8 +63,12 @@ Test(cli, bench_writes_every_figure_as_json, .timeout = 120) {
   snprintf(json, sizeof json, "%s.json", mdf);
   snprintf(args, sizeof args, "generate -n 20 -o %s --seed 5", mdf);
   cr_assert_eq(kestrel(out, sizeof out, args), 0, "%s", out);
-  snprintf(args, sizeof args, "bench -s sequences/velo_pv.json -i %s -n 60 --repeats 2 --warmup 0 --scan threads=1,2 batch=20 --json %s",
-           mdf, json);
+  snprintf(args, sizeof args, "bench -s sequences/velo_pv.json -i %s -n 20 --no-transfer --compare-transfer", mdf);
+  cr_assert_eq(kestrel(out, sizeof out, args), 2, "%s", out);
+  cr_assert(strstr(out, "drop --no-transfer"), "%s", out);
+  snprintf(args, sizeof args,
+           "bench -s sequences/velo_pv.json -i %s -n 60 --repeats 2 --warmup 0 --scan threads=1,2 batch=20 --compare-transfer"
+           " --json %s", mdf, json);
   cr_assert_eq(kestrel(out, sizeof out, args), 0, "%s", out);
   FILE *f = fopen(json, "r");
   cr_assert_not_null(f);
@@ -80,6 +84,11 @@ Test(cli, bench_writes_every_figure_as_json, .timeout = 120) {
   cr_assert_eq(cJSON_GetObjectItem(p, "syncs_per_batch")->valuedouble, 1.0, "one synchronisation per batch");
   cr_assert_gt(cJSON_GetObjectItem(p, "h2d_bytes_per_event")->valuedouble, 1000.0);
   cr_assert_not_null(cJSON_GetObjectItem(cJSON_GetObjectItem(p, "algorithm_ms"), "velo_search"));
+  const double e2e = cJSON_GetObjectItem(p, "events_per_s_median")->valuedouble;
+  const double compute = cJSON_GetObjectItem(p, "compute_only_events_per_s_median")->valuedouble;
+  cr_assert_gt(compute, 0.0, "--compare-transfer measured compute only too");
+  cr_assert_float_eq(cJSON_GetObjectItem(p, "end_to_end_over_compute_only")->valuedouble, e2e / compute, 1e-9);
+  cr_assert_eq(cJSON_GetObjectItem(p, "splits")->valuedouble, 0.0);
   cJSON_Delete(root);
   unlink(mdf);
   unlink(json);

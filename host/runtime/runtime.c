@@ -217,6 +217,7 @@ kst_status kst_run(const kst_sequence *seq, const kst_event_source *src, const k
     r->splits += w->splits;
     r->arena_growths += w->growths;
     if (w->dev_arena.capacity > r->device_arena) r->device_arena = w->dev_arena.capacity;
+    if (w->host_arena.capacity > r->host_arena) r->host_arena = w->host_arena.capacity;
     r->events_too_big += w->too_big;
     r->h2d_bytes += w->h2d_bytes;
     if (w->stream) r->syncs += kst_stream_sync_count(w->stream) - w->setup_syncs;

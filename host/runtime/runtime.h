@@ -57,7 +57,7 @@ typedef struct kst_run_result {
   uint64_t events_executed;  /* events x repetitions */
   uint64_t batches, splits, events_too_big, syncs;
   uint64_t arena_growths;    /* batches that grew a worker's arenas instead of being split */
-  uint64_t device_arena;     /* the largest worker's device arena at the end, bytes */
+  uint64_t device_arena, host_arena; /* the largest worker's arenas at the end, bytes */
   double seconds;            /* wall time of the processing (not of loading the files) */
   uint64_t peak_device, peak_host;     /* largest per-batch arena use, bytes */
   uint64_t peak_batch_events;          /* events in the batch that had the peak */

@@ -117,17 +117,14 @@ compare_graphs "simulated" $sim configuration/velo_ideal_geometry.json velo_pv.j
 echo "--- throughput: VELO+PV on simulated minimum bias (pile-up 7.6), graphs off then on"
 bench=(build/gpu-cuda/kestrel bench -s sequences/velo_pv.json -i $sim --geometry configuration/velo_ideal_geometry.json)
 for g in off on; do
-  "${bench[@]}" -n 100000 -t 2 -b 2000 --graphs $g --json build/gpu-bench-e2e-graphs-$g.json
-  "${bench[@]}" -n 100000 -t 2 -b 2000 --graphs $g --no-transfer --json build/gpu-bench-compute-graphs-$g.json \
-    | grep -E "^kestrel bench|^threads|graphs:"
+  "${bench[@]}" -n 100000 -t 2 -b 2000 --graphs $g --compare-transfer --json build/gpu-bench-graphs-$g.json
 done
-echo "--- eight workers (the best end-to-end setting measured on an H100, 2026-11-22), end to end then compute only"
-"${bench[@]}" -n 200000 -t 8 -b 2000 --graphs on --repeats 3 --json build/gpu-bench-e2e-t8.json
-"${bench[@]}" -n 200000 -t 8 -b 2000 --graphs on --repeats 3 -r 3 --no-transfer | grep -E "^threads|split"
+echo "--- eight workers (the best end-to-end setting measured on an H100, 2026-11-22)"
+"${bench[@]}" -n 200000 -t 8 -b 2000 --graphs on --repeats 3 -r 3 --compare-transfer --json build/gpu-bench-t8.json
 # A scan of 2 x 12 points takes several minutes: KST_GPU_SCAN=0 skips it.
 [ "${KST_GPU_SCAN:-1}" = 1 ] && for g in off on; do
   echo "--- graphs $g: launch overhead weighs most in small batches"
-  "${bench[@]}" -n 100000 --repeats 3 --graphs $g --scan threads=1,2,4,8 batch=250,1000,2000,8000 \
+  "${bench[@]}" -n 100000 --repeats 3 -r 3 --graphs $g --compare-transfer --scan threads=1,2,4,8 batch=250,1000,2000,8000 \
     --json build/gpu-bench-scan-graphs-$g.json
 done
 echo "gpu: $pass passed, $fail failed"
