@@ -22,6 +22,18 @@ static int kestrel(char *out, size_t size, const char *args) {
 
 static char out[1 << 16];
 
+/* Parses the JSON file at path (failing the test when it cannot be read or parsed). */
+static cJSON *read_json(const char *path) {
+  FILE *f = fopen(path, "r");
+  cr_assert_not_null(f, "%s", path);
+  static char text[1 << 16];
+  text[fread(text, 1, sizeof text - 1, f)] = '\0';
+  fclose(f);
+  cJSON *root = cJSON_Parse(text);
+  cr_assert_not_null(root, "%s", path);
+  return root;
+}
+
 Test(cli, help_version_and_unknown_command) {
   cr_assert_eq(kestrel(out, sizeof out, "--help"), 0);
   cr_assert(strstr(out, "bench") && strstr(out, "generate"), "%s", out);
@@ -70,13 +82,7 @@ Test(cli, bench_writes_every_figure_as_json, .timeout = 120) {
            "bench -s sequences/velo_pv.json -i %s -n 60 --repeats 2 --warmup 0 --scan threads=1,2 batch=20 --compare-transfer"
            " --json %s", mdf, json);
   cr_assert_eq(kestrel(out, sizeof out, args), 0, "%s", out);
-  FILE *f = fopen(json, "r");
-  cr_assert_not_null(f);
-  static char text[1 << 16];
-  text[fread(text, 1, sizeof text - 1, f)] = '\0';
-  fclose(f);
-  cJSON *root = cJSON_Parse(text);
-  cr_assert_not_null(root);
+  cJSON *root = read_json(json);
   const cJSON *points = cJSON_GetObjectItem(root, "points");
   cr_assert_eq(cJSON_GetArraySize(points), 2, "one point per thread count");
   const cJSON *p = cJSON_GetArrayItem(points, 0);
@@ -150,13 +156,7 @@ Test(cli, graphs_option_takes_on_or_off_and_the_cpu_summary_says_off, .timeout =
            mdf, json);
   cr_assert_eq(kestrel(out, sizeof out, args), 0, "%s", out);
   cr_assert(strstr(out, "graphs off (cpu backend)") && strstr(out, "  graphs: off (cpu backend)\n"), "%s", out);
-  FILE *f = fopen(json, "r");
-  cr_assert_not_null(f);
-  static char text[1 << 16];
-  text[fread(text, 1, sizeof text - 1, f)] = '\0';
-  fclose(f);
-  cJSON *root = cJSON_Parse(text);
-  cr_assert_not_null(root);
+  cJSON *root = read_json(json);
   cr_assert_str_eq(cJSON_GetObjectItem(root, "graphs")->valuestring, "off", "nothing is replayed on the CPU");
   cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(root, "graphs_requested")));
   const cJSON *p = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "points"), 0);

@@ -57,7 +57,7 @@ kst_status kst_ctx_count_add(kst_ctx *c, const char *name, const uint64_t *value
 }
 
 static int skipped(const kst_worker *w, uint32_t i);
-static kst_status allocate_arenas(kst_worker *w, uint64_t device_bytes, uint64_t host_bytes);
+static kst_status allocate_arena(kst_worker *w, int device, uint64_t bytes);
 static kst_status plan_batch(kst_worker *w);
 
 /* ---- Worker lifecycle. */
@@ -100,27 +100,50 @@ kst_status kst_worker_init(kst_worker *w, const kst_sequence *seq, const kst_run
        which older drivers refuse inside a capture. The CPU has no such setup, and checks every batch's region. */
     w->warmed = !kst_graph_supported();
   }
-  KST_TRY(allocate_arenas(w, opt->device_memory, opt->host_memory));
+  KST_TRY(allocate_arena(w, 1, opt->device_memory));
+  KST_TRY(allocate_arena(w, 0, opt->host_memory));
   w->setup_syncs = kst_stream_sync_count(w->stream);
   return kst_ok();
 }
 
-/* Gives the worker arenas of these capacities (their memory too, unless every buffer is allocated separately). */
-static kst_status allocate_arenas(kst_worker *w, uint64_t device_bytes, uint64_t host_bytes) {
-  kst_arena_init(&w->dev_arena, device_bytes);
-  kst_arena_init(&w->host_arena, host_bytes);
+/* Gives the worker a device (or host) arena of this capacity, its memory allocated and touched (none when every
+   buffer is allocated separately). */
+static kst_status allocate_arena(kst_worker *w, int device, uint64_t bytes) {
+  kst_arena *a = device ? &w->dev_arena : &w->host_arena;
+  kst_arena_init(a, bytes);
   if (w->opt->debug_memory) return kst_ok();
-  KST_TRY(kst_error_wrap(kst_device_alloc(&w->dev_base, w->dev_arena.capacity), "device arena (--device-memory)"));
-  KST_TRY(kst_error_wrap(kst_host_alloc(&w->host_base, w->host_arena.capacity), "host arena (--host-memory)"));
-  /* Touch every page now, so the first batches do not pay the operating system's page faults. */
-  KST_TRY(kst_memset(w->dev_base, 0, w->dev_arena.capacity, w->stream));
-  memset(w->host_base, 0, w->host_arena.capacity);
+  /* Every page is touched now, so the batches do not pay the operating system's page faults. */
+  if (!device) {
+    KST_TRY(kst_error_wrap(kst_host_alloc(&w->host_base, a->capacity), "host arena (--host-memory)"));
+    memset(w->host_base, 0, a->capacity);
+    return kst_ok();
+  }
+  KST_TRY(kst_error_wrap(kst_device_alloc(&w->dev_base, a->capacity), "device arena (--device-memory)"));
+  KST_TRY(kst_memset(w->dev_base, 0, a->capacity, w->stream));
   return kst_stream_sync(w->stream);
 }
 
+/* Frees the worker's device (or host) arena memory. */
+static void free_arena(kst_worker *w, int device) {
+  if (device) kst_device_free(w->dev_base), w->dev_base = NULL;
+  else kst_host_free(w->host_base), w->host_base = NULL;
+}
+
+/* Replaces an arena by one of `bytes`; when that cannot be had, takes the old size back and returns 0. */
+static int replace_arena(kst_worker *w, int device, uint64_t bytes) {
+  const uint64_t old = (device ? &w->dev_arena : &w->host_arena)->capacity;
+  free_arena(w, device);
+  if (!allocate_arena(w, device, bytes).code) return 1;
+  free_arena(w, device);
+  /* If even the old size cannot be had again, an empty arena makes the next plan report it. */
+  if (allocate_arena(w, device, old).code) kst_arena_init(device ? &w->dev_arena : &w->host_arena, 0);
+  return 0;
+}
+
 /* With arenas_grow, makes the arenas big enough for the current batch: plans it on arenas without limit to learn
-   its peaks, then reallocates each arena that is short, with a quarter more for the batches that follow. Returns 1
-   when the batch now fits; 0 when it cannot (a fixed size, or no memory for more), and the batch is split instead. */
+   its peaks, then replaces each arena that is short by one with a quarter more, for the batches that follow.
+   Returns 1 when the batch now fits; 0 when it cannot (a fixed size, or no memory for more), and the batch is split
+   instead. */
 static int grow_arenas(kst_worker *w) {
   if (!w->opt->arenas_grow || w->opt->debug_memory) return 0;
   const uint64_t dev_cap = w->dev_arena.capacity, host_cap = w->host_arena.capacity, unlimited = (uint64_t)1 << 60;
@@ -128,22 +151,14 @@ static int grow_arenas(kst_worker *w) {
   kst_arena_init(&w->host_arena, unlimited);
   const kst_status measured = plan_batch(w);
   const uint64_t dev_need = w->dev_arena.peak, host_need = w->host_arena.peak;
-  uint64_t dev_new = dev_need > dev_cap ? dev_need + dev_need / 4 : dev_cap;
-  uint64_t host_new = host_need > host_cap ? host_need + host_need / 4 : host_cap;
-  if (measured.code) dev_new = dev_cap, host_new = host_cap;
+  kst_arena_init(&w->dev_arena, dev_cap);
+  kst_arena_init(&w->host_arena, host_cap);
+  if (measured.code) return 0;
   /* The setup's synchronisation is not the batch's: it stays out of the count per batch. */
   const uint64_t syncs = kst_stream_sync_count(w->stream);
-  kst_device_free(w->dev_base);
-  kst_host_free(w->host_base);
-  w->dev_base = w->host_base = NULL;
-  int grown = !measured.code && allocate_arenas(w, dev_new, host_new).code == KST_OK;
-  if (!grown) {
-    kst_device_free(w->dev_base);
-    kst_host_free(w->host_base);
-    w->dev_base = w->host_base = NULL;
-    /* Back to the sizes that worked; if even those cannot be had again, the next plan reports it. */
-    if (allocate_arenas(w, dev_cap, host_cap).code) kst_arena_init(&w->dev_arena, 0), kst_arena_init(&w->host_arena, 0);
-  }
+  int grown = 1;
+  if (dev_need > dev_cap) grown = replace_arena(w, 1, dev_need + dev_need / 4);
+  if (grown && host_need > host_cap) grown = replace_arena(w, 0, host_need + host_need / 4);
   w->setup_syncs += kst_stream_sync_count(w->stream) - syncs;
   return grown;
 }
