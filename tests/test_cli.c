@@ -22,6 +22,14 @@ static int kestrel(char *out, size_t size, const char *args) {
 
 static char out[1 << 16];
 
+/* Makes a unique file from the template path (ending in XXXXXX) and fills it with n simulated events. */
+static void generate_sample(char *path, int n, int seed) {
+  close(mkstemp(path));
+  char args[256];
+  snprintf(args, sizeof args, "generate -n %d -o %s --seed %d", n, path, seed);
+  cr_assert_eq(kestrel(out, sizeof out, args), 0, "%s", out);
+}
+
 /* Parses the JSON file at path (failing the test when it cannot be read or parsed). */
 static cJSON *read_json(const char *path) {
   FILE *f = fopen(path, "r");
@@ -71,10 +79,8 @@ Test(cli, generate_rejects_bad_arguments) {
 
 Test(cli, bench_writes_every_figure_as_json, .timeout = 120) {
   char mdf[] = "/tmp/kst_bench_XXXXXX", json[64], args[512];
-  close(mkstemp(mdf));
+  generate_sample(mdf, 20, 5);
   snprintf(json, sizeof json, "%s.json", mdf);
-  snprintf(args, sizeof args, "generate -n 20 -o %s --seed 5", mdf);
-  cr_assert_eq(kestrel(out, sizeof out, args), 0, "%s", out);
   snprintf(args, sizeof args, "bench -s sequences/velo_pv.json -i %s -n 20 --no-transfer --compare-transfer", mdf);
   cr_assert_eq(kestrel(out, sizeof out, args), 2, "%s", out);
   cr_assert(strstr(out, "drop --no-transfer"), "%s", out);
@@ -102,9 +108,7 @@ Test(cli, bench_writes_every_figure_as_json, .timeout = 120) {
 
 Test(cli, run_writes_reports_dumps_and_plots, .timeout = 120) {
   char mdf[] = "/tmp/kst_rep_XXXXXX", args[1024], path[256];
-  close(mkstemp(mdf));
-  snprintf(args, sizeof args, "generate -n 30 -o %s --seed 9", mdf);
-  cr_assert_eq(kestrel(out, sizeof out, args), 0, "%s", out);
+  generate_sample(mdf, 30, 9);
   snprintf(args, sizeof args, "run -s sequences/velo_pv.json -i %s --validate --report %s.json --dump %s.dump --no-progress",
            mdf, mdf, mdf);
   cr_assert_eq(kestrel(out, sizeof out, args), 0, "%s", out);
@@ -130,10 +134,8 @@ Test(cli, run_writes_reports_dumps_and_plots, .timeout = 120) {
 
 Test(cli, graphs_option_takes_on_or_off_and_the_cpu_summary_says_off, .timeout = 120) {
   char mdf[] = "/tmp/kst_graphs_XXXXXX", json[64], args[512];
-  close(mkstemp(mdf));
+  generate_sample(mdf, 12, 4);
   snprintf(json, sizeof json, "%s.json", mdf);
-  snprintf(args, sizeof args, "generate -n 12 -o %s --seed 4", mdf);
-  cr_assert_eq(kestrel(out, sizeof out, args), 0, "%s", out);
   const char *typos[] = {"yes", "ON", "1"};
   for (int t = 0; t < 3; ++t) {
     snprintf(args, sizeof args, "run -s sequences/velo.json -i %s --graphs %s", mdf, typos[t]);
