@@ -91,20 +91,21 @@ KST_DEVICE int in_span(const phi_span *s, float v) { return (v >= s->lo) & (v < 
 /* A warp gathers outer hits until a chunk is full, a warp's worth at a time, so it may overshoot by a warp less one. */
 #define KST_SEED_OUTER_BUFFER (KST_SEED_OUTER_CHUNK + KST_WARP_SIZE - 1u)
 
-/* One warp's seeding scratch: a middle hit's inner candidates (positions relative to it, 1 / dz^2) and a chunk of
-   its outer hits (slopes to it). In shared memory on a GPU, so the lanes share them and no thread keeps kilobytes
-   in local memory. */
+/* One warp's seeding scratch: a middle hit's inner candidates and a chunk of its outer hits, each as the slopes of
+   its line to the middle hit. The kink of a triplet is then the difference of two slopes, computed once per hit
+   rather than once per pair. In shared memory on a GPU, so the lanes share them and no thread keeps kilobytes in
+   local memory. */
 typedef struct {
   uint32_t c_hit[KST_SEED_CANDIDATES];
-  float c_x[KST_SEED_CANDIDATES], c_y[KST_SEED_CANDIDATES], c_z[KST_SEED_CANDIDATES], c_w[KST_SEED_CANDIDATES];
+  float c_tx[KST_SEED_CANDIDATES], c_ty[KST_SEED_CANDIDATES];
   uint32_t o_hit[KST_SEED_OUTER_BUFFER];
   float o_tx[KST_SEED_OUTER_BUFFER], o_ty[KST_SEED_OUTER_BUFFER];
 } seed_scratch;
 
-/* The squared kink of candidate c on the line of slopes (tx, ty) through the middle hit, as its float bits (a
-   non-negative float's bits order like the float). */
+/* The squared kink between candidate c and an outer hit of slopes (tx, ty), as its float bits (a non-negative
+   float's bits order like the float). */
 KST_DEVICE uint32_t kink_bits(const seed_scratch *sc, uint32_t c, float tx, float ty) {
-  const float dx = sc->c_x[c] - tx * sc->c_z[c], dy = sc->c_y[c] - ty * sc->c_z[c], q = (dx * dx + dy * dy) * sc->c_w[c];
+  const float dx = sc->c_tx[c] - tx, dy = sc->c_ty[c] - ty, q = dx * dx + dy * dy;
   uint32_t b;
   memcpy(&b, &q, sizeof b);
   return b;
@@ -231,9 +232,8 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
           const uint32_t pos = nc + kst_popc(votes & kst_lanes_below());
           /* A warp of one writes every hit and keeps it only when it qualifies: no branch to mispredict. */
           if ((KST_WARP_SIZE == 1 || ok) && pos < KST_SEED_CANDIDATES) {
-            const float dz = Z[h2] - Z[h1];
-            sc->c_hit[pos] = h2, sc->c_x[pos] = X[h2] - X[h1], sc->c_y[pos] = Y[h2] - Y[h1], sc->c_z[pos] = dz;
-            sc->c_w[pos] = 1.0f / (dz * dz);
+            const float dz = Z[h1] - Z[h2];
+            sc->c_hit[pos] = h2, sc->c_tx[pos] = (X[h1] - X[h2]) / dz, sc->c_ty[pos] = (Y[h1] - Y[h2]) / dz;
           }
           nc += kst_popc(votes);
           nc = nc < KST_SEED_CANDIDATES ? nc : KST_SEED_CANDIDATES;
