@@ -135,27 +135,39 @@ typedef struct {
 /* A track from the origin, away from the phi = +-pi seam. */
 static const test_line from_origin = {0.0f, 0.0f, 0.05f, 0.03f};
 
+/* Most noise hits search_one_track can add. */
+#define TEST_MAX_NOISE 256u
+
 /* Runs the search on one hand-made event: a straight track along line l with one hit on module 2s of each listed
-   station (z = 25 s - 100 mm); returns the number of candidates and the first one's stations. */
-static uint32_t search_one_track(test_line l, const uint32_t *stations, uint32_t n, uint32_t max_seed_gap,
-                                 uint32_t *found, uint32_t *n_found) {
+   station (z = 25 s - 100 mm), and n_noise hits on the module of the last listed station, at the radius of the
+   track's hit there and 2 mrad apart in phi below it (so that they come first in phi order); returns the number of
+   candidates and the first one's stations. */
+static uint32_t search_one_track_noise(test_line l, const uint32_t *stations, uint32_t n, uint32_t max_seed_gap,
+                                       uint32_t n_noise, uint32_t *found, uint32_t *n_found) {
   velo_search_by_triplet_args a;
   memset(&a, 0, sizeof a);
   default_props(&kst_alg_velo_search_by_triplet, &a.props);
   a.props.max_seed_gap = max_seed_gap;
   const uint32_t cap = a.props.max_tracks;
   uint32_t list = 0, offsets[KST_VELO_OFFSETS_PER_EVENT] = {0}, count = 0, flags = 0;
-  float x[KST_VELO_STATIONS], y[KST_VELO_STATIONS], z[KST_VELO_STATIONS], phi[KST_VELO_STATIONS];
-  uint32_t used[KST_VELO_STATIONS], outer[KST_VELO_STATIONS], inner[KST_VELO_STATIONS];
-  uint64_t owner[KST_VELO_STATIONS], key[KST_VELO_STATIONS];
+  enum { N = KST_VELO_STATIONS + TEST_MAX_NOISE };
+  float x[N], y[N], z[N], phi[N];
+  uint32_t used[N], outer[N], inner[N];
+  uint64_t owner[N], key[N];
+  cr_assert(n_noise <= TEST_MAX_NOISE);
   /* Hits are grouped by module in increasing z: fill in station order, counting hits per module. */
   uint32_t h = 0;
   for (uint32_t m = 0; m < KST_VELO_MODULES; ++m) {
     offsets[m] = h;
     for (uint32_t i = 0; i < n; ++i)
       if (2u * stations[i] == m) {
-        z[h] = 25.0f * (float)stations[i] - 100.0f, x[h] = l.x0 + l.tx * z[h], y[h] = l.y0 + l.ty * z[h];
-        phi[h] = atan2f(y[h], x[h]);
+        const float zh = 25.0f * (float)stations[i] - 100.0f, xh = l.x0 + l.tx * zh, yh = l.y0 + l.ty * zh;
+        const float r = sqrtf(xh * xh + yh * yh), phi_track = atan2f(yh, xh);
+        for (uint32_t j = i + 1 == n ? n_noise : 0u; j > 0; --j, ++h) {
+          phi[h] = phi_track - 0.002f * (float)j;
+          z[h] = zh, x[h] = r * cosf(phi[h]), y[h] = r * sinf(phi[h]);
+        }
+        z[h] = zh, x[h] = xh, y[h] = yh, phi[h] = phi_track;
         h++;
       }
   }
@@ -180,6 +192,22 @@ static uint32_t search_one_track(test_line l, const uint32_t *stations, uint32_t
   for (uint32_t i = 0; i < *n_found; ++i) found[i] = (uint32_t)lroundf((z[slot_hits[i]] + 100.0f) / 25.0f);
   free(slots), free(slot_hits), free(ext_hit), free(ext_key);
   return count;
+}
+
+/* search_one_track_noise without noise. */
+static uint32_t search_one_track(test_line l, const uint32_t *stations, uint32_t n, uint32_t max_seed_gap,
+                                 uint32_t *found, uint32_t *n_found) {
+  return search_one_track_noise(l, stations, n, max_seed_gap, 0, found, n_found);
+}
+
+/* Near the beam line a seed's inner window holds more candidates than the scratch (128): they are weighed a chunk
+   at a time, so the real inner hit, the 201st in phi order here, still makes the seed. */
+Test(velo_tracking, a_seed_is_found_behind_more_inner_candidates_than_the_scratch_holds) {
+  const uint32_t stations[] = {12, 11, 10};
+  uint32_t found[KST_VELO_MAX_TRACK_HITS], n;
+  cr_assert_eq(search_one_track_noise(from_origin, stations, 3, 1, 200, found, &n), 1);
+  cr_assert_eq(n, 3, "the track's three hits (got %u)", n);
+  for (uint32_t i = 0; i < 3; ++i) cr_assert_eq(found[i], stations[i], "hit %u on station %u", i, found[i]);
 }
 
 Test(velo_tracking, a_particle_missing_one_station_is_seeded_across_the_gap) {

@@ -121,6 +121,128 @@ KST_DEVICE uint32_t min_kink_bits(const seed_scratch *sc, uint32_t nc, float tx,
   return m;
 }
 
+/* An event's hits as the seeding reads them. */
+typedef struct {
+  const float *x, *y, *z, *phi;
+  const uint32_t *used;
+} hit_view;
+
+/* A middle hit's best seed so far: its squared kink and its outer and inner hits. */
+typedef struct {
+  float scatter;
+  uint32_t outer, inner;
+} seed_choice;
+
+/* Called by a whole warp: weighs the outer hits of station so (on both of its modules, within a phi window of
+   window + slope dz / r1 around middle hit h1) against the nc inner candidates in the scratch, and keeps the triplet
+   of smallest kink in best when it beats best's. */
+KST_DEVICE void weigh_station(const hit_view *hv, const uint32_t *off, const uint32_t *phi_index, uint32_t h1, float r1,
+                              uint32_t so, float window, float slope, float max_slope, seed_scratch *sc, uint32_t nc,
+                              seed_choice *best_out) {
+  const uint32_t lane = kst_lane();
+  /* A local copy: the compiler cannot know that the scratch's floats never alias it. */
+  seed_choice best = *best_out;
+  for (uint32_t m0 = 2u * so; m0 < 2u * so + 2u; ++m0) {
+    if (off[m0] == off[m0 + 1]) continue;
+    const float dz_up = hv->z[off[m0]] - hv->z[h1];
+    const float w0 = window + slope * (dz_up < 0 ? -dz_up : dz_up) / r1;
+    phi_span s0[2];
+    const uint32_t n0 = phi_spans(off, phi_index, m0, hv->phi[h1], w0, s0);
+    for (uint32_t q0 = 0; q0 < n0; ++q0)
+      for (uint32_t h0 = s0[q0].begin; h0 < s0[q0].end;) {
+        /* The outer hits that qualify, gathered like the inner ones, a chunk at a time. */
+        uint32_t no = 0;
+        for (; h0 < s0[q0].end && no < KST_SEED_OUTER_CHUNK; h0 += KST_WARP_SIZE) {
+          const uint32_t h = h0 + lane;
+          float tx = 0.0f, ty = 0.0f;
+          int ok = 0;
+          if (h < s0[q0].end) {
+            tx = (hv->x[h1] - hv->x[h]) / (hv->z[h1] - hv->z[h]), ty = (hv->y[h1] - hv->y[h]) / (hv->z[h1] - hv->z[h]);
+            ok = (hv->used[h] == 0) & in_span(&s0[q0], hv->phi[h]) & (tx <= max_slope) & (tx >= -max_slope) &
+                 (ty <= max_slope) & (ty >= -max_slope);
+          }
+          const kst_lanemask votes = kst_ballot(ok);
+          const uint32_t pos = no + kst_popc(votes & kst_lanes_below());
+          if (KST_WARP_SIZE == 1 || ok) sc->o_hit[pos] = h, sc->o_tx[pos] = tx, sc->o_ty[pos] = ty;
+          no += kst_popc(votes);
+        }
+        kst_syncwarp();
+        /* Each lane weighs an outer hit against every candidate. The serial rule (take an outer hit when its
+           smallest kink beats the best so far, the first candidate holding it) becomes: the smallest
+           (kink, outer index) over the warp, then the first candidate with that kink. */
+        for (uint32_t o0 = 0; o0 < no; o0 += KST_WARP_SIZE) {
+          const uint32_t o = o0 + lane;
+          uint64_t key = NO_KEY;
+          if (o < no) {
+            const uint32_t min_bits = min_kink_bits(sc, nc, sc->o_tx[o], sc->o_ty[o]);
+            float min_q;
+            memcpy(&min_q, &min_bits, sizeof min_q);
+            if (min_q < best.scatter) key = ((uint64_t)min_bits << 32) | o;
+          }
+          key = kst_warp_min_u64(key);
+          if (key == NO_KEY) continue;
+          const uint32_t win = (uint32_t)key, win_bits = (uint32_t)(key >> 32);
+          const float tx = sc->o_tx[win], ty = sc->o_ty[win];
+          uint32_t c_first = NONE;
+          for (uint32_t c0 = 0; c0 < nc && c_first == NONE; c0 += KST_WARP_SIZE) {
+            const uint32_t c = c0 + lane;
+            const kst_lanemask holds = kst_ballot(c < nc && kink_bits(sc, c, tx, ty) == win_bits);
+            if (holds) c_first = c0 + kst_first_lane(holds);
+          }
+          memcpy(&best.scatter, &win_bits, sizeof best.scatter);
+          best.outer = sc->o_hit[win], best.inner = sc->c_hit[c_first];
+        }
+        kst_syncwarp();
+      }
+  }
+  *best_out = best;
+}
+
+/* How far the gathering of a middle hit's inner candidates has gone: the span, and its first hit not looked at. */
+typedef struct {
+  uint32_t q, at;
+} inner_cursor;
+
+/* Called by a whole warp: stores middle hit h1's next inner candidates (unused hits of the spans, in their phi
+   interval, at most inner_slope steep) in the scratch, from the cursor on, until the scratch is full. Returns how many
+   and leaves the cursor at the first candidate not stored (q == n2 when none is left), so that every candidate is
+   in exactly one chunk. */
+KST_DEVICE uint32_t gather_inner(const hit_view *hv, const phi_span *s2, uint32_t n2, inner_cursor *cur, uint32_t h1,
+                                 float inner_slope, seed_scratch *sc) {
+  const uint32_t lane = kst_lane();
+  uint32_t nc = 0;
+  kst_syncwarp();
+  for (uint32_t q = cur->q, at = cur->at; q < n2; at = ++q < n2 ? s2[q].begin : 0u) {
+    const phi_span s = s2[q];
+    for (; at < s.end; at += KST_WARP_SIZE) {
+      const uint32_t h2 = at + lane;
+      float tx = 0.0f, ty = 0.0f;
+      int ok = 0;
+      if (h2 < s.end) {
+        const float dz = hv->z[h1] - hv->z[h2];
+        tx = (hv->x[h1] - hv->x[h2]) / dz, ty = (hv->y[h1] - hv->y[h2]) / dz;
+        ok = (hv->used[h2] == 0) & in_span(&s, hv->phi[h2]) & (tx <= inner_slope) & (tx >= -inner_slope) &
+             (ty <= inner_slope) & (ty >= -inner_slope);
+      }
+      const kst_lanemask votes = kst_ballot(ok);
+      const uint32_t pos = nc + kst_popc(votes & kst_lanes_below());
+      /* A warp of one writes every hit and keeps it only when it qualifies: no branch to mispredict. */
+      if ((KST_WARP_SIZE == 1 || ok) && pos < KST_SEED_CANDIDATES)
+        sc->c_hit[pos] = h2, sc->c_tx[pos] = tx, sc->c_ty[pos] = ty;
+      const kst_lanemask spill = kst_ballot(ok && pos >= KST_SEED_CANDIDATES);
+      if (spill) {
+        cur->q = q, cur->at = at + kst_first_lane(spill);
+        kst_syncwarp();
+        return KST_SEED_CANDIDATES;
+      }
+      nc += kst_popc(votes);
+    }
+  }
+  cur->q = n2;
+  kst_syncwarp();
+  return nc;
+}
+
 KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
   const uint32_t e = a.dev_event_list.data[blockIdx.x];
   const uint32_t *off = &a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
@@ -138,6 +260,10 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
   KST_DYNAMIC_SHARED(seed_scratch, scratch);
   const uint32_t lane = kst_lane(), warp = threadIdx.x / KST_WARP_SIZE, n_warps = blockDim.x / KST_WARP_SIZE;
   seed_scratch *sc = &scratch[warp];
+  /* An inner hit steeper than this cannot make a seed: an outer hit is at most max_slope steep, and a kink below
+     max_scatter_seeding is a slope difference below its square root (doubled, so that rounding never matters). */
+  const float inner_slope = a.props.max_slope + 2.0f * sqrtf(a.props.max_scatter_seeding);
+  const hit_view hv = {X, Y, Z, PHI, used};
 
   for (uint32_t h = off[0] + threadIdx.x; h < off[KST_VELO_MODULES]; h += blockDim.x) used[h] = 0, owner[h] = NO_KEY;
   if (threadIdx.x == 0) *count = 0, a.dev_velo_track_flags.data[e] = 0;
@@ -211,100 +337,42 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
       if (used[h1]) continue;
       /* The inner station's distance from a hit of it (none: nothing to pair with). */
       if (off[2 * k] == off[2 * k + 2]) continue;
-      uint32_t best0 = NONE, best2 = NONE;
-      float best_scatter = a.props.max_scatter_seeding;
+      seed_choice best = {a.props.max_scatter_seeding, NONE, NONE};
       /* Tracks that do not come from the beam line turn in phi; the turn per station grows as 1 / radius. */
       const float r1 = sqrtf(X[h1] * X[h1] + Y[h1] * Y[h1]);
       const float dz_down = Z[h1] - Z[off[2 * k]];
       const float w2 = a.props.seed_phi_window + a.props.seed_tangential_slope * (dz_down < 0 ? -dz_down : dz_down) / r1;
-      /* The inner candidates do not depend on the outer hit: gather them once, relative to h1. */
+      /* The inner candidates do not depend on the outer hit: gather them once, relative to h1 (a chunk at a time
+         when there are more than the scratch holds, which happens near the beam line in busy events). */
       phi_span s2[4];
-      uint32_t n2 = 0, nc = 0;
+      uint32_t n2 = 0;
       for (uint32_t m2 = 2u * (uint32_t)k; m2 < 2u * (uint32_t)k + 2u; ++m2)
         n2 += phi_spans(off, phi_index, m2, PHI[h1], w2, &s2[n2]);
-      kst_syncwarp();
-      for (uint32_t q2 = 0; q2 < n2; ++q2)
-        for (uint32_t base = s2[q2].begin; base < s2[q2].end && nc < KST_SEED_CANDIDATES; base += KST_WARP_SIZE) {
-          const uint32_t h2 = base + lane;
-          int ok = 0;
-          if (h2 < s2[q2].end) ok = (used[h2] == 0) & in_span(&s2[q2], PHI[h2]);
-          const kst_lanemask votes = kst_ballot(ok);
-          const uint32_t pos = nc + kst_popc(votes & kst_lanes_below());
-          /* A warp of one writes every hit and keeps it only when it qualifies: no branch to mispredict. */
-          if ((KST_WARP_SIZE == 1 || ok) && pos < KST_SEED_CANDIDATES) {
-            const float dz = Z[h1] - Z[h2];
-            sc->c_hit[pos] = h2, sc->c_tx[pos] = (X[h1] - X[h2]) / dz, sc->c_ty[pos] = (Y[h1] - Y[h2]) / dz;
-          }
-          nc += kst_popc(votes);
-          nc = nc < KST_SEED_CANDIDATES ? nc : KST_SEED_CANDIDATES;
-        }
-      kst_syncwarp();
+      const inner_cursor first = {0u, n2 > 0 ? s2[0].begin : 0u};
+      inner_cursor cur = first;
+      uint32_t nc = gather_inner(&hv, s2, n2, &cur, h1, inner_slope, sc);
+      const int one_chunk = cur.q >= n2;
       /* A seed across a missed station is looked for only when there is none without: a real track's hit on the
          nearer station would otherwise be left behind. */
-      for (uint32_t so = (uint32_t)k + 2u; so <= last_outer && best0 == NONE && nc > 0; ++so)
-      for (uint32_t m0 = 2u * so; m0 < 2u * so + 2u; ++m0) {
-        if (off[m0] == off[m0 + 1]) continue;
-        const float dz_up = Z[off[m0]] - Z[h1];
+      for (uint32_t so = (uint32_t)k + 2u; so <= last_outer && best.outer == NONE && nc > 0; ++so) {
         /* The search across a gap runs for every middle hit that found no seed (most of them), so it has its own,
            narrower, sideways slope. */
         const float slope = so == (uint32_t)k + 2u ? a.props.seed_tangential_slope : a.props.gap_seed_tangential_slope;
-        const float w0 = a.props.seed_phi_window + slope * (dz_up < 0 ? -dz_up : dz_up) / r1;
-        phi_span s0[2];
-        const uint32_t n0 = phi_spans(off, phi_index, m0, PHI[h1], w0, s0);
-        for (uint32_t q0 = 0; q0 < n0; ++q0)
-          for (uint32_t h0 = s0[q0].begin; h0 < s0[q0].end;) {
-            /* The outer hits that qualify, gathered like the inner ones, a chunk at a time. */
-            uint32_t no = 0;
-            for (; h0 < s0[q0].end && no < KST_SEED_OUTER_CHUNK; h0 += KST_WARP_SIZE) {
-              const uint32_t h = h0 + lane;
-              float tx = 0.0f, ty = 0.0f;
-              int ok = 0;
-              if (h < s0[q0].end) {
-                tx = (X[h1] - X[h]) / (Z[h1] - Z[h]), ty = (Y[h1] - Y[h]) / (Z[h1] - Z[h]);
-                ok = (used[h] == 0) & in_span(&s0[q0], PHI[h]) & (tx <= a.props.max_slope) &
-                     (tx >= -a.props.max_slope) & (ty <= a.props.max_slope) & (ty >= -a.props.max_slope);
-              }
-              const kst_lanemask votes = kst_ballot(ok);
-              const uint32_t pos = no + kst_popc(votes & kst_lanes_below());
-              if (KST_WARP_SIZE == 1 || ok) sc->o_hit[pos] = h, sc->o_tx[pos] = tx, sc->o_ty[pos] = ty;
-              no += kst_popc(votes);
-            }
-            kst_syncwarp();
-            /* Each lane weighs an outer hit against every candidate. The serial rule (take an outer hit when its
-               smallest kink beats the best so far, the first candidate holding it) becomes: the smallest
-               (kink, outer index) over the warp, then the first candidate with that kink. */
-            for (uint32_t o0 = 0; o0 < no; o0 += KST_WARP_SIZE) {
-              const uint32_t o = o0 + lane;
-              uint64_t key = NO_KEY;
-              if (o < no) {
-                const uint32_t min_bits = min_kink_bits(sc, nc, sc->o_tx[o], sc->o_ty[o]);
-                float min_q;
-                memcpy(&min_q, &min_bits, sizeof min_q);
-                if (min_q < best_scatter) key = ((uint64_t)min_bits << 32) | o;
-              }
-              key = kst_warp_min_u64(key);
-              if (key == NO_KEY) continue;
-              const uint32_t win = (uint32_t)key, win_bits = (uint32_t)(key >> 32);
-              const float tx = sc->o_tx[win], ty = sc->o_ty[win];
-              uint32_t c_first = NONE;
-              for (uint32_t c0 = 0; c0 < nc && c_first == NONE; c0 += KST_WARP_SIZE) {
-                const uint32_t c = c0 + lane;
-                const kst_lanemask holds = kst_ballot(c < nc && kink_bits(sc, c, tx, ty) == win_bits);
-                if (holds) c_first = c0 + kst_first_lane(holds);
-              }
-              memcpy(&best_scatter, &win_bits, sizeof best_scatter);
-              best0 = sc->o_hit[win], best2 = sc->c_hit[c_first];
-            }
-            kst_syncwarp();
-          }
+        if (!one_chunk && so > (uint32_t)k + 2u) cur = first, nc = gather_inner(&hv, s2, n2, &cur, h1, inner_slope, sc);
+        for (;;) {
+          weigh_station(&hv, off, phi_index, h1, r1, so, a.props.seed_phi_window, slope, a.props.max_slope, sc, nc,
+                        &best);
+          if (cur.q >= n2) break;
+          nc = gather_inner(&hv, s2, n2, &cur, h1, inner_slope, sc);
+        }
       }
-      if (best0 == NONE || lane != 0) continue;
-      const uint64_t key = make_key(best_scatter, h1);
-      a.dev_seed_outer.data[h1] = best0;
-      a.dev_seed_inner.data[h1] = best2;
+      if (best.outer == NONE || lane != 0) continue;
+      const uint64_t key = make_key(best.scatter, h1);
+      a.dev_seed_outer.data[h1] = best.outer;
+      a.dev_seed_inner.data[h1] = best.inner;
       a.dev_seed_key.data[h1] = key;
-      kst_atomic_min_u64(&owner[best0], key);
-      kst_atomic_min_u64(&owner[best2], key);
+      kst_atomic_min_u64(&owner[best.outer], key);
+      kst_atomic_min_u64(&owner[best.inner], key);
     }
     kst_syncthreads();
     /* A seed is kept when it owns both outer hits. */
