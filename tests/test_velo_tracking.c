@@ -135,41 +135,40 @@ typedef struct {
 /* A track from the origin, away from the phi = +-pi seam. */
 static const test_line from_origin = {0.0f, 0.0f, 0.05f, 0.03f};
 
-/* Most noise hits search_one_track can add. */
-#define TEST_MAX_NOISE 256u
+/* A hand-made hit; z = 25 s - 100 mm puts it on module 2s (station s). */
+typedef struct {
+  float x, y, z;
+} test_hit;
 
-/* Runs the search on one hand-made event: a straight track along line l with one hit on module 2s of each listed
-   station (z = 25 s - 100 mm), and n_noise hits on the module of the last listed station, at the radius of the
-   track's hit there and 2 mrad apart in phi below it (so that they come first in phi order); returns the number of
-   candidates and the first one's stations. */
-static uint32_t search_one_track_noise(test_line l, const uint32_t *stations, uint32_t n, uint32_t max_seed_gap,
-                                       uint32_t n_noise, uint32_t *found, uint32_t *n_found) {
+/* Most hits search_hits takes. */
+#define TEST_MAX_HITS 512u
+
+/* Runs the search on one hand-made event (hits in any order, sorted here by module and phi as decoding leaves
+   them); returns the number of candidates, and the first one's hits as indices into hits. */
+static uint32_t search_hits(const test_hit *hits, uint32_t n, uint32_t max_seed_gap, uint32_t *first,
+                            uint32_t *n_first) {
   velo_search_by_triplet_args a;
   memset(&a, 0, sizeof a);
   default_props(&kst_alg_velo_search_by_triplet, &a.props);
   a.props.max_seed_gap = max_seed_gap;
   const uint32_t cap = a.props.max_tracks;
   uint32_t list = 0, offsets[KST_VELO_OFFSETS_PER_EVENT] = {0}, count = 0, flags = 0;
-  enum { N = KST_VELO_STATIONS + TEST_MAX_NOISE };
-  float x[N], y[N], z[N], phi[N];
-  uint32_t used[N], outer[N], inner[N];
-  uint64_t owner[N], key[N];
-  cr_assert(n_noise <= TEST_MAX_NOISE);
-  /* Hits are grouped by module in increasing z: fill in station order, counting hits per module. */
+  static float x[TEST_MAX_HITS], y[TEST_MAX_HITS], z[TEST_MAX_HITS], phi[TEST_MAX_HITS];
+  static uint32_t used[TEST_MAX_HITS], outer[TEST_MAX_HITS], inner[TEST_MAX_HITS], source[TEST_MAX_HITS];
+  static uint64_t owner[TEST_MAX_HITS], key[TEST_MAX_HITS];
+  cr_assert(n <= TEST_MAX_HITS);
+  /* Module by module, each module's hits in phi order (an insertion sort: a few hundred hits). */
   uint32_t h = 0;
   for (uint32_t m = 0; m < KST_VELO_MODULES; ++m) {
     offsets[m] = h;
-    for (uint32_t i = 0; i < n; ++i)
-      if (2u * stations[i] == m) {
-        const float zh = 25.0f * (float)stations[i] - 100.0f, xh = l.x0 + l.tx * zh, yh = l.y0 + l.ty * zh;
-        const float r = sqrtf(xh * xh + yh * yh), phi_track = atan2f(yh, xh);
-        for (uint32_t j = i + 1 == n ? n_noise : 0u; j > 0; --j, ++h) {
-          phi[h] = phi_track - 0.002f * (float)j;
-          z[h] = zh, x[h] = r * cosf(phi[h]), y[h] = r * sinf(phi[h]);
-        }
-        z[h] = zh, x[h] = xh, y[h] = yh, phi[h] = phi_track;
-        h++;
-      }
+    for (uint32_t i = 0; i < n; ++i) {
+      if (2u * (uint32_t)lroundf((hits[i].z + 100.0f) / 25.0f) != m) continue;
+      const float p = atan2f(hits[i].y, hits[i].x);
+      uint32_t j = h++;
+      for (; j > offsets[m] && phi[j - 1] > p; --j)
+        x[j] = x[j - 1], y[j] = y[j - 1], z[j] = z[j - 1], phi[j] = phi[j - 1], source[j] = source[j - 1];
+      x[j] = hits[i].x, y[j] = hits[i].y, z[j] = hits[i].z, phi[j] = p, source[j] = i;
+    }
   }
   offsets[KST_VELO_MODULES] = h;
   kst_velo_track_slot *slots = calloc(cap, sizeof *slots);
@@ -188,26 +187,49 @@ static uint32_t search_one_track_noise(test_line l, const uint32_t *stations, ui
   cr_assert_eq(kst_stream_create(&s).code, KST_OK);
   cr_assert_eq(kst_velo_search_launch(a, s).code, KST_OK);
   kst_stream_destroy(s);
-  *n_found = count ? slots[0].n_hits : 0;
-  for (uint32_t i = 0; i < *n_found; ++i) found[i] = (uint32_t)lroundf((z[slot_hits[i]] + 100.0f) / 25.0f);
+  *n_first = count ? slots[0].n_hits : 0;
+  for (uint32_t i = 0; i < *n_first; ++i) first[i] = source[slot_hits[i]];
   free(slots), free(slot_hits), free(ext_hit), free(ext_key);
   return count;
 }
 
-/* search_one_track_noise without noise. */
-static uint32_t search_one_track(test_line l, const uint32_t *stations, uint32_t n, uint32_t max_seed_gap,
-                                 uint32_t *found, uint32_t *n_found) {
-  return search_one_track_noise(l, stations, n, max_seed_gap, 0, found, n_found);
+/* A hit of line l on station s. */
+static test_hit on_line(test_line l, uint32_t s) {
+  const float z = 25.0f * (float)s - 100.0f;
+  return (test_hit){l.x0 + l.tx * z, l.y0 + l.ty * z, z};
 }
 
-/* Near the beam line a seed's inner window holds more candidates than the scratch (128): they are weighed a chunk
-   at a time, so the real inner hit, the 201st in phi order here, still makes the seed. */
-Test(velo_tracking, a_seed_is_found_behind_more_inner_candidates_than_the_scratch_holds) {
-  const uint32_t stations[] = {12, 11, 10};
-  uint32_t found[KST_VELO_MAX_TRACK_HITS], n;
-  cr_assert_eq(search_one_track_noise(from_origin, stations, 3, 1, 200, found, &n), 1);
-  cr_assert_eq(n, 3, "the track's three hits (got %u)", n);
-  for (uint32_t i = 0; i < 3; ++i) cr_assert_eq(found[i], stations[i], "hit %u on station %u", i, found[i]);
+/* A hit at radius r and angle phi on station s. */
+static test_hit at_polar(float r, float phi, uint32_t s) {
+  return (test_hit){r * cosf(phi), r * sinf(phi), 25.0f * (float)s - 100.0f};
+}
+
+/* Runs the search on one straight track along line l with a hit on each listed station; returns the number of
+   candidates and the first one's stations. */
+static uint32_t search_one_track(test_line l, const uint32_t *stations, uint32_t n, uint32_t max_seed_gap,
+                                 uint32_t *found, uint32_t *n_found) {
+  test_hit hits[KST_VELO_STATIONS];
+  for (uint32_t i = 0; i < n; ++i) hits[i] = on_line(l, stations[i]);
+  const uint32_t count = search_hits(hits, n, max_seed_gap, found, n_found);
+  for (uint32_t i = 0; i < *n_found; ++i) found[i] = stations[found[i]];
+  return count;
+}
+
+/* Near the beam line a seed's inner window can hold more candidates than the scratch (128): they are weighed a
+   chunk at a time. Here a track's inner hit comes after 200 other hits in phi order, and a decoy that would make a
+   slightly worse seed comes first: the seed must take the track's own hit. */
+Test(velo_tracking, a_seed_weighs_every_inner_candidate_when_they_overflow_the_scratch) {
+  test_hit hits[3 + 1 + 200];
+  uint32_t n = 0;
+  for (uint32_t s = 12; s >= 10; --s) hits[n++] = on_line(from_origin, s);
+  const float r = sqrtf(hits[2].x * hits[2].x + hits[2].y * hits[2].y), p = atan2f(hits[2].y, hits[2].x);
+  /* The decoy 6 um beside the inner hit; the others 3 mm further out, between the two in phi. */
+  hits[n++] = at_polar(r, p - 6e-4f, 10);
+  for (uint32_t i = 0; i < 200; ++i) hits[n++] = at_polar(r + 3.0f, p - 5e-4f + 2e-6f * (float)i, 10);
+  uint32_t first[KST_VELO_MAX_TRACK_HITS], n_first;
+  cr_assert_eq(search_hits(hits, n, 1, first, &n_first), 1);
+  cr_assert_eq(n_first, 3, "the track's three hits (got %u)", n_first);
+  for (uint32_t i = 0; i < 3; ++i) cr_assert_eq(first[i], i, "hit %u is input hit %u", i, first[i]);
 }
 
 Test(velo_tracking, a_particle_missing_one_station_is_seeded_across_the_gap) {

@@ -13,6 +13,9 @@
 
 #define KST_EXTERN_C extern "C"
 #define KST_GLOBAL static __global__ void
+/* A kernel of at most max_threads per block that must fit min_blocks blocks on a multiprocessor: the compiler keeps
+   its registers within that (on HIP the second number is a hint of waves per execution unit). */
+#define KST_GLOBAL_BOUNDED(max_threads, min_blocks) static __global__ void __launch_bounds__(max_threads, min_blocks)
 #define KST_DEVICE static __device__ inline
 #define KST_HOST_DEVICE static __host__ __device__ inline
 #define KST_RESTRICT __restrict__
@@ -105,6 +108,7 @@ KST_DEVICE uint64_t kst_warp_min_u64(uint64_t v) {
 #define KST_GPU 0
 #define KST_EXTERN_C
 #define KST_GLOBAL static void
+#define KST_GLOBAL_BOUNDED(max_threads, min_blocks) static void
 #define KST_DEVICE static inline
 #define KST_HOST_DEVICE static inline
 #define KST_RESTRICT restrict

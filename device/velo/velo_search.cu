@@ -198,23 +198,26 @@ KST_DEVICE void weigh_station(const hit_view *hv, const uint32_t *off, const uin
   *best_out = best;
 }
 
-/* How far the gathering of a middle hit's inner candidates has gone: the span, and its first hit not looked at. */
+/* How far the gathering of a middle hit's inner candidates has gone: the span, and its first hit not looked at
+   (NONE: the span's first hit). q is NONE when every candidate has been gathered. */
 typedef struct {
   uint32_t q, at;
 } inner_cursor;
 
-/* Called by a whole warp: stores middle hit h1's next inner candidates (unused hits of the spans, in their phi
-   interval, at most inner_slope steep) in the scratch, from the cursor on, until the scratch is full. Returns how many
-   and leaves the cursor at the first candidate not stored (q == n2 when none is left), so that every candidate is
-   in exactly one chunk. */
-KST_DEVICE uint32_t gather_inner(const hit_view *hv, const phi_span *s2, uint32_t n2, inner_cursor *cur, uint32_t h1,
-                                 float inner_slope, seed_scratch *sc) {
+/* Called by a whole warp: stores middle hit h1's next inner candidates (unused hits of station k within phi window
+   w2 of it and at most inner_slope steep) in the scratch, from the cursor on, until the scratch is full. Returns how
+   many and moves the cursor to the first candidate not stored, so that every candidate is in exactly one chunk. The
+   spans are found again at each call rather than kept: a GPU would hold them in registers through the weighing. */
+KST_DEVICE uint32_t gather_inner(const hit_view *hv, const uint32_t *off, const uint32_t *phi_index, uint32_t k,
+                                 uint32_t h1, float w2, float inner_slope, inner_cursor *cur, seed_scratch *sc) {
   const uint32_t lane = kst_lane();
-  uint32_t nc = 0;
+  phi_span s2[4];
+  uint32_t n2 = 0, nc = 0;
+  for (uint32_t m2 = 2u * k; m2 < 2u * k + 2u; ++m2) n2 += phi_spans(off, phi_index, m2, hv->phi[h1], w2, &s2[n2]);
   kst_syncwarp();
-  for (uint32_t q = cur->q, at = cur->at; q < n2; at = ++q < n2 ? s2[q].begin : 0u) {
+  for (uint32_t q = cur->q; q < n2; ++q) {
     const phi_span s = s2[q];
-    for (; at < s.end; at += KST_WARP_SIZE) {
+    for (uint32_t at = q == cur->q && cur->at != NONE ? cur->at : s.begin; at < s.end; at += KST_WARP_SIZE) {
       const uint32_t h2 = at + lane;
       float tx = 0.0f, ty = 0.0f;
       int ok = 0;
@@ -238,12 +241,15 @@ KST_DEVICE uint32_t gather_inner(const hit_view *hv, const phi_span *s2, uint32_
       nc += kst_popc(votes);
     }
   }
-  cur->q = n2;
+  cur->q = NONE;
   kst_syncwarp();
   return nc;
 }
 
-KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
+/* Four blocks of 256 threads per multiprocessor, as many as before the candidates were gathered in chunks: left to
+   itself the compiler takes 70 registers for the chunk bookkeeping and fits three (search time +15% on an H100);
+   held to 64 it spills nothing. */
+KST_GLOBAL_BOUNDED(256, 4) velo_search_kernel(velo_search_by_triplet_args a) {
   const uint32_t e = a.dev_event_list.data[blockIdx.x];
   const uint32_t *off = &a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
   const float *X = a.dev_hit_x.data, *Y = a.dev_hit_y.data, *Z = a.dev_hit_z.data, *PHI = a.dev_hit_phi.data;
@@ -342,29 +348,28 @@ KST_GLOBAL velo_search_kernel(velo_search_by_triplet_args a) {
       const float r1 = sqrtf(X[h1] * X[h1] + Y[h1] * Y[h1]);
       const float dz_down = Z[h1] - Z[off[2 * k]];
       const float w2 = a.props.seed_phi_window + a.props.seed_tangential_slope * (dz_down < 0 ? -dz_down : dz_down) / r1;
-      /* The inner candidates do not depend on the outer hit: gather them once, relative to h1 (a chunk at a time
-         when there are more than the scratch holds, which happens near the beam line in busy events). */
-      phi_span s2[4];
-      uint32_t n2 = 0;
-      for (uint32_t m2 = 2u * (uint32_t)k; m2 < 2u * (uint32_t)k + 2u; ++m2)
-        n2 += phi_spans(off, phi_index, m2, PHI[h1], w2, &s2[n2]);
-      const inner_cursor first = {0u, n2 > 0 ? s2[0].begin : 0u};
-      inner_cursor cur = first;
-      uint32_t nc = gather_inner(&hv, s2, n2, &cur, h1, inner_slope, sc);
-      const int one_chunk = cur.q >= n2;
-      /* A seed across a missed station is looked for only when there is none without: a real track's hit on the
-         nearer station would otherwise be left behind. */
-      for (uint32_t so = (uint32_t)k + 2u; so <= last_outer && best.outer == NONE && nc > 0; ++so) {
+      /* The inner candidates do not depend on the outer hit: they are gathered relative to h1 once, or a chunk at a
+         time when there are more than the scratch holds (near the beam line in busy events). A seed across a missed
+         station is looked for only when there is none without: a real track's hit on the nearer station would
+         otherwise be left behind. */
+      inner_cursor cur = {NONE, NONE};
+      uint32_t nc = 0;
+      int whole = 0;
+      for (uint32_t so = (uint32_t)k + 2u; so <= last_outer;) {
+        if (!whole) {
+          if (cur.q == NONE) cur.q = 0u, cur.at = NONE;
+          const int first_chunk = cur.q == 0u && cur.at == NONE;
+          nc = gather_inner(&hv, off, phi_index, (uint32_t)k, h1, w2, inner_slope, &cur, sc);
+          whole = first_chunk && cur.q == NONE;
+        }
+        if (nc == 0) break;
         /* The search across a gap runs for every middle hit that found no seed (most of them), so it has its own,
            narrower, sideways slope. */
         const float slope = so == (uint32_t)k + 2u ? a.props.seed_tangential_slope : a.props.gap_seed_tangential_slope;
-        if (!one_chunk && so > (uint32_t)k + 2u) cur = first, nc = gather_inner(&hv, s2, n2, &cur, h1, inner_slope, sc);
-        for (;;) {
-          weigh_station(&hv, off, phi_index, h1, r1, so, a.props.seed_phi_window, slope, a.props.max_slope, sc, nc,
-                        &best);
-          if (cur.q >= n2) break;
-          nc = gather_inner(&hv, s2, n2, &cur, h1, inner_slope, sc);
-        }
+        weigh_station(&hv, off, phi_index, h1, r1, so, a.props.seed_phi_window, slope, a.props.max_slope, sc, nc, &best);
+        if (!whole && cur.q != NONE) continue; /* the next chunk, for the same station */
+        if (best.outer != NONE) break;
+        ++so;
       }
       if (best.outer == NONE || lane != 0) continue;
       const uint64_t key = make_key(best.scatter, h1);
