@@ -359,7 +359,9 @@ KST_DEVICE void counting_sort(const float *beam_z, uint32_t n, float z_lo, float
   }
 }
 
-KST_GLOBAL pv_beamline_kernel(pv_beamline_args a) {
+/* Blocks of at most 256 threads, five of them per multiprocessor: 48 registers, no spills (72 unbounded), so that
+   ten blocks of the default 128 threads fit instead of seven. */
+KST_GLOBAL_BOUNDED(256, 5) pv_beamline_kernel(pv_beamline_args a) {
   KST_DYNAMIC_SHARED(uint32_t, hist);
   __shared__ uint32_t n_seeds;
   __shared__ int overflow;

@@ -38,7 +38,7 @@
   Q(min_separation_sigmas, FLOAT, 1, "8", 0, 100, "... or closer than this many combined z uncertainties")      \
   Q(merge_iterations, UINT, 1, "3", 0, 100, "fit rounds after a merge, for the survivor to take back the shared tracks") \
   Q(max_pvs, UINT, 1, "32", 1, 1024, "vertex capacity per event")                                                 \
-  Q(block_dim, UINT, 1, "128", 1, 1024, "threads per block (one block per event)")
+  Q(block_dim, UINT, 1, "128", 1, 256, "threads per block (one block per event)")
 KST_ALGORITHM_ARGS(pv_beamline, PV_BEAMLINE_PARAMS, PV_BEAMLINE_PROPS)
 
 #ifdef __cplusplus
