@@ -295,8 +295,10 @@ KST_GLOBAL_BOUNDED(256, 4) velo_search_kernel(velo_search_by_triplet_args a) {
       const uint32_t *th = &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS];
       const uint32_t h1 = th[tr->n_hits - 1], h0 = th[tr->n_hits - 2];
       const float tx = (X[h1] - X[h0]) / (Z[h1] - Z[h0]), ty = (Y[h1] - Y[h0]) / (Z[h1] - Z[h0]);
-      uint32_t best = NONE;
-      float best_scatter = a.props.max_scatter_forwarding;
+      /* The hit of smallest (scatter, index) below max_scatter_forwarding, as a key: a minimum without branches,
+         which the CPU mispredicted on most hits. A NaN scatter's bits are above every number's, so it never wins. */
+      const uint64_t none_key = make_key(a.props.max_scatter_forwarding, 0u);
+      uint64_t best = none_key;
       for (uint32_t m = 2u * (uint32_t)k; m < 2u * (uint32_t)k + 2u; ++m) {
         if (off[m] == off[m + 1]) continue;
         const float dz = Z[off[m]] - Z[h1];
@@ -305,16 +307,15 @@ KST_GLOBAL_BOUNDED(256, 4) velo_search_kernel(velo_search_by_triplet_args a) {
         const uint32_t ns = phi_spans(off, phi_index, m, kst_atan2f(py, px), a.props.forward_phi_window, sp);
         for (uint32_t q = 0; q < ns; ++q)
           for (uint32_t h = sp[q].begin; h < sp[q].end; ++h) {
-            if (used[h] || !in_span(&sp[q], PHI[h])) continue;
             const float hz = Z[h] - Z[h1], dx = X[h] - (X[h1] + tx * hz), dy = Y[h] - (Y[h1] + ty * hz);
-            const float sc = (dx * dx + dy * dy) / (hz * hz);
-            if (sc < best_scatter || (sc == best_scatter && best != NONE && h < best)) best_scatter = sc, best = h;
+            const uint64_t key = make_key((dx * dx + dy * dy) / (hz * hz), h);
+            best = (used[h] == 0) & in_span(&sp[q], PHI[h]) & (key < best) ? key : best;
           }
       }
-      if (best == NONE) continue;
-      ext_hit[t] = best;
-      ext_key[t] = make_key(best_scatter, tr->id);
-      kst_atomic_min_u64(&owner[best], ext_key[t]);
+      if (best == none_key) continue;
+      ext_hit[t] = (uint32_t)best;
+      ext_key[t] = ((best >> 32) << 32) | tr->id;
+      kst_atomic_min_u64(&owner[(uint32_t)best], ext_key[t]);
     }
     kst_syncthreads();
     for (uint32_t t = threadIdx.x; t < n_tracks; t += blockDim.x) {
