@@ -50,6 +50,16 @@ KST_DEVICE uint32_t phi_bucket(float v) {
   return !(t >= 0.0f) ? 0u : t >= (float)KST_PHI_BUCKETS ? KST_PHI_BUCKETS : (uint32_t)t;
 }
 
+/* The first bucket whose lower edge (less the margin) lies above phi v; KST_PHI_BUCKETS + 1 when none (and for NaN).
+   Arithmetic finds it to within rounding, and the edges themselves settle it, as the lookups compare with them. */
+KST_DEVICE uint32_t first_edge_above(float v) {
+  const float t = (v + KST_PI_F + KST_PHI_INDEX_MARGIN) * ((float)KST_PHI_BUCKETS / (2.0f * KST_PI_F)) + 1.0f;
+  uint32_t b = !(t >= 0.0f) ? 0u : t >= (float)(KST_PHI_BUCKETS + 1) ? KST_PHI_BUCKETS + 1u : (uint32_t)t;
+  while (b > 0 && v < bucket_edge((int)b - 1)) --b;
+  while (b <= KST_PHI_BUCKETS && !(v < bucket_edge((int)b))) ++b;
+  return b;
+}
+
 /* A run of a module's hits in phi order, and the phi interval [lo, hi) that its wanted hits lie in. */
 typedef struct {
   uint32_t begin, end;
@@ -279,13 +289,16 @@ KST_GLOBAL_BOUNDED(256, 4) velo_search_kernel(velo_search_by_triplet_args a) {
 
   for (uint32_t h = off[0] + threadIdx.x; h < off[KST_VELO_MODULES]; h += blockDim.x) used[h] = 0, owner[h] = NO_KEY;
   if (threadIdx.x == 0) *count = 0, a.dev_velo_track_flags.data[e] = 0;
+  /* Entry b counts the module's hits below edge b: each hit is counted at the first edge above it, then the counts
+     are summed up. */
   for (uint32_t m = threadIdx.x; m < KST_VELO_MODULES; m += blockDim.x) {
-    uint32_t i = off[m];
-    for (int b = 0; b <= KST_PHI_BUCKETS; ++b) {
-      const float edge = bucket_edge(b);
-      while (i < off[m + 1] && PHI[i] < edge) ++i;
-      phi_index[m * KST_PHI_INDEX_STRIDE + (uint32_t)b] = i - off[m];
+    uint32_t *im = &phi_index[m * KST_PHI_INDEX_STRIDE];
+    for (uint32_t b = 0; b <= KST_PHI_BUCKETS; ++b) im[b] = 0;
+    for (uint32_t i = off[m]; i < off[m + 1]; ++i) {
+      const uint32_t b = first_edge_above(PHI[i]);
+      if (b <= KST_PHI_BUCKETS) im[b]++;
     }
+    for (uint32_t b = 1; b <= KST_PHI_BUCKETS; ++b) im[b] += im[b - 1];
   }
   kst_syncthreads();
 
