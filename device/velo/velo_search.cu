@@ -29,7 +29,7 @@ KST_DEVICE uint64_t make_key(float scatter, uint32_t id) {
    of a binary search (two thirds of the search's time went into unpredictable binary-search branches). The margin
    is far larger than the rounding of the bucket number, so a lookup never starts past its answer. The results do
    not depend on the number of buckets, only the work does: a CPU thread has room for a fine index (its scans are
-   most of the search, and 256 buckets take 5% off it against 64), a GPU block keeps the index in shared memory. */
+   most of the search, and 256 buckets take 8% off it against 64), a GPU block keeps the index in shared memory. */
 #if KST_GPU
 #define KST_PHI_BUCKETS 64
 #else
