@@ -328,7 +328,7 @@ KST_GLOBAL_BOUNDED(256, 4) velo_search_kernel(velo_search_by_triplet_args a) {
           for (uint32_t h = sp[q].begin; h < sp[q].end; ++h) {
             const float hz = Z[h] - Z[h1], dx = X[h] - (X[h1] + tx * hz), dy = Y[h] - (Y[h1] + ty * hz);
             const uint64_t key = make_key((dx * dx + dy * dy) / (hz * hz), h);
-            best = (used[h] == 0) & in_span(&sp[q], PHI[h]) & (key < best) ? key : best;
+            best = ((used[h] == 0) & in_span(&sp[q], PHI[h]) & (key < best)) ? key : best;
           }
       }
       if (best == none_key) continue;
