@@ -144,7 +144,8 @@ typedef struct {
 #define TEST_MAX_HITS 512u
 
 /* Runs the search on one hand-made event (hits in any order, sorted here by module and phi as decoding leaves
-   them); returns the number of candidates, and the first one's hits as indices into hits. */
+   them); returns the number of candidates, and the hits (as indices into hits) of the first candidate that holds
+   hits[0], or of the first candidate when none does. */
 static uint32_t search_hits(const test_hit *hits, uint32_t n, uint32_t max_seed_gap, uint32_t *first,
                             uint32_t *n_first) {
   velo_search_by_triplet_args a;
@@ -187,8 +188,13 @@ static uint32_t search_hits(const test_hit *hits, uint32_t n, uint32_t max_seed_
   cr_assert_eq(kst_stream_create(&s).code, KST_OK);
   cr_assert_eq(kst_velo_search_launch(a, s).code, KST_OK);
   kst_stream_destroy(s);
-  *n_first = count ? slots[0].n_hits : 0;
-  for (uint32_t i = 0; i < *n_first; ++i) first[i] = source[slot_hits[i]];
+  /* The first candidate holding input hit 0 (the first candidate when none does). */
+  uint32_t pick = 0;
+  for (uint32_t t = count; t-- > 0;)
+    for (uint32_t i = 0; i < slots[t].n_hits; ++i)
+      if (source[slot_hits[(size_t)t * KST_VELO_MAX_TRACK_HITS + i]] == 0) pick = t;
+  *n_first = count ? slots[pick].n_hits : 0;
+  for (uint32_t i = 0; i < *n_first; ++i) first[i] = source[slot_hits[(size_t)pick * KST_VELO_MAX_TRACK_HITS + i]];
   free(slots), free(slot_hits), free(ext_hit), free(ext_key);
   return count;
 }
@@ -264,4 +270,30 @@ Test(velo_tracking, a_track_crossing_the_phi_seam_is_found_whole) {
   cr_assert_eq(search_one_track(seam, stations, 10, 1, found, &n), 1);
   cr_assert_eq(n, 10, "one track with all ten hits (got %u)", n);
   for (uint32_t i = 0; i < 10; ++i) cr_assert_eq(found[i], stations[i], "hit %u on station %u", i, found[i]);
+}
+
+/* The phi index counts each module's hits below every bucket edge. Here the track's hits lie a micro-radian below a
+   bucket edge (of 64 and of 256 buckets), and every station also holds 90 other hits at random phi, 30 of them on
+   edges, so that most index entries are in play: an entry short by one hit would lose a track hit. */
+Test(velo_tracking, a_track_on_phi_bucket_edges_is_found_whole_among_other_hits) {
+  const float pi = 3.14159265359f, margin = 1e-3f;
+  test_hit hits[5 + 5 * 90];
+  uint32_t n = 0, rng = 12345u;
+  /* A track from the origin at edge 24 of 64 buckets, which is edge 96 of 256, a micro-radian below it. */
+  const float phi0 = -pi + 96.0f * (2.0f * pi / 256.0f) - margin - 1e-6f;
+  const test_line on_edge = {0.0f, 0.0f, 0.1f * cosf(phi0), 0.1f * sinf(phi0)};
+  for (uint32_t s = 14; s >= 10; --s) hits[n++] = on_line(on_edge, s);
+  /* The other hits make 3-hit candidates of their own: the track is looked for by its first hit. */
+  for (uint32_t s = 14; s >= 10; --s)
+    for (uint32_t i = 0; i < 90; ++i) {
+      rng = rng * 1664525u + 1013904223u;
+      const float u = (float)(rng >> 8) / 16777216.0f;
+      /* A third on edges of 256 buckets, the rest anywhere; all 20 to 45 mm out. */
+      const float phi = i % 3u == 0 ? -pi + (float)(rng % 256u) * (2.0f * pi / 256.0f) - margin : -pi + 2.0f * pi * u;
+      hits[n++] = at_polar(20.0f + 25.0f * u, phi, s);
+    }
+  uint32_t first[KST_VELO_MAX_TRACK_HITS], n_first;
+  cr_assert_geq(search_hits(hits, n, 1, first, &n_first), 1);
+  cr_assert_eq(n_first, 5, "the track's five hits (got %u)", n_first);
+  for (uint32_t i = 0; i < 5; ++i) cr_assert_eq(first[i], i, "hit %u is input hit %u", i, first[i]);
 }
