@@ -100,6 +100,30 @@ Test(pv, two_vertices_a_millimetre_and_a_half_apart_stay_two) {
   cr_assert_eq(pvs[1].n_tracks, 8);
 }
 
+/* Nine shallow tracks (slope 0.02, z uncertainty 1 mm each) crossing the beam line 2.5 mm from a 12-track vertex form a
+   satellite 7 sigma away from it, too far for the distance rule (6 sigma). Each of them also fits the big vertex
+   (chi2 about 6, below max_chi2 9), so the satellite has no tracks of its own and is merged; the same tracks three
+   times steeper fit only their own point, and it stays a vertex. */
+Test(pv, a_satellite_of_tracks_that_fit_the_big_vertex_merges_but_a_vertex_of_its_own_stays) {
+  const float big[12][2] = {{0.1f, 0.02f}, {-0.08f, 0.05f}, {0.03f, -0.12f}, {-0.05f, -0.04f}, {0.15f, 0.1f},
+                            {-0.02f, 0.2f}, {0.2f, -0.1f},   {-0.12f, -0.15f}, {0.07f, 0.16f}, {-0.18f, 0.03f},
+                            {0.11f, -0.06f}, {-0.04f, -0.19f}};
+  for (int steep = 0; steep < 2; ++steep) {
+    float shallow[9][2];
+    const float slope = steep ? 0.06f : 0.02f;
+    for (int i = 0; i < 9; ++i)
+      shallow[i][0] = slope * cosf(0.698f * (float)i + 0.3f), shallow[i][1] = slope * sinf(0.698f * (float)i + 0.3f);
+    kst_velo_state t[21];
+    tracks_from(0.0f, 0.0f, 30.0f, big, 12, t);
+    tracks_from(0.0f, 0.0f, 32.5f, (const float(*)[2])shallow, 9, t + 12);
+    kst_pv pvs[32];
+    const uint32_t n = find(t, 21, pvs);
+    cr_assert_eq(n, steep ? 2u : 1u, "%s tracks at 2.5 mm: %u vertices", steep ? "steep" : "shallow", n);
+    cr_assert_float_eq(pvs[0].z, 30.0f, 0.05f, "z %f", pvs[0].z);
+    if (steep) cr_assert_float_eq(pvs[1].z, 32.5f, 0.05f, "z %f", pvs[1].z);
+  }
+}
+
 Test(pv, a_track_with_a_broken_covariance_does_no_harm) {
   const float slopes[6][2] = {{0.1f, 0.02f}, {-0.08f, 0.05f}, {0.03f, -0.12f}, {-0.05f, -0.04f}, {0.15f, 0.1f}, {-0.02f, 0.2f}};
   kst_velo_state t[8];
@@ -151,7 +175,7 @@ Test(pv, real_mdf_sample_efficiency_and_false_rate) {
 }
 
 /* 2,000 simulated minimum-bias events made here with a fixed seed: floors just under the level reached so far
-   (90.5%, false 1.28%, core x/y 13.5 and z 71.5 um; the issue asks for 93% and 60 um, not reached yet: see
+   (91.4%, false 1.14%, core x/y 13.5 and z 72.5 um; the issue asks for 93% and 60 um, not reached yet: see
    docs/pv.md). */
 Test(pv, simulated_minimum_bias_floors, .timeout = 300) {
   char path[] = "/tmp/kst_pv_XXXXXX";
@@ -168,7 +192,7 @@ Test(pv, simulated_minimum_bias_floors, .timeout = 300) {
   velo_load(&seq, "sequences/velo_pv.json");
   velo_run(&seq, path, (kst_run_options){.validate = 1, .threads = 2}, &r);
   pv_numbers(&r, &seq, &st);
-  cr_assert_geq(100.0 * st.efficiency, 90.0);
+  cr_assert_geq(100.0 * st.efficiency, 91.0);
   cr_assert_leq(100.0 * st.false_rate, 1.5);
   cr_assert_leq(100.0 * st.clone_rate, 0.2, "two seeds on one vertex are merged");
   for (int a = 0; a < 3; ++a)

@@ -2,9 +2,10 @@
    to a fixed-point histogram (integer atomics: the sum does not depend on order), (2) one thread turns peaks into
    seeds, (3) one thread per seed runs an adaptive least-squares vertex fit over the tracks nearest to it, each
    track's weight shared among the vertices by likelihood, (4) one thread keeps the good vertices, ordered in z,
-   merges those that are one vertex, and the survivors are refitted. The fit only ever looks at tracks within
-   fit_window in z of a vertex, so the tracks are first ordered by coarse z bucket: a vertex's candidates are
-   one contiguous run of that order instead of every track of the event. */
+   merges those that are one vertex (too close, or the smaller has no tracks of its own), and the survivors are
+   refitted. The fit only ever looks at tracks within fit_window in z of a vertex, so the tracks are first ordered
+   by coarse z bucket: a vertex's candidates are one contiguous run of that order instead of every track of the
+   event. */
 #include "device/pv/pv_beamline.h"
 #include "device/common/kst_math.h"
 #include "kst_dialect.h"
@@ -214,18 +215,42 @@ KST_DEVICE void fit_vertices(const pv_beamline_args *a, const kst_velo_state *tr
   }
 }
 
-/* Whether two fitted vertices are one: closer in z than min_separation, or than min_separation_sigmas times their
-   combined z uncertainty (two seeds on one vertex share its tracks and end up a few sigma apart). */
-KST_DEVICE int same_vertex(const pv_beamline_args *a, const kst_pv *u, const kst_pv *v) {
-  const float dz = v->z - u->z, k = a->props.min_separation_sigmas, d = a->props.min_separation;
-  const float dz2 = dz * dz;
-  return dz2 < d * d || dz2 < k * k * (u->cov[5] + v->cov[5]);
+/* How many tracks near `own` fit it well (chi2 below chi2_cut) and `other` not at all (chi2 of max_chi2 or more):
+   the tracks that only `own` explains. */
+KST_DEVICE uint32_t own_tracks(const pv_beamline_args *a, const kst_velo_state *tracks, const float *beam_z,
+                               const uint32_t *order, const uint32_t *bucket_start, const kst_pv *own,
+                               const kst_pv *other) {
+  uint32_t begin, end, n = 0;
+  z_run(bucket_start, own->z, a->props.fit_window, a->props.z_range[0], a->props.z_range[1], &begin, &end);
+  for (uint32_t i = begin; i < end; ++i) {
+    const uint32_t t = order[i];
+    const float gap = beam_z[t] - own->z;
+    if (gap > a->props.fit_window || gap < -a->props.fit_window) continue;
+    n += track_chi2(&tracks[t], own->x, own->y, own->z) < a->props.chi2_cut &&
+         !(track_chi2(&tracks[t], other->x, other->y, other->z) < a->props.max_chi2);
+  }
+  return n;
+}
+
+/* Whether two neighbouring fitted vertices are one: closer in z than min_separation or than min_separation_sigmas
+   times their combined z uncertainty (two seeds on one vertex share its tracks and settle a few sigma apart), or the
+   one with fewer tracks has fewer than min_own_tracks tracks of its own. Distance alone cannot tell a real small
+   vertex next to a big one from a satellite of the big one (built from its poorly measured tracks, which fit both):
+   the real one has tracks the big one cannot explain. */
+KST_DEVICE int same_vertex(const pv_beamline_args *a, const kst_velo_state *tracks, const float *beam_z,
+                           const uint32_t *order, const uint32_t *bucket_start, const kst_pv *u, const kst_pv *v) {
+  const float dz = v->z - u->z, d = a->props.min_separation, k = a->props.min_separation_sigmas;
+  if (dz * dz < d * d || dz * dz < k * k * (u->cov[5] + v->cov[5])) return 1;
+  const kst_pv *small = v->n_tracks < u->n_tracks ? v : u, *big = small == v ? u : v;
+  return own_tracks(a, tracks, beam_z, order, bucket_start, small, big) < a->props.min_own_tracks;
 }
 
 /* One thread: drops vertices with too few tracks or too large a z uncertainty, orders the rest in z, and of two
    that are the same vertex keeps the one with more tracks (the smaller z uncertainty on a tie). Returns how many
    are left, at the front of pvs; *merged says whether any pair was merged. */
-KST_DEVICE uint32_t prune_vertices(const pv_beamline_args *a, kst_pv *pvs, uint32_t n_pvs, int *merged) {
+KST_DEVICE uint32_t prune_vertices(const pv_beamline_args *a, const kst_velo_state *tracks, const float *beam_z,
+                                   const uint32_t *order, const uint32_t *bucket_start, kst_pv *pvs, uint32_t n_pvs,
+                                   int *merged) {
   const float max_var = a->props.max_sigma_z * a->props.max_sigma_z;
   uint32_t kept = 0;
   for (uint32_t s = 0; s < n_pvs; ++s) {
@@ -239,7 +264,7 @@ KST_DEVICE uint32_t prune_vertices(const pv_beamline_args *a, kst_pv *pvs, uint3
   uint32_t out = 0;
   *merged = 0;
   for (uint32_t s = 0; s < kept; ++s) {
-    if (out > 0 && same_vertex(a, &pvs[out - 1], &pvs[s])) {
+    if (out > 0 && same_vertex(a, tracks, beam_z, order, bucket_start, &pvs[out - 1], &pvs[s])) {
       const kst_pv *u = &pvs[out - 1], *v = &pvs[s];
       if (v->n_tracks > u->n_tracks || (v->n_tracks == u->n_tracks && v->cov[5] < u->cov[5])) pvs[out - 1] = pvs[s];
       *merged = 1;
@@ -440,11 +465,11 @@ KST_GLOBAL_BOUNDED(256, 5) pv_beamline_kernel(pv_beamline_args a) {
   /* Drop and merge; the survivors of a merge take back the tracks they shared with the dropped vertex in a few more
      rounds, then a last selection (without refit) keeps what is still good. */
   __shared__ int merged;
-  if (threadIdx.x == 0) n_seeds = prune_vertices(&a, pvs, n_seeds, &merged);
+  if (threadIdx.x == 0) n_seeds = prune_vertices(&a, tracks, beam_z, order, bucket_start, pvs, n_seeds, &merged);
   kst_syncthreads();
   if (merged && a.props.merge_iterations > 0) {
     fit_vertices(&a, tracks, weight_sum, beam_z, order, bucket_start, n, pvs, n_seeds, p_cut, a.props.merge_iterations);
-    if (threadIdx.x == 0) n_seeds = prune_vertices(&a, pvs, n_seeds, &merged);
+    if (threadIdx.x == 0) n_seeds = prune_vertices(&a, tracks, beam_z, order, bucket_start, pvs, n_seeds, &merged);
   }
   if (threadIdx.x == 0) {
     a.dev_pv_counts.data[e] = n_seeds;
