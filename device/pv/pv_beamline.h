@@ -36,7 +36,7 @@
   Q(max_sigma_z, FLOAT, 1, "2.0", 0, 1000, "a vertex whose z uncertainty (mm) is larger is dropped")             \
   Q(min_separation, FLOAT, 1, "0.2", 0, 100, "of two fitted vertices closer than this (mm) in z, the smaller goes") \
   Q(min_separation_sigmas, FLOAT, 1, "6", 0, 100, "... or closer than this many combined z uncertainties")      \
-  Q(min_own_tracks, UINT, 1, "2", 0, 1000, "... or when it has fewer tracks that fit it (chi2 < chi2_cut) and not the other") \
+  Q(min_own_tracks, UINT, 1, "2", 0, 1000, "... or the smaller has fewer than this many tracks fitting it (chi2 < chi2_cut) and not the other (>= max_chi2)") \
   Q(merge_iterations, UINT, 1, "3", 0, 100, "fit rounds after a merge, for the survivor to take back the shared tracks") \
   Q(max_pvs, UINT, 1, "32", 1, 1024, "vertex capacity per event")                                                 \
   Q(block_dim, UINT, 1, "128", 1, 256, "threads per block (one block per event)")
