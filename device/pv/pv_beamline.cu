@@ -216,18 +216,24 @@ KST_DEVICE void fit_vertices(const pv_beamline_args *a, const kst_velo_state *tr
 }
 
 /* How many tracks near `own` fit it well (chi2 below chi2_cut) and `other` not at all (chi2 of max_chi2 or more):
-   the tracks that only `own` explains. */
+   the tracks that only `own` explains. Every lane of a warp calls it and gets the count; the lanes take a track
+   each, so the serial merge pass costs a warp-wide stride per pair instead of a walk by one thread. */
 KST_DEVICE uint32_t own_tracks(const pv_beamline_args *a, const kst_velo_state *tracks, const float *beam_z,
                                const uint32_t *order, const uint32_t *bucket_start, const kst_pv *own,
                                const kst_pv *other) {
   uint32_t begin, end, n = 0;
   z_run(bucket_start, own->z, a->props.fit_window, a->props.z_range[0], a->props.z_range[1], &begin, &end);
-  for (uint32_t i = begin; i < end; ++i) {
-    const uint32_t t = order[i];
-    const float gap = beam_z[t] - own->z;
-    if (gap > a->props.fit_window || gap < -a->props.fit_window) continue;
-    n += track_chi2(&tracks[t], own->x, own->y, own->z) < a->props.chi2_cut &&
-         !(track_chi2(&tracks[t], other->x, other->y, other->z) < a->props.max_chi2);
+  for (uint32_t base = begin; base < end; base += KST_WARP_SIZE) {
+    const uint32_t i = base + kst_lane();
+    int mine = 0;
+    if (i < end) {
+      const uint32_t t = order[i];
+      const float gap = beam_z[t] - own->z;
+      mine = gap <= a->props.fit_window && gap >= -a->props.fit_window &&
+             track_chi2(&tracks[t], own->x, own->y, own->z) < a->props.chi2_cut &&
+             !(track_chi2(&tracks[t], other->x, other->y, other->z) < a->props.max_chi2);
+    }
+    n += kst_popc(kst_ballot(mine));
   }
   return n;
 }
@@ -245,33 +251,46 @@ KST_DEVICE int same_vertex(const pv_beamline_args *a, const kst_velo_state *trac
   return own_tracks(a, tracks, beam_z, order, bucket_start, small, big) < a->props.min_own_tracks;
 }
 
-/* One thread: drops vertices with too few tracks or too large a z uncertainty, orders the rest in z, and of two
-   that are the same vertex keeps the one with more tracks (the smaller z uncertainty on a tie). Returns how many
-   are left, at the front of pvs; *merged says whether any pair was merged. */
+/* One warp (every lane calls it; lane 0 writes): drops vertices with too few tracks or too large a z uncertainty,
+   orders the rest in z, and of two that are the same vertex keeps the one with more tracks (the smaller z
+   uncertainty on a tie). Returns, in every lane, how many are left at the front of pvs; *merged says whether any
+   pair was merged. */
 KST_DEVICE uint32_t prune_vertices(const pv_beamline_args *a, const kst_velo_state *tracks, const float *beam_z,
                                    const uint32_t *order, const uint32_t *bucket_start, kst_pv *pvs, uint32_t n_pvs,
                                    int *merged) {
   const float max_var = a->props.max_sigma_z * a->props.max_sigma_z;
+  const int writer = kst_lane() == 0;
   uint32_t kept = 0;
-  for (uint32_t s = 0; s < n_pvs; ++s) {
-    if (pvs[s].n_tracks < a->props.min_tracks || !(pvs[s].cov[5] < max_var)) continue;
-    const kst_pv v = pvs[s];
-    uint32_t j = kept;
-    while (j > 0 && pvs[j - 1].z > v.z) pvs[j] = pvs[j - 1], --j;
-    pvs[j] = v;
-    kept++;
-  }
+  if (writer)
+    for (uint32_t s = 0; s < n_pvs; ++s) {
+      if (pvs[s].n_tracks < a->props.min_tracks || !(pvs[s].cov[5] < max_var)) continue;
+      const kst_pv v = pvs[s];
+      uint32_t j = kept;
+      while (j > 0 && pvs[j - 1].z > v.z) pvs[j] = pvs[j - 1], --j;
+      pvs[j] = v;
+      kept++;
+    }
+  kept = kst_shfl_u32(kept, 0);
+  kst_syncwarp();
   uint32_t out = 0;
-  *merged = 0;
+  int any = 0;
   for (uint32_t s = 0; s < kept; ++s) {
     if (out > 0 && same_vertex(a, tracks, beam_z, order, bucket_start, &pvs[out - 1], &pvs[s])) {
-      const kst_pv *u = &pvs[out - 1], *v = &pvs[s];
-      if (v->n_tracks > u->n_tracks || (v->n_tracks == u->n_tracks && v->cov[5] < u->cov[5])) pvs[out - 1] = pvs[s];
-      *merged = 1;
+      kst_syncwarp();
+      if (writer) {
+        const kst_pv *u = &pvs[out - 1], *v = &pvs[s];
+        if (v->n_tracks > u->n_tracks || (v->n_tracks == u->n_tracks && v->cov[5] < u->cov[5])) pvs[out - 1] = pvs[s];
+      }
+      kst_syncwarp();
+      any = 1;
       continue;
     }
-    pvs[out++] = pvs[s];
+    kst_syncwarp();
+    if (writer) pvs[out] = pvs[s];
+    kst_syncwarp();
+    out++;
   }
+  if (writer) *merged = any;
   return out;
 }
 
@@ -465,11 +484,19 @@ KST_GLOBAL_BOUNDED(256, 5) pv_beamline_kernel(pv_beamline_args a) {
   /* Drop and merge; the survivors of a merge take back the tracks they shared with the dropped vertex in a few more
      rounds, then a last selection (without refit) keeps what is still good. */
   __shared__ int merged;
-  if (threadIdx.x == 0) n_seeds = prune_vertices(&a, tracks, beam_z, order, bucket_start, pvs, n_seeds, &merged);
+  uint32_t n_pvs = n_seeds; /* read before the first warp rewrites n_seeds; the first warp then keeps its own */
+  kst_syncthreads();
+  if (threadIdx.x < KST_WARP_SIZE) {
+    n_pvs = prune_vertices(&a, tracks, beam_z, order, bucket_start, pvs, n_pvs, &merged);
+    if (threadIdx.x == 0) n_seeds = n_pvs;
+  }
   kst_syncthreads();
   if (merged && a.props.merge_iterations > 0) {
     fit_vertices(&a, tracks, weight_sum, beam_z, order, bucket_start, n, pvs, n_seeds, p_cut, a.props.merge_iterations);
-    if (threadIdx.x == 0) n_seeds = prune_vertices(&a, tracks, beam_z, order, bucket_start, pvs, n_seeds, &merged);
+    if (threadIdx.x < KST_WARP_SIZE) {
+      n_pvs = prune_vertices(&a, tracks, beam_z, order, bucket_start, pvs, n_pvs, &merged);
+      if (threadIdx.x == 0) n_seeds = n_pvs;
+    }
   }
   if (threadIdx.x == 0) {
     a.dev_pv_counts.data[e] = n_seeds;
