@@ -262,6 +262,13 @@ KST_DEVICE uint32_t gather_inner(const hit_view *hv, const uint32_t *off, const 
   return nc;
 }
 
+/* Called by a whole warp: the next middle hit for it to seed from, taken from the block's counter. */
+KST_DEVICE uint32_t take_middle(uint32_t *next) {
+  uint32_t h1 = 0;
+  if (kst_lane() == 0) h1 = kst_atomic_add_u32(next, 1u);
+  return kst_shfl_u32(h1, 0);
+}
+
 /* Four blocks of 256 threads per multiprocessor, as many as before the candidates were gathered in chunks: left to
    itself the compiler takes 70 registers for the chunk bookkeeping and fits three (search time +15% on an H100);
    held to 64 it spills nothing. */
@@ -277,10 +284,10 @@ KST_GLOBAL_BOUNDED(256, 4) velo_search_kernel(velo_search_by_triplet_args a) {
   uint32_t *ext_hit = &a.dev_extension_hit.data[(uint64_t)e * cap];
   uint64_t *ext_key = &a.dev_extension_key.data[(uint64_t)e * cap];
   uint32_t *count = &a.dev_track_slot_count.data[e];
-  __shared__ uint32_t n_tracks;
+  __shared__ uint32_t n_tracks, next_middle;
   __shared__ uint32_t phi_index[KST_VELO_MODULES * KST_PHI_INDEX_STRIDE];
   KST_DYNAMIC_SHARED(seed_scratch, scratch);
-  const uint32_t lane = kst_lane(), warp = threadIdx.x / KST_WARP_SIZE, n_warps = blockDim.x / KST_WARP_SIZE;
+  const uint32_t lane = kst_lane(), warp = threadIdx.x / KST_WARP_SIZE;
   seed_scratch *sc = &scratch[warp];
   /* An inner hit steeper than this cannot make a seed: an outer hit is at most max_slope steep, and a kink below
      max_scatter_seeding is a slope difference below its square root (doubled, so that rounding never matters). */
@@ -355,10 +362,14 @@ KST_GLOBAL_BOUNDED(256, 4) velo_search_kernel(velo_search_by_triplet_args a) {
     const uint32_t o_begin = off[2 * k + 4], o_end = off[2 * last_outer + 2], m_begin = off[2 * k + 2], m_end = off[2 * k + 4];
     for (uint32_t h = o_begin + threadIdx.x; h < o_end; h += blockDim.x) owner[h] = NO_KEY;
     for (uint32_t h = s_begin + threadIdx.x; h < s_end; h += blockDim.x) owner[h] = NO_KEY;
+    if (threadIdx.x == 0) next_middle = m_begin;
     kst_syncthreads();
     /* One warp per middle hit: its lanes gather the candidates together and weigh an outer hit each (on the CPU a
-       warp is the block's single thread). */
-    for (uint32_t h1 = m_begin + warp; h1 < m_end; h1 += n_warps) {
+       warp is the block's single thread). A warp takes the next middle hit when it is done with one: their costs
+       differ by tens of times, and a fixed share left most warps waiting at the barrier for the one with the
+       busiest hits. Each middle hit's seed depends on nothing another writes before the barrier, so the order in
+       which they are taken does not matter. */
+    for (uint32_t h1 = take_middle(&next_middle); h1 < m_end; h1 = take_middle(&next_middle)) {
       if (lane == 0) a.dev_seed_key.data[h1] = NO_KEY;
       if (used[h1]) continue;
       /* The inner station's distance from a hit of it (none: nothing to pair with). */
