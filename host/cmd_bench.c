@@ -148,6 +148,8 @@ static void print_point(const kst_sequence *seq, const bench_point *pt, const ks
          KST_GPU_TIMERS ? "device timers" : "wall time per algorithm");
   printf("  host-to-device: %.0f bytes/event, %.2f GB/s%s\n", events > 0 ? (double)r->h2d_bytes / events : 0.0,
          r->seconds > 0 ? (double)r->h2d_bytes / r->seconds / 1e9 : 0.0, o->no_transfer ? " (copied once per batch)" : "");
+  printf("  device-to-host: %.0f bytes/event (results, at their buffers' sizes)\n",
+         events > 0 ? (double)r->d2h_bytes / events : 0.0);
   printf("  peak device memory: %.1f KiB/event (%.1f MiB per batch of %llu)\n",
          r->peak_batch_events ? (double)r->peak_device / 1024.0 / (double)r->peak_batch_events : 0.0,
          (double)r->peak_device / 1048576.0, (unsigned long long)r->peak_batch_events);
@@ -175,6 +177,7 @@ static cJSON *point_json(const kst_sequence *seq, const bench_point *pt, const k
   cJSON_AddNumberToObject(j, "events", (double)r->events_executed);
   cJSON_AddNumberToObject(j, "seconds", r->seconds);
   cJSON_AddNumberToObject(j, "h2d_bytes_per_event", r->events_executed ? (double)r->h2d_bytes / (double)r->events_executed : 0);
+  cJSON_AddNumberToObject(j, "d2h_bytes_per_event", r->events_executed ? (double)r->d2h_bytes / (double)r->events_executed : 0);
   cJSON_AddNumberToObject(j, "peak_device_bytes_per_event",
                           r->peak_batch_events ? (double)r->peak_device / (double)r->peak_batch_events : 0);
   if (pt->compute_median > 0) {

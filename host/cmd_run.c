@@ -78,7 +78,8 @@ static void print_summary(const kst_sequence *seq, const kst_event_source *src, 
          r->peak_batch_events ? (double)r->peak_device / 1024.0 / (double)r->peak_batch_events : 0.0,
          (double)r->peak_host / 1048576.0);
   if (r->events_executed)
-    printf("transfers:    %.0f bytes host-to-device per event\n", (double)r->h2d_bytes / (double)r->events_executed);
+    printf("transfers:    %.0f bytes host-to-device, %.0f device-to-host per event\n",
+           (double)r->h2d_bytes / (double)r->events_executed, (double)r->d2h_bytes / (double)r->events_executed);
   char graphs[256];
   kst_cli_graphs_summary(graphs, sizeof graphs, o, r);
   printf("graphs:       %s\n", graphs);

@@ -95,6 +95,9 @@ Test(cli, bench_writes_every_figure_as_json, .timeout = 120) {
   cr_assert_gt(cJSON_GetObjectItem(p, "events_per_s_median")->valuedouble, 0.0);
   cr_assert_eq(cJSON_GetObjectItem(p, "syncs_per_batch")->valuedouble, 1.0, "one synchronisation per batch");
   cr_assert_gt(cJSON_GetObjectItem(p, "h2d_bytes_per_event")->valuedouble, 1000.0);
+  /* The summaries take back per-event counts (a few hundred bytes), not arrays sized by track capacity (8 KB). */
+  const double d2h = cJSON_GetObjectItem(p, "d2h_bytes_per_event")->valuedouble;
+  cr_assert(d2h > 16.0 && d2h < 1000.0, "device-to-host %.0f bytes per event", d2h);
   cr_assert_not_null(cJSON_GetObjectItem(cJSON_GetObjectItem(p, "algorithm_ms"), "velo_search"));
   const double e2e = cJSON_GetObjectItem(p, "events_per_s_median")->valuedouble;
   const double compute = cJSON_GetObjectItem(p, "compute_only_events_per_s_median")->valuedouble;

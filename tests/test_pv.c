@@ -224,6 +224,7 @@ Test(pv, tracks_are_associated_with_the_vertex_they_come_from) {
                          track(0.5f, 0.0f, 30.0f, 0.0f, 0.2f)};  /* passes 0.5 mm from vertex 1 */
   uint32_t list = 0, offsets[2] = {0, 3}, count = 2;
   kst_track_pv out[3];
+  uint32_t counts[2] = {7, 7};
   velo_pv_ip_args a;
   memset(&a, 0, sizeof a);
   a.props.block_dim = 32;
@@ -233,6 +234,7 @@ Test(pv, tracks_are_associated_with_the_vertex_they_come_from) {
   a.dev_pvs.data = pvs, a.dev_pvs.count = 2;
   a.dev_pv_counts.data = &count, a.dev_pv_counts.count = 1;
   a.dev_track_pv.data = out, a.dev_track_pv.count = 3;
+  a.dev_track_pv_counts.data = counts, a.dev_track_pv_counts.count = 2;
   kst_stream *s;
   cr_assert_eq(kst_stream_create(&s).code, KST_OK);
   cr_assert_eq(kst_velo_pv_ip_launch(a, 2, s).code, KST_OK);
@@ -243,10 +245,14 @@ Test(pv, tracks_are_associated_with_the_vertex_they_come_from) {
   cr_assert_eq(out[2].pv, 1);
   cr_assert_float_eq(out[2].ip, 0.5f, 1e-4f, "a track along y passing 0.5 mm away in x: ip %f", out[2].ip);
   cr_assert_gt(out[2].ip_chi2, 9.0f, "0.5 mm is many sigma for 20-micron errors");
+  cr_assert_eq(counts[KST_TRACKS_WITH_PV], 3, "every track has a vertex");
+  cr_assert_eq(counts[KST_TRACKS_DISPLACED], 1, "only the track 0.5 mm away is displaced");
   /* No vertex in the event: no association. */
   count = 0;
   cr_assert_eq(kst_stream_create(&s).code, KST_OK);
   cr_assert_eq(kst_velo_pv_ip_launch(a, 2, s).code, KST_OK);
   kst_stream_destroy(s);
   cr_assert_eq(out[0].pv, KST_NO_PV);
+  cr_assert_eq(counts[KST_TRACKS_WITH_PV], 0);
+  cr_assert_eq(counts[KST_TRACKS_DISPLACED], 0);
 }

@@ -8,11 +8,14 @@ static kst_status set_sizes(const kst_ctx *ctx, velo_pv_ip_args *a) {
   if (a->dev_pv_counts.count != events || (events && a->dev_pvs.count % events))
     return kst_error(KST_ERR_CONFIG, "dev_pvs and dev_pv_counts are not the outputs of one pv_beamline (check the bindings)");
   a->dev_track_pv.count = a->dev_velo_states_beam.count;
+  a->dev_track_pv_counts.count = 2 * events;
   return kst_ok();
 }
 
 static kst_status run(const kst_ctx *ctx, const velo_pv_ip_args *a) {
   const uint64_t events = a->dev_pv_counts.count;
+  /* Events not in the list count nothing. */
+  KST_TRY(kst_memset(a->dev_track_pv_counts.data, 0, a->dev_track_pv_counts.count * sizeof(uint32_t), kst_ctx_stream(ctx)));
   return kst_velo_pv_ip_launch(*a, events ? (uint32_t)(a->dev_pvs.count / events) : 0u, kst_ctx_stream(ctx));
 }
 

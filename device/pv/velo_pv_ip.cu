@@ -22,6 +22,9 @@ KST_GLOBAL velo_pv_ip_kernel(velo_pv_ip_args a, uint32_t pvs_per_event) {
   const uint32_t t0 = a.dev_velo_track_offsets.data[e], t1 = a.dev_velo_track_offsets.data[e + 1];
   const kst_pv *pvs = &a.dev_pvs.data[(uint64_t)e * pvs_per_event];
   const uint32_t n_pvs = a.dev_pv_counts.data[e];
+  __shared__ uint32_t n_with, n_displaced;
+  if (threadIdx.x == 0) n_with = 0, n_displaced = 0;
+  kst_syncthreads();
   for (uint32_t t = t0 + threadIdx.x; t < t1; t += blockDim.x) {
     kst_track_pv best;
     best.pv = KST_NO_PV, best.ip = 0.0f, best.ip_chi2 = 0.0f;
@@ -31,6 +34,13 @@ KST_GLOBAL velo_pv_ip_kernel(velo_pv_ip_args a, uint32_t pvs_per_event) {
       if (best.pv == KST_NO_PV || chi2 < best.ip_chi2) best.pv = v, best.ip = ip, best.ip_chi2 = chi2;
     }
     a.dev_track_pv.data[t] = best;
+    if (best.pv != KST_NO_PV) kst_atomic_add_u32(&n_with, 1u);
+    if (best.pv != KST_NO_PV && best.ip_chi2 > 9.0f) kst_atomic_add_u32(&n_displaced, 1u);
+  }
+  kst_syncthreads();
+  if (threadIdx.x == 0) {
+    a.dev_track_pv_counts.data[2u * e + KST_TRACKS_WITH_PV] = n_with;
+    a.dev_track_pv_counts.data[2u * e + KST_TRACKS_DISPLACED] = n_displaced;
   }
 }
 

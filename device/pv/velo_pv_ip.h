@@ -14,6 +14,10 @@ typedef struct kst_track_pv {
 } kst_track_pv;
 
 #define KST_NO_PV 0xFFFFFFFFu
+/* An event's association counts, at 2 e + these in dev_track_pv_counts: its tracks with a vertex, and of those the
+   ones with IP chi2 above 9 (more than 3 sigma from their best vertex). Summaries copy these back, not the tracks. */
+#define KST_TRACKS_WITH_PV 0u
+#define KST_TRACKS_DISPLACED 1u
 
 #define VELO_PV_IP_PARAMS(P)                                \
   P(dev_event_list, DEVICE_INPUT, uint32_t)                 \
@@ -21,7 +25,8 @@ typedef struct kst_track_pv {
   P(dev_velo_states_beam, DEVICE_INPUT, kst_velo_state)     \
   P(dev_pvs, DEVICE_INPUT, kst_pv)                          \
   P(dev_pv_counts, DEVICE_INPUT, uint32_t)                  \
-  P(dev_track_pv, DEVICE_OUTPUT, kst_track_pv)
+  P(dev_track_pv, DEVICE_OUTPUT, kst_track_pv)             \
+  P(dev_track_pv_counts, DEVICE_OUTPUT, uint32_t)
 #define VELO_PV_IP_PROPS(Q) Q(block_dim, UINT, 1, "128", 1, 1024, "threads per block (one block per event)")
 KST_ALGORITHM_ARGS(velo_pv_ip, VELO_PV_IP_PARAMS, VELO_PV_IP_PROPS)
 

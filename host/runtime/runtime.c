@@ -220,6 +220,7 @@ kst_status kst_run(const kst_sequence *seq, const kst_event_source *src, const k
     if (w->host_arena.capacity > r->host_arena) r->host_arena = w->host_arena.capacity;
     r->events_too_big += w->too_big;
     r->h2d_bytes += w->h2d_bytes;
+    r->d2h_bytes += w->d2h_bytes;
     if (w->stream) r->syncs += kst_stream_sync_count(w->stream) - w->setup_syncs;
     if (w->graph) {
       const kst_graph_stats gs = kst_graph_cache_stats(w->graph);

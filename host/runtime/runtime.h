@@ -62,6 +62,7 @@ typedef struct kst_run_result {
   uint64_t peak_device, peak_host;     /* largest per-batch arena use, bytes */
   uint64_t peak_batch_events;          /* events in the batch that had the peak */
   uint64_t h2d_bytes;
+  uint64_t d2h_bytes;                  /* results copied back, at their buffers' sizes, every repetition */
   /* With graphs on, every batch run is one of: a replay of the worker's executable graph after an update in place, a
      replay of a newly instantiated one, a direct warm-up (each worker's first on a GPU), or direct launches after a
      capture failed (the worker then stays direct). */

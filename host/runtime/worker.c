@@ -314,6 +314,22 @@ static kst_status enqueue_captured(kst_worker *w, uint32_t repetition, int timed
   return kst_ok();
 }
 
+/* Bytes the batch's results take back to the host: every device-to-host parameter of the instances that ran, at
+   the size of its buffer (a capacity where the exact count stays on the device). */
+static uint64_t d2h_bytes(const kst_worker *w) {
+  const kst_sequence *seq = w->seq;
+  uint64_t bytes = 0;
+  for (uint32_t i = 0; i < seq->n; ++i) {
+    if (skipped(w, i)) continue;
+    for (uint32_t p = 0; p < seq->inst[i].desc->n_params; ++p)
+      if (seq->inst[i].desc->params[p].kind == KST_DEVICE_TO_HOST) {
+        const uint32_t b = seq->inst[i].buffer[p];
+        bytes += w->count[b] * seq->buffers[b].elem_size;
+      }
+  }
+  return bytes;
+}
+
 static kst_status run_batch(kst_worker *w, uint32_t repetition) {
   const kst_sequence *seq = w->seq;
   /* Results are read from the last repetition: stale inputs in a repeated run would show in the counters. */
@@ -329,6 +345,7 @@ static kst_status run_batch(kst_worker *w, uint32_t repetition) {
   if (!timed) w->untimed_runs++;
   /* The one synchronisation of the batch: everything after it reads results already on the host. */
   KST_TRY(kst_stream_sync(w->stream));
+  w->d2h_bytes += d2h_bytes(w);
   for (uint32_t i = 0; i < seq->n && timed; ++i) {
     float ms = 0;
     KST_TRY(kst_event_elapsed_ms(&ms, w->marks[i], w->marks[i + 1]));

@@ -33,7 +33,7 @@ typedef struct kst_worker {
   kst_counter_set *counters; /* per instance */
   void **accumulators;       /* per instance, NULL for types without one */
   double *instance_ms;
-  uint64_t peak_device, peak_host, peak_batch_events, splits, too_big, batches, h2d_bytes;
+  uint64_t peak_device, peak_host, peak_batch_events, splits, too_big, batches, h2d_bytes, d2h_bytes;
   uint64_t growths;     /* batches that grew the arenas (arenas_grow) */
   uint64_t setup_syncs; /* synchronisations before the first batch, not counted per batch */
   uint64_t graph_warmup, graph_direct, untimed_runs; /* see kst_run_result */

@@ -7,8 +7,7 @@
 #define PV_SUMMARY_PARAMS(P)                       \
   P(dev_pv_counts, DEVICE_TO_HOST, uint32_t)       \
   P(dev_pv_flags, DEVICE_TO_HOST, uint32_t)        \
-  P(dev_track_pv, DEVICE_TO_HOST, kst_track_pv)        \
-  P(dev_velo_track_offsets, DEVICE_TO_HOST, uint32_t)
+  P(dev_track_pv_counts, DEVICE_TO_HOST, uint32_t)
 
 KST_ALGORITHM_ARGS(pv_summary, PV_SUMMARY_PARAMS, KST_NO_PROPS)
 
