@@ -8,7 +8,7 @@ static kst_status after_sync(const kst_ctx *ctx, const pv_summary_args *a) {
     k[0] += a->dev_pv_counts.data[e];
     k[1] += (a->dev_pv_flags.data[e] & KST_PV_OVERFLOW) != 0;
   }
-  /* Counted on the device: the association itself is sized by track capacity, hundreds of bytes per event. */
+  /* Counted on the device: the association itself is sized by track capacity, about 8 KB per event. */
   for (uint64_t e = 0; 2 * e + 1 < a->dev_track_pv_counts.count; ++e) {
     k[2] += a->dev_track_pv_counts.data[2 * e + KST_TRACKS_WITH_PV];
     k[3] += a->dev_track_pv_counts.data[2 * e + KST_TRACKS_DISPLACED];
