@@ -32,8 +32,7 @@ static kst_velo_state track(float x, float y, float z, float tx, float ty) {
 static uint32_t find(const kst_velo_state *tracks, uint32_t n, kst_pv *pvs) {
   pv_beamline_args a = default_args();
   uint32_t list = 0, offsets[2] = {0, n}, count = 99, flags = 99;
-  float seeds[64], weight[64], beam_z[64];
-  uint32_t order[64];
+  float seeds[64], weight[64 + PV_STRIPES], by_z[(64 + PV_STRIPES) * PV_TRACK_FIELDS];
   kst_stream *s;
   cr_assert_eq(kst_stream_create(&s).code, KST_OK);
   a.dev_event_list.data = &list, a.dev_event_list.count = 1;
@@ -43,9 +42,8 @@ static uint32_t find(const kst_velo_state *tracks, uint32_t n, kst_pv *pvs) {
   a.dev_pv_counts.data = &count, a.dev_pv_counts.count = 1;
   a.dev_pv_flags.data = &flags, a.dev_pv_flags.count = 1;
   a.dev_pv_seeds.data = seeds, a.dev_pv_seeds.count = 32;
-  a.dev_track_weight_sum.data = weight, a.dev_track_weight_sum.count = n;
-  a.dev_track_beam_z.data = beam_z, a.dev_track_beam_z.count = n;
-  a.dev_track_order.data = order, a.dev_track_order.count = n;
+  a.dev_track_weight_sum.data = weight, a.dev_track_weight_sum.count = n + PV_STRIPES;
+  a.dev_tracks_by_z.data = by_z, a.dev_tracks_by_z.count = (uint64_t)PV_TRACK_FIELDS * (n + PV_STRIPES);
   cr_assert_eq(kst_pv_beamline_launch(a, s).code, KST_OK);
   kst_stream_destroy(s);
   cr_assert_eq(flags, 0);

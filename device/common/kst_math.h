@@ -30,10 +30,16 @@ KST_HOST_DEVICE float kst_atan2f(float y, float x) {
 
 /* e^-x for x >= 0 (0 beyond 86 and for NaN), relative error below 1e-6: x = k ln2 + r with k the nearest integer,
    so |r| <= ln2 / 2 and a degree-6 Taylor polynomial for e^-r is enough (its error is below 2e-7), then one exact
-   multiplication by 2^-k; vendor expf differs between CPU libm and GPU. */
+   multiplication by 2^-k; vendor expf differs between CPU libm and GPU. Out of range, the result is multiplied by
+   zero rather than returned early: a branch would keep the CPU build from vectorising the loops that call it. */
 KST_HOST_DEVICE float kst_exp_negf(float x) {
-  if (!(x < 86.0f)) return 0.0f;
-  if (x < 0.0f) x = 0.0f;
+  const int out = !(x < 86.0f);
+  /* x = 0 below 0, from 86 up and for NaN, by a mask: a select of a constant lets the compiler branch to a
+     constant-folded copy. */
+  uint32_t bits;
+  memcpy(&bits, &x, sizeof bits);
+  bits &= 0u - (uint32_t)((x >= 0.0f) & !out);
+  memcpy(&x, &bits, sizeof x);
   const int k = (int)(x * 1.44269504f + 0.5f);
   /* ln2 in two parts so that k * ln2_hi is exact. */
   const float r = (x - (float)k * 0.693145751953125f) - (float)k * 1.428606765330187e-06f;
@@ -49,7 +55,7 @@ KST_HOST_DEVICE float kst_exp_negf(float x) {
   const uint32_t scale_bits = (uint32_t)(127 - k) << 23;
   float scale;
   memcpy(&scale, &scale_bits, sizeof scale);
-  return p * scale;
+  return p * scale * (float)!out;
 }
 
 #endif

@@ -15,8 +15,10 @@ static kst_status set_sizes(const kst_ctx *ctx, pv_beamline_args *a) {
   a->dev_pvs.count = events * a->props.max_pvs;
   a->dev_pv_counts.count = a->dev_pv_flags.count = events;
   a->dev_pv_seeds.count = events * a->props.max_pvs;
-  a->dev_track_weight_sum.count = a->dev_track_beam_z.count = a->dev_velo_states_beam.count;
-  a->dev_track_order.count = a->dev_velo_states_beam.count;
+  /* Per event, a run of floats per track and PV_STRIPES spare ones (the finder's CPU loops read whole stripes). */
+  const uint64_t slots = a->dev_velo_states_beam.count + PV_STRIPES * events;
+  a->dev_track_weight_sum.count = slots;
+  a->dev_tracks_by_z.count = PV_TRACK_FIELDS * slots;
   return kst_ok();
 }
 

@@ -3,9 +3,9 @@
    seeds, (3) one thread per seed runs an adaptive least-squares vertex fit over the tracks nearest to it, each
    track's weight shared among the vertices by likelihood, (4) one thread keeps the good vertices, ordered in z,
    merges those that are one vertex (too close, or the smaller has no tracks of its own), and the survivors are
-   refitted. The fit only ever looks at tracks within fit_window in z of a vertex, so the tracks are first ordered
-   by coarse z bucket: a vertex's candidates are one contiguous run of that order instead of every track of the
-   event. */
+   refitted. The fit only ever looks at tracks within fit_window in z of a vertex, so the tracks are first copied in
+   order of coarse z bucket, a float array per quantity: a vertex's candidates are one contiguous run of that copy
+   instead of every track of the event, read with unit stride (coalesced on a GPU, vectorised on the CPU). */
 #include "device/pv/pv_beamline.h"
 #include "device/common/kst_math.h"
 #include "kst_dialect.h"
@@ -54,6 +54,27 @@ KST_DEVICE int invert_sym3(const float m[6], float out[6]) {
   return 1;
 }
 
+/* An event's n tracks in z order (dev_tracks_by_z): field k of track i at f[k * stride + i]. The stride leaves
+   PV_STRIPES spare floats after each field, so that the CPU can read whole stripes past the last track. */
+typedef struct {
+  const float *f;
+  uint32_t n, stride;
+} pv_tracks;
+
+/* The beam-line state of the i-th track in z order f, of field stride n (without its fit chi2). */
+KST_DEVICE kst_velo_state pv_state(const float *f, uint32_t n, uint32_t i) {
+  kst_velo_state s;
+  s.x = f[PV_X * n + i], s.y = f[PV_Y * n + i], s.z = f[PV_Z * n + i];
+  s.tx = f[PV_TX * n + i], s.ty = f[PV_TY * n + i];
+  s.c00 = f[PV_C00 * n + i], s.c20 = f[PV_C20 * n + i], s.c22 = f[PV_C22 * n + i];
+  s.c11 = f[PV_C11 * n + i], s.c31 = f[PV_C31 * n + i], s.c33 = f[PV_C33 * n + i];
+  s.chi2 = 0.0f, s.ndof = 0u;
+  return s;
+}
+
+/* The z at the beam line of the i-th track in z order. */
+KST_DEVICE float pv_beam_z(const pv_tracks *tk, uint32_t i) { return tk->f[PV_BEAM_Z * tk->stride + i]; }
+
 /* Chi2 of a track to a vertex position, from the track's x and y extrapolated to the vertex z. */
 KST_DEVICE float track_chi2(const kst_velo_state *s, float vx, float vy, float vz) {
   const float dz = vz - s->z;
@@ -62,84 +83,104 @@ KST_DEVICE float track_chi2(const kst_velo_state *s, float vx, float vy, float v
   return rx * rx / vxx + ry * ry / vyy;
 }
 
-/* A track's compatibility with a vertex, exp(-chi2 / 2), cut to zero at max_chi2 so that far tracks cost nothing. */
-KST_DEVICE float track_p(float chi2, float max_chi2) { return chi2 < max_chi2 ? kst_exp_negf(0.5f * chi2) : 0.0f; }
+/* A track's compatibility with a vertex, exp(-chi2 / 2), cut to zero at max_chi2 so that far tracks cost nothing.
+   The exponential is taken either way and then selected, which lets the CPU build vectorise the loops over tracks. */
+KST_DEVICE float track_p(float chi2, float max_chi2) {
+  const float p = kst_exp_negf(0.5f * chi2);
+  return p * (float)(chi2 < max_chi2);
+}
 
-/* A vertex fit's sums over its tracks: the normal matrix H, the gradient g, the weighted chi2 and weight, and the
-   number of tracks above min_track_weight. */
+/* Whether a track whose beam-line z is gap from a vertex's is considered for it. */
+KST_DEVICE int in_window(float gap, float window) { return !(gap > window || gap < -window); }
+
+/* A vertex fit's sums over its tracks, f[PV_H + 0..5] the normal matrix H (xx, xy, yy, xz, yz, zz), f[PV_G + 0..2]
+   the gradient g, then the weighted chi2 and the weight; and the number of tracks above min_track_weight. */
+enum { PV_H = 0, PV_G = 6, PV_CHI2 = 9, PV_W = 10, PV_SUMS = 11 };
 typedef struct {
-  float H[6], g[3], chi2, w;
+  float f[PV_SUMS];
   uint32_t used;
 } fit_sums;
 
 /* The sums are taken in PV_STRIPES interleaved stripes (run position i goes to stripe (i - begin) % PV_STRIPES) and
-   the stripes added in a fixed tree. A GPU warp's lanes take a stripe each and the CPU walks them in turn: both add
-   the same numbers in the same order, so they agree to the bit, and a vertex's tracks are read in parallel on a
-   GPU instead of by one thread. */
-#define PV_STRIPES 32u
+   the stripes added in a fixed tree. A GPU warp's lanes take a stripe each and the CPU computes a stripe's worth of
+   tracks in one vectorised loop: both add the same numbers in the same order, so they agree to the bit.
+   PV_STRIPES (32) is in pv_beamline.h, as the track layout depends on it. */
 
-/* Adds track t's weighted contribution to vertex v's sums. */
-KST_DEVICE void add_track(fit_sums *s, const pv_beamline_args *a, const kst_velo_state *tracks, const float *weight_sum,
-                          const float *beam_z, uint32_t t, const kst_pv *v) {
-  const float gap = beam_z[t] - v->z;
-  if (gap > a->props.fit_window || gap < -a->props.fit_window) return;
-  const kst_velo_state *st = &tracks[t];
-  const float dz = v->z - st->z;
-  const float rx = st->x + st->tx * dz - v->x, ry = st->y + st->ty * dz - v->y;
-  const float wx = 1.0f / (st->c00 + dz * (2.0f * st->c20 + dz * st->c22));
-  const float wy = 1.0f / (st->c11 + dz * (2.0f * st->c31 + dz * st->c33));
+/* Track i's terms in vertex v's sums: all zero when it lies outside fit_window or beyond max_chi2, or is not live
+   (a CPU stripe's slot past the run), whatever its numbers; adding a zero changes no sum, as no sum can be -0. Terms
+   that the fit subtracts are stored negated. */
+KST_DEVICE fit_sums track_terms(const pv_beamline_args *a, const pv_tracks *tk, const float *weight_sum, uint32_t i,
+                                const kst_pv *v, int live) {
+  const kst_velo_state st = pv_state(tk->f, tk->stride, i);
+  const float dz = v->z - st.z;
+  const float rx = st.x + st.tx * dz - v->x, ry = st.y + st.ty * dz - v->y;
+  const float wx = 1.0f / (st.c00 + dz * (2.0f * st.c20 + dz * st.c22));
+  const float wy = 1.0f / (st.c11 + dz * (2.0f * st.c31 + dz * st.c33));
   const float chi2 = rx * rx * wx + ry * ry * wy, p = track_p(chi2, a->props.max_chi2);
-  if (p == 0.0f) return;
-  const float w = p / weight_sum[t];
+  const int take = live & in_window(pv_beam_z(tk, i) - v->z, a->props.fit_window) & (p != 0.0f);
+  const float w = p / weight_sum[i];
   /* Residual derivatives: d(rx)/d(vx, vy, vz) = (-1, 0, tx), d(ry)/d(...) = (0, -1, ty). */
-  s->H[0] += w * wx;
-  s->H[2] += w * wy;
-  s->H[3] -= w * wx * st->tx;
-  s->H[4] -= w * wy * st->ty;
-  s->H[5] += w * (wx * st->tx * st->tx + wy * st->ty * st->ty);
-  s->g[0] -= w * wx * rx;
-  s->g[1] -= w * wy * ry;
-  s->g[2] += w * (wx * rx * st->tx + wy * ry * st->ty);
-  s->chi2 += w * chi2;
-  s->w += w;
-  s->used += w > a->props.min_track_weight;
+  float f[PV_SUMS];
+  f[PV_H + 0] = w * wx;
+  f[PV_H + 1] = 0.0f;
+  f[PV_H + 2] = w * wy;
+  f[PV_H + 3] = -(w * wx * st.tx);
+  f[PV_H + 4] = -(w * wy * st.ty);
+  f[PV_H + 5] = w * (wx * st.tx * st.tx + wy * st.ty * st.ty);
+  f[PV_G + 0] = -(w * wx * rx);
+  f[PV_G + 1] = -(w * wy * ry);
+  f[PV_G + 2] = w * (wx * rx * st.tx + wy * ry * st.ty);
+  f[PV_CHI2] = w * chi2;
+  f[PV_W] = w;
+  fit_sums t;
+  for (int k = 0; k < PV_SUMS; ++k) t.f[k] = take ? f[k] : 0.0f;
+  t.used = (uint32_t)(take & (w > a->props.min_track_weight));
+  return t;
 }
 
 /* Vertex v's sums over the tracks of its z run, complete in lane 0 (every lane of the warp calls it). */
-KST_DEVICE fit_sums vertex_sums(const pv_beamline_args *a, const kst_velo_state *tracks, const float *weight_sum,
-                                const float *beam_z, const uint32_t *order, const uint32_t *bucket_start,
-                                const kst_pv *v) {
+KST_DEVICE fit_sums vertex_sums(const pv_beamline_args *a, const pv_tracks *tk, const float *weight_sum,
+                                const uint32_t *bucket_start, const kst_pv *v) {
   uint32_t begin, end;
   z_run(bucket_start, v->z, a->props.fit_window, a->props.z_range[0], a->props.z_range[1], &begin, &end);
 #if KST_GPU
-  fit_sums s = {{0, 0, 0, 0, 0, 0}, {0, 0, 0}, 0, 0, 0};
+  fit_sums s;
+  for (int k = 0; k < PV_SUMS; ++k) s.f[k] = 0.0f;
+  s.used = 0;
   const uint32_t lane = kst_lane();
   if (lane < PV_STRIPES)
-    for (uint32_t i = begin + lane; i < end; i += PV_STRIPES) add_track(&s, a, tracks, weight_sum, beam_z, order[i], v);
+    for (uint32_t i = begin + lane; i < end; i += PV_STRIPES) {
+      const fit_sums t = track_terms(a, tk, weight_sum, i, v, 1);
+      for (int k = 0; k < PV_SUMS; ++k) s.f[k] += t.f[k];
+      s.used += t.used;
+    }
   for (uint32_t d = PV_STRIPES / 2; d > 0; d >>= 1) {
-    for (int k = 0; k < 6; ++k) s.H[k] += kst_shfl_down_f32(s.H[k], d);
-    for (int k = 0; k < 3; ++k) s.g[k] += kst_shfl_down_f32(s.g[k], d);
-    s.chi2 += kst_shfl_down_f32(s.chi2, d);
-    s.w += kst_shfl_down_f32(s.w, d);
+    for (int k = 0; k < PV_SUMS; ++k) s.f[k] += kst_shfl_down_f32(s.f[k], d);
     s.used += kst_shfl_u32(s.used, lane + d < KST_WARP_SIZE ? lane + d : lane);
   }
   return s;
 #else
-  fit_sums acc[PV_STRIPES];
+  float acc[PV_SUMS][PV_STRIPES];
+  uint32_t used[PV_STRIPES];
   memset(acc, 0, sizeof acc);
-  for (uint32_t i = begin; i < end; ++i)
-    add_track(&acc[(i - begin) % PV_STRIPES], a, tracks, weight_sum, beam_z, order[i], v);
-  for (uint32_t d = PV_STRIPES / 2; d > 0; d >>= 1)
-    for (uint32_t l = 0; l < d; ++l) {
-      fit_sums *x = &acc[l];
-      const fit_sums *y = &acc[l + d];
-      for (int k = 0; k < 6; ++k) x->H[k] += y->H[k];
-      for (int k = 0; k < 3; ++k) x->g[k] += y->g[k];
-      x->chi2 += y->chi2;
-      x->w += y->w;
-      x->used += y->used;
+  memset(used, 0, sizeof used);
+  /* Whole stripes, the slots past the run not live: a loop of fixed length, which the compiler vectorises without a
+     scalar remainder (the tracks' fields and weight sums have a stripe's spare floats after them). */
+  for (uint32_t base = begin; base < end; base += PV_STRIPES)
+    for (uint32_t j = 0; j < PV_STRIPES; ++j) {
+      const fit_sums t = track_terms(a, tk, weight_sum, base + j, v, base + j < end);
+      for (int k = 0; k < PV_SUMS; ++k) acc[k][j] += t.f[k];
+      used[j] += t.used;
     }
-  return acc[0];
+  for (uint32_t d = PV_STRIPES / 2; d > 0; d >>= 1) {
+    for (int k = 0; k < PV_SUMS; ++k)
+      for (uint32_t l = 0; l < d; ++l) acc[k][l] += acc[k][l + d];
+    for (uint32_t l = 0; l < d; ++l) used[l] += used[l + d];
+  }
+  fit_sums s;
+  for (int k = 0; k < PV_SUMS; ++k) s.f[k] = acc[k][0];
+  s.used = used[0];
+  return s;
 #endif
 }
 
@@ -147,61 +188,79 @@ KST_DEVICE fit_sums vertex_sums(const pv_beamline_args *a, const kst_velo_state 
    compatibilities with every vertex plus the outlier term exp(-chi2_cut / 2): close to 1 for a track that fits v
    alone, shared by likelihood between two vertices that both fit it, and below one half beyond chi2_cut. Lane 0
    moves the vertex and returns 0 when it is lost; the other lanes return 1. */
-KST_DEVICE int fit_step(const pv_beamline_args *a, const kst_velo_state *tracks, const float *weight_sum,
-                        const float *beam_z, const uint32_t *order, const uint32_t *bucket_start, kst_pv *v,
-                        int last) {
-  const fit_sums s = vertex_sums(a, tracks, weight_sum, beam_z, order, bucket_start, v);
+KST_DEVICE int fit_step(const pv_beamline_args *a, const pv_tracks *tk, const float *weight_sum,
+                        const uint32_t *bucket_start, kst_pv *v, int last) {
+  const fit_sums s = vertex_sums(a, tk, weight_sum, bucket_start, v);
   float cov[6];
   if (kst_lane() != 0) return 1;
-  if (s.used < 2u || !invert_sym3(s.H, cov)) return 0;
+  if (s.used < 2u || !invert_sym3(&s.f[PV_H], cov)) return 0;
   /* Newton step: minimise sum w chi2, so v -= H^-1 g. */
-  v->x -= cov[0] * s.g[0] + cov[1] * s.g[1] + cov[3] * s.g[2];
-  v->y -= cov[1] * s.g[0] + cov[2] * s.g[1] + cov[4] * s.g[2];
-  v->z -= cov[3] * s.g[0] + cov[4] * s.g[1] + cov[5] * s.g[2];
+  const float *g = &s.f[PV_G], w = s.f[PV_W];
+  v->x -= cov[0] * g[0] + cov[1] * g[1] + cov[3] * g[2];
+  v->y -= cov[1] * g[0] + cov[2] * g[1] + cov[4] * g[2];
+  v->z -= cov[3] * g[0] + cov[4] * g[1] + cov[5] * g[2];
   if (last) {
     for (int i = 0; i < 6; ++i) v->cov[i] = cov[i];
-    v->chi2 = s.chi2;
-    v->ndof = s.w * 2.0f > 3.0f ? (uint32_t)(s.w * 2.0f - 3.0f + 0.5f) : 0u;
+    v->chi2 = s.f[PV_CHI2];
+    v->ndof = w * 2.0f > 3.0f ? (uint32_t)(w * 2.0f - 3.0f + 0.5f) : 0u;
     v->n_tracks = s.used;
   }
   return 1;
 }
 
+#if !KST_GPU
+/* Adds vertex v's compatibility to the weight sums ws of the tracks [begin, end) of the z order tk (those within
+   window of it in z; the others get a zero added, which changes no sum as none is -0). Whole stripes at a time, as in
+   vertex_sums, through a local array: the compiler vectorises that loop, as its stores cannot alias the tracks. */
+static void add_compatibility(float *ws, const pv_tracks *tk, uint32_t begin, uint32_t end, const kst_pv *v,
+                              float window, float max_chi2) {
+  const float *f = tk->f, vx = v->x, vy = v->y, vz = v->z;
+  const uint32_t stride = tk->stride;
+  for (uint32_t base = begin; base < end; base += PV_STRIPES) {
+    float add[PV_STRIPES];
+    for (uint32_t j = 0; j < PV_STRIPES; ++j) {
+      const kst_velo_state st = pv_state(f, stride, base + j);
+      const float gap = f[PV_BEAM_Z * stride + base + j] - vz, p = track_p(track_chi2(&st, vx, vy, vz), max_chi2);
+      /* Selected, not multiplied: the spare slots past the run hold any bits. */
+      add[j] = (gap <= window) & (gap >= -window) & (base + j < end) ? p : 0.0f;
+    }
+    for (uint32_t j = 0; j < PV_STRIPES; ++j) ws[base + j] += add[j];
+  }
+}
+#endif
+
 /* Adaptive multi-vertex fit, called by every thread of the block: all vertices move together for `rounds` Newton
    steps, each step sharing every track among them. The extra weight round after the last step leaves weight_sum
    describing the final vertices, for the next seeding pass. */
-KST_DEVICE void fit_vertices(const pv_beamline_args *a, const kst_velo_state *tracks, float *weight_sum,
-                             const float *beam_z, const uint32_t *order, const uint32_t *bucket_start, uint32_t n,
-                             kst_pv *pvs, uint32_t n_pvs, float p_cut, uint32_t rounds) {
+KST_DEVICE void fit_vertices(const pv_beamline_args *a, const pv_tracks *tk, float *weight_sum,
+                             const uint32_t *bucket_start, kst_pv *pvs, uint32_t n_pvs, float p_cut, uint32_t rounds) {
   const float window = a->props.fit_window;
+  const uint32_t n = tk->n;
   for (uint32_t it = 0; it <= rounds; ++it) {
     /* Each track's share denominator: p_cut plus its compatibility with every vertex within window, added in vertex
        index order. A GPU gives each thread whole tracks (a track's state is read once, the vertices' loads are
-       independent); the CPU walks each vertex's z run, which visits only the tracks near it. The additions and their
+       independent); the CPU walks each vertex's z run, which visits only the tracks near it, in a vectorised loop
+       that adds a zero for a track outside the window (no sum is -0, so nothing changes). The additions and their
        order per track are the same, so the sums agree to the bit. */
 #if KST_GPU
-    for (uint32_t t = threadIdx.x; t < n; t += blockDim.x) {
-      const float z = beam_z[t];
+    for (uint32_t i = threadIdx.x; i < n; i += blockDim.x) {
+      const float z = pv_beam_z(tk, i);
+      const kst_velo_state st = pv_state(tk->f, tk->stride, i);
       float sum = p_cut;
       for (uint32_t v = 0; v < n_pvs; ++v) {
         const float gap = z - pvs[v].z;
         if (pvs[v].n_tracks && gap <= window && gap >= -window)
-          sum += track_p(track_chi2(&tracks[t], pvs[v].x, pvs[v].y, pvs[v].z), a->props.max_chi2);
+          sum += track_p(track_chi2(&st, pvs[v].x, pvs[v].y, pvs[v].z), a->props.max_chi2);
       }
-      weight_sum[t] = sum;
+      weight_sum[i] = sum;
     }
 #else
-    for (uint32_t t = 0; t < n; ++t) weight_sum[t] = p_cut;
+    for (uint32_t i = 0; i < n; ++i) weight_sum[i] = p_cut;
     for (uint32_t v = 0; v < n_pvs; ++v) {
       if (!pvs[v].n_tracks) continue;
       uint32_t begin, end;
       z_run(bucket_start, pvs[v].z, window, a->props.z_range[0], a->props.z_range[1], &begin, &end);
-      for (uint32_t i = begin; i < end; ++i) {
-        const uint32_t t = order[i];
-        const float gap = beam_z[t] - pvs[v].z;
-        if (gap <= window && gap >= -window)
-          weight_sum[t] += track_p(track_chi2(&tracks[t], pvs[v].x, pvs[v].y, pvs[v].z), a->props.max_chi2);
-      }
+      add_compatibility(weight_sum, tk, begin, end, &pvs[v], window, a->props.max_chi2);
     }
 #endif
     kst_syncthreads();
@@ -209,7 +268,7 @@ KST_DEVICE void fit_vertices(const pv_beamline_args *a, const kst_velo_state *tr
     /* A warp per vertex (on the CPU, the block's one thread). */
     const uint32_t n_warps = KST_GPU ? blockDim.x / KST_WARP_SIZE : 1u;
     for (uint32_t v = threadIdx.x / KST_WARP_SIZE; v < n_pvs; v += n_warps)
-      if (pvs[v].n_tracks && !fit_step(a, tracks, weight_sum, beam_z, order, bucket_start, &pvs[v], it + 1 == rounds))
+      if (pvs[v].n_tracks && !fit_step(a, tk, weight_sum, bucket_start, &pvs[v], it + 1 == rounds))
         pvs[v].n_tracks = 0;
     kst_syncthreads();
   }
@@ -218,20 +277,19 @@ KST_DEVICE void fit_vertices(const pv_beamline_args *a, const kst_velo_state *tr
 /* How many tracks near `own` fit it well (chi2 below chi2_cut) and `other` not at all (chi2 of max_chi2 or more):
    the tracks that only `own` explains. Every lane of a warp calls it and gets the count; the lanes take a track
    each, so the serial merge pass costs a warp-wide stride per pair instead of a walk by one thread. */
-KST_DEVICE uint32_t own_tracks(const pv_beamline_args *a, const kst_velo_state *tracks, const float *beam_z,
-                               const uint32_t *order, const uint32_t *bucket_start, const kst_pv *own,
-                               const kst_pv *other) {
+KST_DEVICE uint32_t own_tracks(const pv_beamline_args *a, const pv_tracks *tk, const uint32_t *bucket_start,
+                               const kst_pv *own, const kst_pv *other) {
   uint32_t begin, end, n = 0;
   z_run(bucket_start, own->z, a->props.fit_window, a->props.z_range[0], a->props.z_range[1], &begin, &end);
   for (uint32_t base = begin; base < end; base += KST_WARP_SIZE) {
     const uint32_t i = base + kst_lane();
     int mine = 0;
     if (i < end) {
-      const uint32_t t = order[i];
-      const float gap = beam_z[t] - own->z;
+      const kst_velo_state st = pv_state(tk->f, tk->stride, i);
+      const float gap = pv_beam_z(tk, i) - own->z;
       mine = gap <= a->props.fit_window && gap >= -a->props.fit_window &&
-             track_chi2(&tracks[t], own->x, own->y, own->z) < a->props.chi2_cut &&
-             !(track_chi2(&tracks[t], other->x, other->y, other->z) < a->props.max_chi2);
+             track_chi2(&st, own->x, own->y, own->z) < a->props.chi2_cut &&
+             !(track_chi2(&st, other->x, other->y, other->z) < a->props.max_chi2);
     }
     n += kst_popc(kst_ballot(mine));
   }
@@ -243,21 +301,20 @@ KST_DEVICE uint32_t own_tracks(const pv_beamline_args *a, const kst_velo_state *
    one with fewer tracks has fewer than min_own_tracks tracks of its own. Distance alone cannot tell a real small
    vertex next to a big one from a satellite of the big one (built from its poorly measured tracks, which fit both):
    the real one has tracks the big one cannot explain. */
-KST_DEVICE int same_vertex(const pv_beamline_args *a, const kst_velo_state *tracks, const float *beam_z,
-                           const uint32_t *order, const uint32_t *bucket_start, const kst_pv *u, const kst_pv *v) {
+KST_DEVICE int same_vertex(const pv_beamline_args *a, const pv_tracks *tk, const uint32_t *bucket_start,
+                           const kst_pv *u, const kst_pv *v) {
   const float dz = v->z - u->z, d = a->props.min_separation, k = a->props.min_separation_sigmas;
   if (dz * dz < d * d || dz * dz < k * k * (u->cov[5] + v->cov[5])) return 1;
   const kst_pv *small = v->n_tracks < u->n_tracks ? v : u, *big = small == v ? u : v;
-  return own_tracks(a, tracks, beam_z, order, bucket_start, small, big) < a->props.min_own_tracks;
+  return own_tracks(a, tk, bucket_start, small, big) < a->props.min_own_tracks;
 }
 
 /* One warp (every lane calls it; lane 0 writes): drops vertices with too few tracks or too large a z uncertainty,
    orders the rest in z, and of two that are the same vertex keeps the one with more tracks (the smaller z
    uncertainty on a tie). Returns, in every lane, how many are left at the front of pvs; *merged says whether any
    pair was merged. */
-KST_DEVICE uint32_t prune_vertices(const pv_beamline_args *a, const kst_velo_state *tracks, const float *beam_z,
-                                   const uint32_t *order, const uint32_t *bucket_start, kst_pv *pvs, uint32_t n_pvs,
-                                   int *merged) {
+KST_DEVICE uint32_t prune_vertices(const pv_beamline_args *a, const pv_tracks *tk, const uint32_t *bucket_start,
+                                   kst_pv *pvs, uint32_t n_pvs, int *merged) {
   const float max_var = a->props.max_sigma_z * a->props.max_sigma_z;
   const int writer = kst_lane() == 0;
   uint32_t kept = 0;
@@ -275,7 +332,7 @@ KST_DEVICE uint32_t prune_vertices(const pv_beamline_args *a, const kst_velo_sta
   uint32_t out = 0;
   int any = 0;
   for (uint32_t s = 0; s < kept; ++s) {
-    if (out > 0 && same_vertex(a, tracks, beam_z, order, bucket_start, &pvs[out - 1], &pvs[s])) {
+    if (out > 0 && same_vertex(a, tk, bucket_start, &pvs[out - 1], &pvs[s])) {
       kst_syncwarp();
       if (writer) {
         const kst_pv *u = &pvs[out - 1], *v = &pvs[s];
@@ -360,11 +417,21 @@ KST_DEVICE uint32_t find_seeds(const pv_beamline_args *a, const uint32_t *h, con
   return n;
 }
 
+/* Writes track s, whose z at the beam line is beam_z, as the i-th track in by_z, of field stride n. */
+KST_DEVICE void put_track(float *by_z, uint32_t n, uint32_t i, const kst_velo_state *s, float beam_z) {
+  by_z[PV_X * n + i] = s->x, by_z[PV_Y * n + i] = s->y, by_z[PV_Z * n + i] = s->z;
+  by_z[PV_TX * n + i] = s->tx, by_z[PV_TY * n + i] = s->ty;
+  by_z[PV_C00 * n + i] = s->c00, by_z[PV_C20 * n + i] = s->c20, by_z[PV_C22 * n + i] = s->c22;
+  by_z[PV_C11 * n + i] = s->c11, by_z[PV_C31 * n + i] = s->c31, by_z[PV_C33 * n + i] = s->c33;
+  by_z[PV_BEAM_Z * n + i] = beam_z;
+}
+
 /* Called by one warp: turns bucket_start[b + 1], the count of bucket b, into the start of bucket b (an exclusive scan
-   by a warp-wide inclusive one, a warp's worth of buckets at a time), then writes the tracks into order by bucket,
-   each after the lower-indexed tracks of its bucket: a lane's rank is the number of lower lanes in its bucket. */
-KST_DEVICE void counting_sort(const float *beam_z, uint32_t n, float z_lo, float z_hi, uint32_t *bucket_start,
-                              uint32_t *order) {
+   by a warp-wide inclusive one, a warp's worth of buckets at a time), then copies the tracks into by_z in bucket
+   order, each after the lower-indexed tracks of its bucket: a lane's rank is the number of lower lanes in its
+   bucket. */
+KST_DEVICE void counting_sort(const kst_velo_state *tracks, uint32_t n, float bx, float by, float z_lo, float z_hi,
+                              uint32_t *bucket_start, float *by_z, uint32_t stride) {
   const uint32_t lane = kst_lane();
   uint32_t carry = 0;
   for (uint32_t base = 0; base <= PV_BUCKETS; base += KST_WARP_SIZE) {
@@ -379,14 +446,17 @@ KST_DEVICE void counting_sort(const float *beam_z, uint32_t n, float z_lo, float
   }
   kst_syncwarp();
   for (uint32_t base = 0; base < n; base += KST_WARP_SIZE) {
-    const uint32_t t = base + lane, bk = t < n ? z_bucket(beam_z[t], z_lo, z_hi) : 0xFFFFFFFFu;
+    const uint32_t t = base + lane;
+    float z = 0.0f, doca, sz;
+    if (t < n) beam_point(&tracks[t], bx, by, &z, &doca, &sz);
+    const uint32_t bk = t < n ? z_bucket(z, z_lo, z_hi) : 0xFFFFFFFFu;
     uint32_t rank = 0, last = 1;
     for (uint32_t j = 0; j < KST_WARP_SIZE; ++j) {
       const uint32_t o = kst_shfl_u32(bk, j);
       rank += (uint32_t)(j < lane && o == bk);
       last &= (uint32_t)!(j > lane && o == bk);
     }
-    if (t < n) order[bucket_start[bk] + rank] = t;
+    if (t < n) put_track(by_z, stride, bucket_start[bk] + rank, &tracks[t], z);
     kst_syncwarp();
     if (t < n && last) bucket_start[bk] += rank + 1u;
     kst_syncwarp();
@@ -412,7 +482,10 @@ KST_GLOBAL_BOUNDED(256, 5) pv_beamline_kernel(pv_beamline_args a) {
   const uint32_t e = a.dev_event_list.data[blockIdx.x];
   const uint32_t t0 = a.dev_velo_track_offsets.data[e], n = a.dev_velo_track_offsets.data[e + 1] - t0;
   const kst_velo_state *tracks = &a.dev_velo_states_beam.data[t0];
-  float *weight_sum = &a.dev_track_weight_sum.data[t0], *beam_z = &a.dev_track_beam_z.data[t0];
+  /* Each event's runs of floats have PV_STRIPES spare ones after them (see pv_tracks). */
+  const uint64_t first = (uint64_t)t0 + (uint64_t)PV_STRIPES * e;
+  float *weight_sum = &a.dev_track_weight_sum.data[first], *by_z = &a.dev_tracks_by_z.data[PV_TRACK_FIELDS * first];
+  const pv_tracks tk = {by_z, n, n + PV_STRIPES};
   const uint32_t cap = a.props.max_pvs;
   float *seeds = &a.dev_pv_seeds.data[(uint64_t)e * cap];
   kst_pv *pvs = &a.dev_pvs.data[(uint64_t)e * cap];
@@ -425,30 +498,30 @@ KST_GLOBAL_BOUNDED(256, 5) pv_beamline_kernel(pv_beamline_args a) {
 
   __shared__ uint32_t first_new;
   __shared__ uint32_t bucket_start[PV_BUCKETS + 1u];
-  uint32_t *order = &a.dev_track_order.data[t0];
   const float z_hi = a.props.z_range[1];
   if (threadIdx.x == 0) n_seeds = 0, overflow = 0;
   for (uint32_t b = threadIdx.x; b <= PV_BUCKETS; b += blockDim.x) bucket_start[b] = 0u;
   kst_syncthreads();
   for (uint32_t t = threadIdx.x; t < n; t += blockDim.x) {
-    float doca, sz;
-    beam_point(&tracks[t], bx, by, &beam_z[t], &doca, &sz);
-    kst_atomic_add_u32(&bucket_start[z_bucket(beam_z[t], z_lo, z_hi) + 1u], 1u);
+    float z, doca, sz;
+    beam_point(&tracks[t], bx, by, &z, &doca, &sz);
+    kst_atomic_add_u32(&bucket_start[z_bucket(z, z_lo, z_hi) + 1u], 1u);
   }
   kst_syncthreads();
   /* A counting sort by bucket, stable in track index (the order, and so every float sum over it, must not depend on
      thread timing), by the first warp: integer sums, the same on every backend. */
-  if (threadIdx.x < KST_WARP_SIZE) counting_sort(beam_z, n, z_lo, z_hi, bucket_start, order);
+  if (threadIdx.x < KST_WARP_SIZE) counting_sort(tracks, n, bx, by, z_lo, z_hi, bucket_start, by_z, tk.stride);
   kst_syncthreads();
   /* Pass 0 seeds from every track; a later pass seeds again from the tracks no vertex took, which finds a small
      vertex hidden in the shoulder of a big neighbour. All vertices are refitted together after each pass. */
   for (uint32_t pass = 0; pass < a.props.seed_passes; ++pass) {
     for (uint32_t b = threadIdx.x; b < n_bins; b += blockDim.x) hist[b] = 0u;
     kst_syncthreads();
-    for (uint32_t t = threadIdx.x; t < n; t += blockDim.x) {
+    for (uint32_t i = threadIdx.x; i < n; i += blockDim.x) {
+      const kst_velo_state st = pv_state(tk.f, tk.stride, i);
       float z, doca, sz;
-      beam_point(&tracks[t], bx, by, &z, &doca, &sz);
-      if (!(doca < a.props.max_track_doca) || (pass > 0 && weight_sum[t] > p_cut)) continue;
+      beam_point(&st, bx, by, &z, &doca, &sz);
+      if (!(doca < a.props.max_track_doca) || (pass > 0 && weight_sum[i] > p_cut)) continue;
       /* Triangle of half-width 2 sigma (at least 2 bins, at most max_kernel_width), normalised to one track. */
       float hw = 2.0f * sz;
       /* Written so that a NaN width (a broken covariance) becomes the narrowest and a NaN z adds nothing. */
@@ -479,7 +552,7 @@ KST_GLOBAL_BOUNDED(256, 5) pv_beamline_kernel(pv_beamline_args a) {
       pvs[v].n_tracks = 1;
     }
     kst_syncthreads();
-    fit_vertices(&a, tracks, weight_sum, beam_z, order, bucket_start, n, pvs, n_seeds, p_cut, a.props.iterations);
+    fit_vertices(&a, &tk, weight_sum, bucket_start, pvs, n_seeds, p_cut, a.props.iterations);
   }
   /* Drop and merge; the survivors of a merge take back the tracks they shared with the dropped vertex in a few more
      rounds, then a last selection (without refit) keeps what is still good. */
@@ -487,14 +560,14 @@ KST_GLOBAL_BOUNDED(256, 5) pv_beamline_kernel(pv_beamline_args a) {
   uint32_t n_pvs = n_seeds; /* read before the first warp rewrites n_seeds; the first warp then keeps its own */
   kst_syncthreads();
   if (threadIdx.x < KST_WARP_SIZE) {
-    n_pvs = prune_vertices(&a, tracks, beam_z, order, bucket_start, pvs, n_pvs, &merged);
+    n_pvs = prune_vertices(&a, &tk, bucket_start, pvs, n_pvs, &merged);
     if (threadIdx.x == 0) n_seeds = n_pvs;
   }
   kst_syncthreads();
   if (merged && a.props.merge_iterations > 0) {
-    fit_vertices(&a, tracks, weight_sum, beam_z, order, bucket_start, n, pvs, n_seeds, p_cut, a.props.merge_iterations);
+    fit_vertices(&a, &tk, weight_sum, bucket_start, pvs, n_seeds, p_cut, a.props.merge_iterations);
     if (threadIdx.x < KST_WARP_SIZE) {
-      n_pvs = prune_vertices(&a, tracks, beam_z, order, bucket_start, pvs, n_pvs, &merged);
+      n_pvs = prune_vertices(&a, &tk, bucket_start, pvs, n_pvs, &merged);
       if (threadIdx.x == 0) n_seeds = n_pvs;
     }
   }

@@ -15,8 +15,7 @@
   P(dev_pv_flags, DEVICE_OUTPUT, uint32_t)                  \
   P(dev_pv_seeds, DEVICE_SCRATCH, float)                   \
   P(dev_track_weight_sum, DEVICE_SCRATCH, float)           \
-  P(dev_track_beam_z, DEVICE_SCRATCH, float)               \
-  P(dev_track_order, DEVICE_SCRATCH, uint32_t)
+  P(dev_tracks_by_z, DEVICE_SCRATCH, float)
 #define PV_BEAMLINE_PROPS(Q)                                                                                    \
   Q(beamline, FLOAT, 2, "[0, 0]", -10, 10, "beam line x and y (mm)")                                             \
   Q(z_range, FLOAT, 2, "[-300, 300]", -2000, 2000, "z range of the histogram (mm)")                              \
@@ -41,6 +40,13 @@
   Q(max_pvs, UINT, 1, "32", 1, 1024, "vertex capacity per event")                                                 \
   Q(block_dim, UINT, 1, "128", 1, 256, "threads per block (one block per event)")
 KST_ALGORITHM_ARGS(pv_beamline, PV_BEAMLINE_PARAMS, PV_BEAMLINE_PROPS)
+
+/* dev_tracks_by_z: an event's n tracks ordered by their z at the beam line, as PV_TRACK_FIELDS runs of n +
+   PV_STRIPES floats, the last PV_STRIPES spare (event e, whose first track is t0, starts at PV_TRACK_FIELDS * (t0 +
+   PV_STRIPES * e)): the beam-line state's position, slopes and covariance, and the z of closest approach to the beam
+   line. dev_track_weight_sum has the same layout with one run. */
+enum { PV_X, PV_Y, PV_Z, PV_TX, PV_TY, PV_C00, PV_C20, PV_C22, PV_C11, PV_C31, PV_C33, PV_BEAM_Z, PV_TRACK_FIELDS };
+#define PV_STRIPES 32u
 
 #ifdef __cplusplus
 extern "C" {
