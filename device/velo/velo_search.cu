@@ -127,10 +127,21 @@ KST_DEVICE uint32_t kink_bits(const seed_scratch *sc, uint32_t c, float tx, floa
   return b;
 }
 
+/* The candidates are weighed KST_KINK_TILE at a time: on the CPU a whole vector of them (a middle hit has about a
+   dozen, and a loop of unknown length that short would run in the compiler's scalar remainder), the slots past the
+   last candidate holding infinite slopes, whose kink is above every real one; on a GPU, where each lane loops over
+   the candidates alone, one at a time. */
+#if KST_GPU
+#define KST_KINK_TILE 1u
+#else
+#define KST_KINK_TILE 16u
+#endif
+
 /* The smallest kink_bits over the first nc candidates: an integer minimum, in a loop the CPU compiler vectorises. */
 KST_DEVICE uint32_t min_kink_bits(const seed_scratch *sc, uint32_t nc, float tx, float ty) {
+  const uint32_t tiled = (nc + KST_KINK_TILE - 1u) / KST_KINK_TILE * KST_KINK_TILE;
   uint32_t m = 0xFFFFFFFFu;
-  for (uint32_t c = 0; c < nc; ++c) {
+  for (uint32_t c = 0; c < tiled; ++c) {
     const uint32_t b = kink_bits(sc, c, tx, ty);
     m = b < m ? b : m;
   }
@@ -258,6 +269,9 @@ KST_DEVICE uint32_t gather_inner(const hit_view *hv, const uint32_t *off, const 
     }
   }
   cur->q = NONE;
+  /* Fill the last tile (KST_SEED_CANDIDATES is a whole number of tiles, so a full scratch needs none). */
+  for (uint32_t c = nc + kst_lane(); c % KST_KINK_TILE != 0u; c += KST_WARP_SIZE)
+    sc->c_tx[c] = sc->c_ty[c] = INFINITY, sc->c_hit[c] = NONE;
   kst_syncwarp();
   return nc;
 }
