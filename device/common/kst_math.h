@@ -12,8 +12,8 @@
 KST_HOST_DEVICE float kst_atan2f(float y, float x) {
   const float ax = x < 0.0f ? -x : x, ay = y < 0.0f ? -y : y;
   const float hi = ax > ay ? ax : ay, lo = ax > ay ? ay : ax;
-  if (hi == 0.0f) return 0.0f;
-  const float t = lo / hi, t2 = t * t;
+  /* Selects, no early return (0 at the origin), so that loops calling it vectorise. */
+  const float t = hi == 0.0f ? 0.0f : lo / hi, t2 = t * t;
   float p = -4.054567124e-03f;
   p = p * t2 + 2.186295775e-02f;
   p = p * t2 - 5.591232697e-02f;
@@ -23,8 +23,8 @@ KST_HOST_DEVICE float kst_atan2f(float y, float x) {
   p = p * t2 - 3.332986079e-01f;
   p = p * t2 + 9.999993356e-01f;
   float r = p * t;
-  if (ay > ax) r = 1.57079632679f - r;
-  if (x < 0.0f) r = 3.14159265359f - r;
+  r = ay > ax ? 1.57079632679f - r : r;
+  r = x < 0.0f ? 3.14159265359f - r : r;
   return y < 0.0f ? -r : r;
 }
 

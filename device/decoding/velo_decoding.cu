@@ -102,9 +102,13 @@ KST_GLOBAL velo_decode_kernel(velo_decode_args a, const struct kst_velo_geometry
     a.dev_unsorted_x.data[base + k] = x;
     a.dev_unsorted_y.data[base + k] = y;
     a.dev_unsorted_z.data[base + k] = z;
-    a.dev_unsorted_phi.data[base + k] = kst_atan2f(y, x);
     a.dev_unsorted_id.data[base + k] = id;
   }
+  /* Each thread's own hits again (no barrier needed): a loop of its own, which the CPU build vectorises (indexed
+     from the event's first hit, as base + k could wrap and hide that the accesses are consecutive). */
+  const float *ex = a.dev_unsorted_x.data + base, *ey = a.dev_unsorted_y.data + base;
+  float *ephi = a.dev_unsorted_phi.data + base;
+  for (uint32_t k = threadIdx.x; k < n_hits; k += blockDim.x) ephi[k] = kst_atan2f(ey[k], ex[k]);
   kst_syncthreads();
   const float *uphi = a.dev_unsorted_phi.data;
   const uint32_t *uid = a.dev_unsorted_id.data;
