@@ -61,13 +61,13 @@ typedef struct {
   uint32_t n, stride;
 } pv_tracks;
 
-/* The beam-line state of the i-th track in z order f, of field stride n (without its fit chi2). */
-KST_DEVICE kst_velo_state pv_state(const float *f, uint32_t n, uint32_t i) {
+/* The beam-line state of the i-th track in z order f, whose fields are stride floats apart (without its fit chi2). */
+KST_DEVICE kst_velo_state pv_state(const float *f, uint32_t stride, uint32_t i) {
   kst_velo_state s;
-  s.x = f[PV_X * n + i], s.y = f[PV_Y * n + i], s.z = f[PV_Z * n + i];
-  s.tx = f[PV_TX * n + i], s.ty = f[PV_TY * n + i];
-  s.c00 = f[PV_C00 * n + i], s.c20 = f[PV_C20 * n + i], s.c22 = f[PV_C22 * n + i];
-  s.c11 = f[PV_C11 * n + i], s.c31 = f[PV_C31 * n + i], s.c33 = f[PV_C33 * n + i];
+  s.x = f[PV_X * stride + i], s.y = f[PV_Y * stride + i], s.z = f[PV_Z * stride + i];
+  s.tx = f[PV_TX * stride + i], s.ty = f[PV_TY * stride + i];
+  s.c00 = f[PV_C00 * stride + i], s.c20 = f[PV_C20 * stride + i], s.c22 = f[PV_C22 * stride + i];
+  s.c11 = f[PV_C11 * stride + i], s.c31 = f[PV_C31 * stride + i], s.c33 = f[PV_C33 * stride + i];
   s.chi2 = 0.0f, s.ndof = 0u;
   return s;
 }
@@ -417,7 +417,7 @@ KST_DEVICE uint32_t find_seeds(const pv_beamline_args *a, const uint32_t *h, con
   return n;
 }
 
-/* Writes track s, whose z at the beam line is beam_z, as the i-th track in by_z, of field stride n. */
+/* Writes track s, whose z at the beam line is beam_z, as the i-th track in by_z, whose fields are n floats apart. */
 KST_DEVICE void put_track(float *by_z, uint32_t n, uint32_t i, const kst_velo_state *s, float beam_z) {
   by_z[PV_X * n + i] = s->x, by_z[PV_Y * n + i] = s->y, by_z[PV_Z * n + i] = s->z;
   by_z[PV_TX * n + i] = s->tx, by_z[PV_TY * n + i] = s->ty;
