@@ -42,6 +42,9 @@ static uint32_t find(const kst_velo_state *tracks, uint32_t n, kst_pv *pvs) {
   a.dev_pv_counts.data = &count, a.dev_pv_counts.count = 1;
   a.dev_pv_flags.data = &flags, a.dev_pv_flags.count = 1;
   a.dev_pv_seeds.data = seeds, a.dev_pv_seeds.count = 32;
+  /* Every float NaN first: the spare slots past the tracks, which the CPU loops read and must mask, stay NaN. */
+  memset(weight, 0xFF, sizeof weight);
+  memset(by_z, 0xFF, sizeof by_z);
   a.dev_track_weight_sum.data = weight, a.dev_track_weight_sum.count = n + PV_STRIPES;
   a.dev_tracks_by_z.data = by_z, a.dev_tracks_by_z.count = (uint64_t)PV_TRACK_FIELDS * (n + PV_STRIPES);
   cr_assert_eq(kst_pv_beamline_launch(a, s).code, KST_OK);

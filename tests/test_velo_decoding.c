@@ -1,10 +1,12 @@
 /* Tests of VELO decoding: the bit layout, malformed banks flagged per event, and 100% agreement on real data. */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "configuration/geometry.h"
+#include "device/common/kst_math.h"
 #include "device/decoding/velo_cluster.h"
 #include "host/runtime/runtime.h"
 #include "input/mdf.h"
@@ -230,4 +232,19 @@ Test(velo_decoding, an_input_bound_to_the_wrong_buffer_is_a_clear_error) {
   cr_assert_eq(s.code, KST_ERR_CONFIG);
   cr_assert(strstr(s.msg, "hits (velo_decode)") && strstr(s.msg, "dev_module_offsets has 6 elements where 318 are needed"),
             "%s", s.msg);
+}
+
+Test(velo_decoding, portable_atan2_matches_libm_in_every_octant_and_at_the_origin) {
+  double worst = 0.0;
+  for (float a = -3.14f; a < 3.14f; a += 0.0013f)
+    for (float r = 0.5f; r < 100.0f; r *= 3.7f) {
+      const float x = r * cosf(a), y = r * sinf(a);
+      const double d = fabs((double)kst_atan2f(y, x) - atan2((double)y, (double)x));
+      if (d > worst) worst = d;
+    }
+  cr_assert_lt(worst, 3e-7, "largest error %g rad (float rounding near pi is 1.2e-7 a step)", worst);
+  cr_assert_eq(kst_atan2f(0.0f, 0.0f), 0.0f, "the origin gives 0");
+  cr_assert_eq(kst_atan2f(0.0f, -2.0f), 3.14159265359f, "the negative x axis gives pi, not -pi");
+  cr_assert_float_eq(kst_atan2f(2.0f, 0.0f), 1.57079632679f, 1e-7);
+  cr_assert_float_eq(kst_atan2f(-2.0f, 0.0f), -1.57079632679f, 1e-7);
 }
