@@ -25,16 +25,23 @@ KST_DEVICE void kalman_step(line1d *s, float dz, float m, float var_m, float ms_
   s->chi2 += r * r / rvar;
 }
 
-/* Filters hits h[0..n) in the given order (step +1 or -1 through the list); returns the state at the last one. */
-KST_DEVICE kst_velo_state fit(const velo_consolidate_args *a, const uint32_t *h, uint32_t n, int forward) {
+/* The slope noise per station from the track's slope alone: without a momentum, the slope stands in for it (in
+   minimum bias the transverse momentum varies much less than the momentum, so steeper tracks are softer and scatter
+   more). Uses the end-to-end slope, so that both fit directions agree. */
+KST_DEVICE float slope_noise(const velo_consolidate_args *a, const uint32_t *h, uint32_t n) {
+  const float *X = a->dev_hit_x.data, *Y = a->dev_hit_y.data, *Z = a->dev_hit_z.data;
+  const float dz_all = Z[h[n - 1u]] - Z[h[0]];
+  const float tx = (X[h[n - 1u]] - X[h[0]]) / dz_all, ty = (Y[h[n - 1u]] - Y[h[0]]) / dz_all;
+  return a->props.ms_noise + a->props.ms_noise_slope2 * (tx * tx + ty * ty);
+}
+
+/* Filters hits h[0..n) in the given order (step +1 or -1 through the list), adding slope noise ms_noise at each
+   station; returns the state at the last one. */
+KST_DEVICE kst_velo_state fit(const velo_consolidate_args *a, const uint32_t *h, uint32_t n, int forward,
+                              float ms_noise) {
   const float *X = a->dev_hit_x.data, *Y = a->dev_hit_y.data, *Z = a->dev_hit_z.data;
   const uint32_t first = forward ? 0u : n - 1u, second = forward ? 1u : n - 2u;
   const float var = a->props.hit_error * a->props.hit_error, dz0 = Z[h[second]] - Z[h[first]];
-  /* Without a momentum, the slope stands in for it: in minimum bias the transverse momentum varies much less than
-     the momentum, so steeper tracks are softer and scatter more. Both directions use the end-to-end slope. */
-  const float dz_all = Z[h[n - 1u]] - Z[h[0]];
-  const float tx_all = (X[h[n - 1u]] - X[h[0]]) / dz_all, ty_all = (Y[h[n - 1u]] - Y[h[0]]) / dz_all;
-  const float ms_noise = a->props.ms_noise + a->props.ms_noise_slope2 * (tx_all * tx_all + ty_all * ty_all);
   line1d sx, sy;
   sx.p = X[h[first]], sx.t = (X[h[second]] - X[h[first]]) / dz0, sx.c00 = var, sx.c10 = 0.0f, sx.c11 = 1.0f, sx.chi2 = 0.0f;
   sy.p = Y[h[first]], sy.t = (Y[h[second]] - Y[h[first]]) / dz0, sy.c00 = var, sy.c10 = 0.0f, sy.c11 = 1.0f, sy.chi2 = 0.0f;
@@ -90,7 +97,7 @@ KST_DEVICE int kept(const velo_consolidate_args *a, const uint32_t *off, const k
   const int checked_gap = t->n_hits < a->props.min_hits_gap_seed_unchecked &&
                           station_of(off, h[0]) > station_of(off, h[1]) + 1u;
   if (t->n_hits >= 4u && !checked_gap) return 1;
-  const kst_velo_state s = fit(a, h, t->n_hits, 1);
+  const kst_velo_state s = fit(a, h, t->n_hits, 1, slope_noise(a, h, t->n_hits));
   if (checked_gap && !(s.chi2 < a->props.max_chi2ndof_gap_seed * (float)s.ndof)) return 0;
   if (t->n_hits >= 4u) return 1;
   const float *X = a->dev_hit_x.data, *Y = a->dev_hit_y.data, *Z = a->dev_hit_z.data;
@@ -152,9 +159,15 @@ KST_GLOBAL consolidate_write_kernel(velo_consolidate_args a) {
     const uint32_t *h = &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS];
     for (uint32_t i = 0; i < n; ++i) a.dev_velo_track_hits.data[begin + i] = h[i];
     a.dev_velo_track_n_hits.data[out] = n;
-    /* Hits are in decreasing station order: filtering towards the list's end ends nearest the beam for
-       forward tracks; the reverse pass ends at the other extremity. */
-    const kst_velo_state toward = fit(&a, h, n, 1), away = fit(&a, h, n, 0);
+    /* The beam-line state comes from the filter that ends at the hit nearest the beam line (the end of smaller
+       radius: the list's end for a forward track, its start for a backward one), as a filtered state is only
+       optimal where it ends: carried back across the other hits, it would ignore their scattering. The other pass
+       gives the state at the last measurement in flight. */
+    const float noise = slope_noise(&a, h, n);
+    const float *X = a.dev_hit_x.data, *Y = a.dev_hit_y.data;
+    const uint32_t hf = h[0], hl = h[n - 1u];
+    const int forward = X[hl] * X[hl] + Y[hl] * Y[hl] <= X[hf] * X[hf] + Y[hf] * Y[hf];
+    const kst_velo_state toward = fit(&a, h, n, forward, noise), away = fit(&a, h, n, !forward, noise);
     a.dev_velo_states_beam.data[out] = to_beam_line(toward);
     a.dev_velo_states_end.data[out] = away;
   }
