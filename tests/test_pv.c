@@ -167,7 +167,7 @@ Test(pv, real_mdf_sample_efficiency_and_false_rate) {
   velo_run(&seq, REAL_MDF, (kst_run_options){.geometry = REAL_GEOMETRY, .validate = 1}, &r);
   pv_numbers(&r, &seq, &st);
   cr_assert_eq(st.reconstructible, 59, "LHCb's checker counts 59 reconstructible PVs on this file");
-  cr_assert_geq(st.found, 55, "LHCb's GPU trigger finds 53 of 59; Kestrel 55");
+  cr_assert_geq(st.found, 55, "LHCb's GPU trigger finds 53 of 59; Kestrel 56");
   cr_assert_leq(100.0 * st.false_rate, 3.0);
   cr_assert_eq(st.false_pvs, 0, "no false vertex, as LHCb");
   cr_assert_eq(st.clones, 0);
@@ -175,9 +175,9 @@ Test(pv, real_mdf_sample_efficiency_and_false_rate) {
   kst_sequence_free(&seq);
 }
 
-/* 2,000 simulated minimum-bias events made here with a fixed seed: floors just under the level reached so far
-   (91.4%, false 1.14%, core x/y 13.5 and z 72.5 um; the issue asks for 93% and 60 um, not reached yet: see
-   docs/pv.md). */
+/* 2,000 simulated minimum-bias events made here with a fixed seed: the issue's thresholds (93%, false 1.5%, x/y 15 and
+   z 60 um for vertices of 10 tracks or more, pulls 0.8 to 1.2). Reached: 93.71%, false 0.83%, core x/y 10.5 and z
+   58.5 um, pulls 0.96 to 1.06 (docs/pv.md). */
 Test(pv, simulated_minimum_bias_floors, .timeout = 300) {
   char path[] = "/tmp/kst_pv_XXXXXX";
   close(mkstemp(path));
@@ -193,14 +193,14 @@ Test(pv, simulated_minimum_bias_floors, .timeout = 300) {
   velo_load(&seq, "sequences/velo_pv.json");
   velo_run(&seq, path, (kst_run_options){.validate = 1, .threads = 2}, &r);
   pv_numbers(&r, &seq, &st);
-  cr_assert_geq(100.0 * st.efficiency, 91.0);
+  cr_assert_geq(100.0 * st.efficiency, 93.0, "the issue's efficiency");
   cr_assert_leq(100.0 * st.false_rate, 1.5);
   cr_assert_leq(100.0 * st.clone_rate, 0.2, "two seeds on one vertex are merged");
   for (int a = 0; a < 3; ++a)
     cr_assert(st.pulls.width[a] > 0.8 && st.pulls.width[a] < 1.2, "pull width %d = %.2f", a, st.pulls.width[a]);
   cr_assert_leq(st.resolution_many.core_um[0], 15.0, "the issue's x resolution");
   cr_assert_leq(st.resolution_many.core_um[1], 15.0, "the issue's y resolution");
-  cr_assert_leq(st.resolution_many.core_um[2], 75.0);
+  cr_assert_leq(st.resolution_many.core_um[2], 60.0, "the issue's z resolution");
   /* The same events through the track checker: simulated data must meet the issue's tracking floors too. */
   const kst_track_checker *tc = velo_checker(&r, &seq, "velo_track_check");
   kst_track_ghost_stats gs;

@@ -297,3 +297,99 @@ Test(velo_tracking, a_track_on_phi_bucket_edges_is_found_whole_among_other_hits)
   cr_assert_eq(n_first, 5, "the track's five hits (got %u)", n_first);
   for (uint32_t i = 0; i < 5; ++i) cr_assert_eq(first[i], i, "hit %u is input hit %u", i, first[i]);
 }
+
+#include "device/velo/velo_consolidate.h"
+extern const kst_alg_desc kst_alg_velo_consolidate;
+
+/* Runs velo_consolidate on one event holding one track of n hits (given in the search's order, decreasing station)
+   and returns its beam-line state. */
+static kst_velo_state consolidate_one(const test_hit *hits, uint32_t n) {
+  velo_consolidate_args a;
+  memset(&a, 0, sizeof a);
+  default_props(&kst_alg_velo_consolidate, &a.props);
+  cr_assert(n >= 5 && n <= KST_VELO_MAX_TRACK_HITS, "five hits or more skip the short-track checks");
+  static float x[KST_VELO_MAX_TRACK_HITS], y[KST_VELO_MAX_TRACK_HITS], z[KST_VELO_MAX_TRACK_HITS];
+  static uint32_t slot_hits[KST_VELO_MAX_TRACK_HITS], out_hits[KST_VELO_MAX_TRACK_HITS], id_slot[KST_VELO_MAX_TRACK_HITS];
+  uint32_t list = 0, offsets[KST_VELO_OFFSETS_PER_EVENT] = {0}, slot_count = 1, counts = 0, toff[2] = {0, 0};
+  uint32_t begin = 0, n_hits = 0;
+  kst_velo_state beam, end;
+  for (uint32_t i = 0; i < n; ++i) x[i] = hits[i].x, y[i] = hits[i].y, z[i] = hits[i].z, slot_hits[i] = i;
+  offsets[KST_VELO_MODULES] = n;
+  kst_velo_track_slot slot = {n, 0, 1};
+  a.dev_event_list.data = &list, a.dev_event_list.count = 1;
+  a.dev_module_offsets.data = offsets, a.dev_module_offsets.count = KST_VELO_OFFSETS_PER_EVENT;
+  a.dev_hit_x.data = x, a.dev_hit_y.data = y, a.dev_hit_z.data = z;
+  a.dev_hit_x.count = a.dev_hit_y.count = a.dev_hit_z.count = n;
+  a.dev_track_slots.data = &slot, a.dev_track_slots.count = 1;
+  a.dev_track_slot_hits.data = slot_hits, a.dev_track_slot_hits.count = KST_VELO_MAX_TRACK_HITS;
+  a.dev_track_slot_count.data = &slot_count, a.dev_track_slot_count.count = 1;
+  a.dev_velo_track_counts.data = &counts, a.dev_velo_track_offsets.data = toff;
+  a.dev_velo_track_hit_begin.data = &begin, a.dev_velo_track_n_hits.data = &n_hits;
+  a.dev_velo_track_hits.data = out_hits, a.dev_velo_states_beam.data = &beam, a.dev_velo_states_end.data = &end;
+  a.dev_id_slot.data = id_slot;
+  kst_stream *s;
+  cr_assert_eq(kst_stream_create(&s).code, KST_OK);
+  cr_assert_eq(kst_velo_consolidate_count_launch(a, s).code, KST_OK);
+  cr_assert_eq(counts, 1, "the track is kept");
+  toff[1] = 1;
+  cr_assert_eq(kst_velo_consolidate_write_launch(a, s).code, KST_OK);
+  kst_stream_destroy(s);
+  cr_assert_eq(n_hits, n);
+  return beam;
+}
+
+/* The hits of a particle from (0, 0, vz) with slopes (tx, ty), one per station from `first` on, going forward
+   (step +1) or backward (-1), that scatters by kink radians in x at every hit but its first and last, alternately
+   one way and the other (a soft particle). */
+static void soft_particle(float vz, float tx, float ty, uint32_t first, int step, uint32_t n, float kink,
+                          test_hit *hits) {
+  float px = 0.0f, py = 0.0f, pz = vz;
+  for (uint32_t i = 0; i < n; ++i) {
+    const float hz = 25.0f * (float)((int)first + step * (int)i) - 100.0f;
+    px += tx * (hz - pz), py += ty * (hz - pz), pz = hz;
+    hits[i] = (test_hit){px, py, hz};
+    if (i > 0) tx += i % 2u ? kink : -kink;
+  }
+}
+
+/* The z uncertainty of a beam-line state, from its x and y errors over its slope. */
+static float beam_sigma_z(const kst_velo_state *s) {
+  const float t2 = s->tx * s->tx + s->ty * s->ty;
+  return sqrtf(s->c00 * s->tx * s->tx + s->c11 * s->ty * s->ty) / t2;
+}
+
+/* A backward particle from (0, 0, 50) that scatters at every hit. Its beam-line state must come from the filter that
+   ends at its hit nearest the beam (the first in the search's order, which runs down the stations): carried back
+   from the far end, across the kinks, the state would miss the origin by millimetres in z. The same particle flown
+   forward gives the same answer. */
+Test(velo_tracking, a_backward_track_takes_its_beam_line_state_from_the_hits_nearest_the_beam) {
+  test_hit back[7], fwd[7];
+  soft_particle(50.0f, -0.10f, -0.05f, 5, -1, 7, 0.005f, back);
+  const kst_velo_state b = consolidate_one(back, 7);
+  /* Carried back from the far end it lands at 53.4 mm. */
+  cr_assert(fabsf(b.z - 50.0f) < 0.2f && fabsf(b.z - 50.0f) < 3.0f * beam_sigma_z(&b),
+            "backward beam-line z %.4f +- %.4f, made at 50", (double)b.z, (double)beam_sigma_z(&b));
+  /* Forward, from z = 50, mirrored in z: the search's order (down the stations) ends at the hit nearest the beam. */
+  soft_particle(50.0f, 0.10f, 0.05f, 7, 1, 7, -0.005f, fwd);
+  test_hit order[7];
+  for (uint32_t i = 0; i < 7; ++i) order[i] = fwd[6 - i];
+  const kst_velo_state f = consolidate_one(order, 7);
+  cr_assert(fabsf(f.z - 50.0f) < 0.2f && fabsf(f.z - 50.0f) < 3.0f * beam_sigma_z(&f),
+            "forward beam-line z %.4f +- %.4f, made at 50", (double)f.z, (double)beam_sigma_z(&f));
+  cr_assert(fabsf((f.z - 50.0f) + (b.z - 50.0f)) < 1e-3f, "mirror images: %.5f and %.5f", (double)f.z, (double)b.z);
+}
+
+/* The same line hit by a straight particle and by one that scatters by 5 mrad at every hit: the fit measures the
+   scattering from the kinks, so the soft particle's beam-line errors are larger, in y too (the scattering is the
+   particle's), while the straight one gets the floor (ms_noise_floor times the slope-based noise). */
+Test(velo_tracking, a_track_that_kinks_gets_larger_errors_than_a_straight_one) {
+  test_hit straight[8], soft[8], order_s[8], order_k[8];
+  soft_particle(0.0f, 0.05f, 0.03f, 5, 1, 8, 0.0f, straight);
+  soft_particle(0.0f, 0.05f, 0.03f, 5, 1, 8, 0.005f, soft);
+  for (uint32_t i = 0; i < 8; ++i) order_s[i] = straight[7 - i], order_k[i] = soft[7 - i];
+  const kst_velo_state s = consolidate_one(order_s, 8), k = consolidate_one(order_k, 8);
+  cr_assert(fabsf(s.x) < 1e-4f && fabsf(s.y) < 1e-4f && fabsf(s.z) < 1e-3f, "the straight track points at the origin");
+  cr_assert_gt(k.c00, 3.0f * s.c00, "soft var(x) %.3g against straight %.3g", (double)k.c00, (double)s.c00);
+  cr_assert_gt(k.c22, 3.0f * s.c22, "soft var(tx) %.3g against straight %.3g", (double)k.c22, (double)s.c22);
+  cr_assert_gt(k.c11, 3.0f * s.c11, "soft var(y) %.3g against straight %.3g", (double)k.c11, (double)s.c11);
+}

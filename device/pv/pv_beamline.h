@@ -25,7 +25,7 @@
   Q(peak_min_tracks, FLOAT, 1, "2", 0, 1000, "a peak needs this much track weight to become a seed")           \
   Q(peak_dip_ratio, FLOAT, 1, "0.7", 0, 1, "two maxima are separate seeds when the dip between is below this")   \
   Q(fit_window, FLOAT, 1, "10", 0.1, 1000, "tracks farther than this in z (mm) from a vertex are not considered for it") \
-  Q(max_chi2, FLOAT, 1, "9", 0.1, 170, "tracks with a larger chi2 to a vertex get zero weight for it")          \
+  Q(max_chi2, FLOAT, 1, "12", 0.1, 170, "tracks with a larger chi2 to a vertex get zero weight for it")          \
   Q(chi2_cut, FLOAT, 1, "4", 0.1, 170, "a track alone on a vertex at this chi2 gets weight one half (outlier term)") \
   Q(min_track_weight, FLOAT, 1, "0.05", 0, 1, "a track counts in a vertex's n_tracks above this weight")         \
   Q(iterations, UINT, 1, "5", 1, 100, "adaptive fit iterations")                                                \
@@ -34,7 +34,7 @@
   Q(min_tracks, UINT, 1, "4", 1, 1000, "a vertex needs this many tracks above min_track_weight")                  \
   Q(max_sigma_z, FLOAT, 1, "2.0", 0, 1000, "a vertex whose z uncertainty (mm) is larger is dropped")             \
   Q(min_separation, FLOAT, 1, "0.2", 0, 100, "of two fitted vertices closer than this (mm) in z, the smaller goes") \
-  Q(min_separation_sigmas, FLOAT, 1, "6", 0, 100, "... or closer than this many combined z uncertainties")      \
+  Q(min_separation_sigmas, FLOAT, 1, "5", 0, 100, "... or closer than this many combined z uncertainties")      \
   Q(min_own_tracks, UINT, 1, "2", 0, 1000, "... or the smaller has fewer than this many tracks fitting it (chi2 < chi2_cut) and not the other (>= max_chi2)") \
   Q(merge_iterations, UINT, 1, "3", 0, 100, "fit rounds after a merge, for the survivor to take back the shared tracks") \
   Q(max_pvs, UINT, 1, "32", 1, 1024, "vertex capacity per event")                                                 \

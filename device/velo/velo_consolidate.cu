@@ -35,6 +35,31 @@ KST_DEVICE float slope_noise(const velo_consolidate_args *a, const uint32_t *h, 
   return a->props.ms_noise + a->props.ms_noise_slope2 * (tx * tx + ty * ty);
 }
 
+/* The slope noise per station measured on the track itself. A track's momentum is unknown but its kinks show it:
+   the kink at each inner hit is the scattering angle there plus hit errors, so the mean squared kink less the hit
+   part estimates the scattering variance, which varies as 1 / p^2 over a hundredfold range among tracks of the same
+   slope. The slope noise enters as a prior worth ms_prior_kinks kinks (a three-hit track has one), and each kink is
+   weighed by the inverse of its expected variance squared (kinks between close hits mostly measure hit errors). */
+KST_DEVICE float kink_noise(const velo_consolidate_args *a, const uint32_t *h, uint32_t n) {
+  const float *X = a->dev_hit_x.data, *Y = a->dev_hit_y.data, *Z = a->dev_hit_z.data;
+  const float prior = slope_noise(a, h, n), var = a->props.hit_error * a->props.hit_error;
+  const float floor = a->props.ms_noise_floor * prior;
+  float sum = 0.0f, weights = 0.0f;
+  for (uint32_t i = 1; i + 1u < n; ++i) {
+    const float d1 = 1.0f / (Z[h[i]] - Z[h[i - 1u]]), d2 = 1.0f / (Z[h[i + 1u]] - Z[h[i]]);
+    const float kx = (X[h[i + 1u]] - X[h[i]]) * d2 - (X[h[i]] - X[h[i - 1u]]) * d1;
+    const float ky = (Y[h[i + 1u]] - Y[h[i]]) * d2 - (Y[h[i]] - Y[h[i - 1u]]) * d1;
+    const float hit_part = var * (d1 * d1 + (d1 + d2) * (d1 + d2) + d2 * d2);
+    const float w = 1.0f / ((hit_part + prior) * (hit_part + prior));
+    sum += w * (0.5f * (kx * kx + ky * ky) - hit_part);
+    weights += w;
+  }
+  /* Mean weight times the prior count: the prior counts as that many typical kinks of this track. */
+  const float kinks = (float)(n - 2u), prior_weight = a->props.ms_prior_kinks * weights / kinks;
+  const float noise = (sum + prior_weight * prior) / (weights + prior_weight);
+  return noise > floor ? noise : floor;
+}
+
 /* Filters hits h[0..n) in the given order (step +1 or -1 through the list), adding slope noise ms_noise at each
    station; returns the state at the last one. */
 KST_DEVICE kst_velo_state fit(const velo_consolidate_args *a, const uint32_t *h, uint32_t n, int forward,
@@ -163,7 +188,7 @@ KST_GLOBAL consolidate_write_kernel(velo_consolidate_args a) {
        radius: the list's end for a forward track, its start for a backward one), as a filtered state is only
        optimal where it ends: carried back across the other hits, it would ignore their scattering. The other pass
        gives the state at the last measurement in flight. */
-    const float noise = slope_noise(&a, h, n);
+    const float noise = kink_noise(&a, h, n);
     const float *X = a.dev_hit_x.data, *Y = a.dev_hit_y.data;
     const uint32_t hf = h[0], hl = h[n - 1u];
     const int forward = X[hl] * X[hl] + Y[hl] * Y[hl] <= X[hf] * X[hf] + Y[hf] * Y[hf];

@@ -33,6 +33,8 @@
   Q(hit_error, FLOAT, 1, "0.012", 0.0001, 1, "hit position uncertainty (mm) in the fit")                      \
   Q(ms_noise, FLOAT, 1, "0.0000002", 0, 1, "multiple-scattering variance of the slope per station (rad^2)")   \
   Q(ms_noise_slope2, FLOAT, 1, "0.000008", 0, 1, "added to ms_noise per unit of the track's squared slope (tx^2 + ty^2)") \
+  Q(ms_prior_kinks, FLOAT, 1, "4", 0, 1e6, "the slope-based noise counts as this many of the track's own kinks in its measured scattering noise") \
+  Q(ms_noise_floor, FLOAT, 1, "0.3", 0, 1, "the measured scattering noise is at least this fraction of the slope-based one") \
   Q(block_dim, UINT, 1, "128", 1, 1024, "threads per block (one block per event)")
 KST_ALGORITHM_ARGS(velo_consolidate, VELO_CONSOLIDATE_PARAMS, VELO_CONSOLIDATE_PROPS)
 
