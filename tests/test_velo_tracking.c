@@ -8,6 +8,7 @@
 
 #include "device/event_model/velo_hits.h"
 #include "configuration/geometry.h"
+#include "device/velo/velo_consolidate.h"
 #include "device/velo/velo_search.h"
 #include "input/velopix_convert.h"
 #include "input/file.h"
@@ -298,7 +299,6 @@ Test(velo_tracking, a_track_on_phi_bucket_edges_is_found_whole_among_other_hits)
   for (uint32_t i = 0; i < 5; ++i) cr_assert_eq(first[i], i, "hit %u is input hit %u", i, first[i]);
 }
 
-#include "device/velo/velo_consolidate.h"
 extern const kst_alg_desc kst_alg_velo_consolidate;
 
 /* Runs velo_consolidate on one event holding one track of n hits (given in the search's order, decreasing station)
@@ -381,7 +381,7 @@ Test(velo_tracking, a_backward_track_takes_its_beam_line_state_from_the_hits_nea
 
 /* The same line hit by a straight particle and by one that scatters by 5 mrad at every hit: the fit measures the
    scattering from the kinks, so the soft particle's beam-line errors are larger, in y too (the scattering is the
-   particle's), while the straight one gets the floor (ms_noise_floor times the slope-based noise). */
+   particle's). The slope-based noise alone would give both the same errors. */
 Test(velo_tracking, a_track_that_kinks_gets_larger_errors_than_a_straight_one) {
   test_hit straight[8], soft[8], order_s[8], order_k[8];
   soft_particle(0.0f, 0.05f, 0.03f, 5, 1, 8, 0.0f, straight);
