@@ -176,6 +176,10 @@ static uint32_t search_hits(const test_hit *hits, uint32_t n, uint32_t max_seed_
   kst_velo_track_slot *slots = calloc(cap, sizeof *slots);
   uint32_t *slot_hits = calloc((size_t)cap * KST_VELO_MAX_TRACK_HITS, sizeof *slot_hits), *ext_hit = calloc(cap, 4);
   uint64_t *ext_key = calloc(cap, 8);
+  /* The buffers only the CPU build's search uses (see kst_velo_search_serial), at the sizes set_sizes gives them. */
+  float *prediction = calloc((size_t)cap * 4u, sizeof *prediction), *scan_hits = calloc((size_t)h * 4u + 1u, 4);
+  uint32_t *scan_hit_index = calloc(h + 1u, 4), *scan_slot = calloc(h + KST_VELO_MODULES, 4);
+  cr_assert(prediction && scan_hits && scan_hit_index && scan_slot);
   a.dev_event_list.data = &list, a.dev_event_list.count = 1;
   a.dev_module_offsets.data = offsets, a.dev_module_offsets.count = KST_VELO_OFFSETS_PER_EVENT;
   a.dev_hit_x.data = x, a.dev_hit_y.data = y, a.dev_hit_z.data = z, a.dev_hit_phi.data = phi;
@@ -185,6 +189,8 @@ static uint32_t search_hits(const test_hit *hits, uint32_t n, uint32_t max_seed_
   a.dev_hit_used.data = used, a.dev_hit_owner.data = owner, a.dev_seed_outer.data = outer;
   a.dev_seed_inner.data = inner, a.dev_seed_key.data = key;
   a.dev_extension_hit.data = ext_hit, a.dev_extension_key.data = ext_key;
+  a.dev_extension_prediction.data = prediction, a.dev_scan_hits.data = scan_hits;
+  a.dev_scan_hit_index.data = scan_hit_index, a.dev_scan_slot.data = scan_slot;
   kst_stream *s;
   cr_assert_eq(kst_stream_create(&s).code, KST_OK);
   cr_assert_eq(kst_velo_search_launch(a, s).code, KST_OK);
@@ -197,6 +203,7 @@ static uint32_t search_hits(const test_hit *hits, uint32_t n, uint32_t max_seed_
   *n_first = count ? slots[pick].n_hits : 0;
   for (uint32_t i = 0; i < *n_first; ++i) first[i] = source[slot_hits[(size_t)pick * KST_VELO_MAX_TRACK_HITS + i]];
   free(slots), free(slot_hits), free(ext_hit), free(ext_key);
+  free(prediction), free(scan_hits), free(scan_hit_index), free(scan_slot);
   return count;
 }
 

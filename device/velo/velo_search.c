@@ -1,6 +1,7 @@
 /* velo_search_by_triplet: descriptor and hooks. */
 #include "device/velo/velo_search.h"
 
+#include "configuration/geometry.h"
 #include "device/event_model/velo_hits.h"
 #include "input/batch.h"
 
@@ -20,6 +21,12 @@ static kst_status set_sizes(const kst_ctx *ctx, velo_search_by_triplet_args *a) 
   a->dev_hit_used.count = a->dev_hit_owner.count = hits;
   a->dev_seed_outer.count = a->dev_seed_inner.count = a->dev_seed_key.count = hits;
   a->dev_extension_hit.count = a->dev_extension_key.count = slots;
+  const int serial = kst_velo_search_serial();
+  a->dev_extension_prediction.count = serial ? 4u * slots : 0u;
+  a->dev_scan_hits.count = serial ? 4u * hits : 0u;
+  a->dev_scan_hit_index.count = serial ? hits : 0u;
+  /* A slot for each hit position and one for each module's end. */
+  a->dev_scan_slot.count = serial ? hits + events * KST_VELO_MODULES : 0u;
   return kst_ok();
 }
 

@@ -148,11 +148,48 @@ KST_DEVICE uint32_t min_kink_bits(const seed_scratch *sc, uint32_t nc, float tx,
   return m;
 }
 
-/* An event's hits as the seeding reads them. */
+/* The CPU runs a block as one thread, which pays for each hit it scans and each polynomial it evaluates. There the
+   seeding scans copies of the unused hits of the stations it reads, refreshed before each station's seeding, instead
+   of every hit (by then half of the outer station's hits and a quarter of the inner one's belong to tracks: search
+   445 to 415 us per event), and the extension computes its tracks' predicted phis in a loop that vectorises (the
+   arctangent, one track at a time, was 7% of the search). A GPU warp scans 32 hits at a time, and a module's window
+   rarely holds more, so it would gain nothing from the copies, and the extra loops cost its search kernel
+   registers it does not have (it spilled): it scans the hits themselves and computes each phi where it is used. The
+   results are the same bits either way. */
+#define KST_SEARCH_SERIAL (!KST_GPU)
+
+/* An event's hits as the seeding reads them: a hit's own coordinates by its index, and the hits it scans by their
+   slot (on the CPU a copy of a module's unused hits, x, y, z and phi together; on a GPU the hits themselves). */
 typedef struct {
   const float *x, *y, *z, *phi;
   const uint32_t *used;
+  /* Compacting only: four floats per slot, the hit in each slot, and for position p of module m (up to and
+     including its end) the first slot at or after it, at p + m. */
+  const float *scan;
+  const uint32_t *scan_hit, *slot;
 } hit_view;
+
+#if KST_SEARCH_SERIAL
+KST_DEVICE float scan_x(const hit_view *hv, uint32_t s) { return hv->scan[4u * s]; }
+KST_DEVICE float scan_y(const hit_view *hv, uint32_t s) { return hv->scan[4u * s + 1u]; }
+KST_DEVICE float scan_z(const hit_view *hv, uint32_t s) { return hv->scan[4u * s + 2u]; }
+KST_DEVICE float scan_phi(const hit_view *hv, uint32_t s) { return hv->scan[4u * s + 3u]; }
+/* Every slot holds an unused hit. */
+KST_DEVICE int scan_unused(const hit_view *hv, uint32_t s) { return (void)hv, (void)s, 1; }
+KST_DEVICE uint32_t scan_hit(const hit_view *hv, uint32_t s) { return hv->scan_hit[s]; }
+/* The span of module m's positions as slots. */
+KST_DEVICE void span_to_slots(const hit_view *hv, uint32_t m, phi_span *sp) {
+  sp->begin = hv->slot[sp->begin + m], sp->end = hv->slot[sp->end + m];
+}
+#else
+KST_DEVICE float scan_x(const hit_view *hv, uint32_t s) { return hv->x[s]; }
+KST_DEVICE float scan_y(const hit_view *hv, uint32_t s) { return hv->y[s]; }
+KST_DEVICE float scan_z(const hit_view *hv, uint32_t s) { return hv->z[s]; }
+KST_DEVICE float scan_phi(const hit_view *hv, uint32_t s) { return hv->phi[s]; }
+KST_DEVICE int scan_unused(const hit_view *hv, uint32_t s) { return hv->used[s] == 0; }
+KST_DEVICE uint32_t scan_hit(const hit_view *hv, uint32_t s) { return (void)hv, s; }
+KST_DEVICE void span_to_slots(const hit_view *hv, uint32_t m, phi_span *sp) { (void)hv, (void)m, (void)sp; }
+#endif
 
 /* A middle hit's best seed so far: its squared kink and its outer and inner hits. */
 typedef struct {
@@ -175,6 +212,7 @@ KST_DEVICE void weigh_station(const hit_view *hv, const uint32_t *off, const uin
     const float w0 = window + slope * (dz_up < 0 ? -dz_up : dz_up) / r1;
     phi_span s0[2];
     const uint32_t n0 = phi_spans(off, phi_index, m0, hv->phi[h1], w0, s0);
+    for (uint32_t q0 = 0; q0 < n0; ++q0) span_to_slots(hv, m0, &s0[q0]);
     for (uint32_t q0 = 0; q0 < n0; ++q0)
       for (uint32_t h0 = s0[q0].begin; h0 < s0[q0].end;) {
         /* The outer hits that qualify, gathered like the inner ones, a chunk at a time. */
@@ -184,13 +222,14 @@ KST_DEVICE void weigh_station(const hit_view *hv, const uint32_t *off, const uin
           float tx = 0.0f, ty = 0.0f;
           int ok = 0;
           if (h < s0[q0].end) {
-            tx = (hv->x[h1] - hv->x[h]) / (hv->z[h1] - hv->z[h]), ty = (hv->y[h1] - hv->y[h]) / (hv->z[h1] - hv->z[h]);
-            ok = (hv->used[h] == 0) & in_span(&s0[q0], hv->phi[h]) & (tx <= max_slope) & (tx >= -max_slope) &
+            const float dz = hv->z[h1] - scan_z(hv, h);
+            tx = (hv->x[h1] - scan_x(hv, h)) / dz, ty = (hv->y[h1] - scan_y(hv, h)) / dz;
+            ok = scan_unused(hv, h) & in_span(&s0[q0], scan_phi(hv, h)) & (tx <= max_slope) & (tx >= -max_slope) &
                  (ty <= max_slope) & (ty >= -max_slope);
           }
           const kst_lanemask votes = kst_ballot(ok);
           const uint32_t pos = no + kst_popc(votes & kst_lanes_below());
-          if (KST_WARP_SIZE == 1 || ok) sc->o_hit[pos] = h, sc->o_tx[pos] = tx, sc->o_ty[pos] = ty;
+          if (KST_WARP_SIZE == 1 || ok) sc->o_hit[pos] = scan_hit(hv, h), sc->o_tx[pos] = tx, sc->o_ty[pos] = ty;
           no += kst_popc(votes);
         }
         kst_syncwarp();
@@ -240,7 +279,11 @@ KST_DEVICE uint32_t gather_inner(const hit_view *hv, const uint32_t *off, const 
   const uint32_t lane = kst_lane();
   phi_span s2[4];
   uint32_t n2 = 0, nc = 0;
-  for (uint32_t m2 = 2u * k; m2 < 2u * k + 2u; ++m2) n2 += phi_spans(off, phi_index, m2, hv->phi[h1], w2, &s2[n2]);
+  for (uint32_t m2 = 2u * k; m2 < 2u * k + 2u; ++m2) {
+    const uint32_t n = phi_spans(off, phi_index, m2, hv->phi[h1], w2, &s2[n2]);
+    for (uint32_t q = n2; q < n2 + n; ++q) span_to_slots(hv, m2, &s2[q]);
+    n2 += n;
+  }
   kst_syncwarp();
   for (uint32_t q = cur->q; q < n2; ++q) {
     const phi_span s = s2[q];
@@ -249,16 +292,16 @@ KST_DEVICE uint32_t gather_inner(const hit_view *hv, const uint32_t *off, const 
       float tx = 0.0f, ty = 0.0f;
       int ok = 0;
       if (h2 < s.end) {
-        const float dz = hv->z[h1] - hv->z[h2];
-        tx = (hv->x[h1] - hv->x[h2]) / dz, ty = (hv->y[h1] - hv->y[h2]) / dz;
-        ok = (hv->used[h2] == 0) & in_span(&s, hv->phi[h2]) & (tx <= inner_slope) & (tx >= -inner_slope) &
+        const float dz = hv->z[h1] - scan_z(hv, h2);
+        tx = (hv->x[h1] - scan_x(hv, h2)) / dz, ty = (hv->y[h1] - scan_y(hv, h2)) / dz;
+        ok = scan_unused(hv, h2) & in_span(&s, scan_phi(hv, h2)) & (tx <= inner_slope) & (tx >= -inner_slope) &
              (ty <= inner_slope) & (ty >= -inner_slope);
       }
       const kst_lanemask votes = kst_ballot(ok);
       const uint32_t pos = nc + kst_popc(votes & kst_lanes_below());
       /* A warp of one writes every hit and keeps it only when it qualifies: no branch to mispredict. */
       if ((KST_WARP_SIZE == 1 || ok) && pos < KST_SEED_CANDIDATES)
-        sc->c_hit[pos] = h2, sc->c_tx[pos] = tx, sc->c_ty[pos] = ty;
+        sc->c_hit[pos] = scan_hit(hv, h2), sc->c_tx[pos] = tx, sc->c_ty[pos] = ty;
       const kst_lanemask spill = kst_ballot(ok && pos >= KST_SEED_CANDIDATES);
       if (spill) {
         cur->q = q, cur->at = at + kst_first_lane(spill);
@@ -306,7 +349,8 @@ KST_GLOBAL_BOUNDED(256, 4) velo_search_kernel(velo_search_by_triplet_args a) {
   /* An inner hit steeper than this cannot make a seed: an outer hit is at most max_slope steep, and a kink below
      max_scatter_seeding is a slope difference below its square root (doubled, so that rounding never matters). */
   const float inner_slope = a.props.max_slope + 2.0f * sqrtf(a.props.max_scatter_seeding);
-  const hit_view hv = {X, Y, Z, PHI, used};
+  const hit_view hv = {X, Y, Z, PHI, used, a.dev_scan_hits.data, a.dev_scan_hit_index.data,
+                      a.dev_scan_slot.data + (uint64_t)e * KST_VELO_MODULES};
 
   for (uint32_t h = off[0] + threadIdx.x; h < off[KST_VELO_MODULES]; h += blockDim.x) used[h] = 0, owner[h] = NO_KEY;
   if (threadIdx.x == 0) *count = 0, a.dev_velo_track_flags.data[e] = 0;
@@ -328,7 +372,28 @@ KST_GLOBAL_BOUNDED(256, 4) velo_search_kernel(velo_search_by_triplet_args a) {
     /* ---- Extension: every live track proposes its best hit on station k. */
     if (threadIdx.x == 0) n_tracks = *count < cap ? *count : cap;
     kst_syncthreads();
-    for (uint32_t t = threadIdx.x; t < n_tracks; t += blockDim.x) {
+    const uint32_t n_live = n_tracks;
+#if KST_SEARCH_SERIAL
+    /* A track's predicted x and y on each module of the station, module j's at j * cap; then its phi, over x. */
+    float *pred_x = &a.dev_extension_prediction.data[(uint64_t)e * cap * 4u], *pred_y = pred_x + 2u * cap;
+    for (uint32_t t = threadIdx.x; t < n_live; t += blockDim.x) {
+      const kst_velo_track_slot *tr = &slots[t];
+      if (tr->last_station - (uint32_t)k > a.props.max_skipped_stations + 1u) continue;
+      const uint32_t *th = &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS];
+      const uint32_t h1 = th[tr->n_hits - 1], h0 = th[tr->n_hits - 2];
+      const float tx = (X[h1] - X[h0]) / (Z[h1] - Z[h0]), ty = (Y[h1] - Y[h0]) / (Z[h1] - Z[h0]);
+      for (uint32_t j = 0; j < 2u; ++j) {
+        const float dz = Z[off[2u * (uint32_t)k + j]] - Z[h1];
+        pred_x[j * cap + t] = X[h1] + tx * dz, pred_y[j * cap + t] = Y[h1] + ty * dz;
+      }
+    }
+    for (uint32_t j = 0; j < 2u; ++j) {
+      float *x = pred_x + j * cap;
+      const float *y = pred_y + j * cap;
+      for (uint32_t t = threadIdx.x; t < n_live; t += blockDim.x) x[t] = kst_atan2f(y[t], x[t]);
+    }
+#endif
+    for (uint32_t t = threadIdx.x; t < n_live; t += blockDim.x) {
       kst_velo_track_slot *tr = &slots[t];
       ext_hit[t] = NONE;
       if (tr->last_station - (uint32_t)k > a.props.max_skipped_stations + 1u) continue;
@@ -341,10 +406,14 @@ KST_GLOBAL_BOUNDED(256, 4) velo_search_kernel(velo_search_by_triplet_args a) {
       uint64_t best = none_key;
       for (uint32_t m = 2u * (uint32_t)k; m < 2u * (uint32_t)k + 2u; ++m) {
         if (off[m] == off[m + 1]) continue;
-        const float dz = Z[off[m]] - Z[h1];
-        const float px = X[h1] + tx * dz, py = Y[h1] + ty * dz;
         phi_span sp[2];
-        const uint32_t ns = phi_spans(off, phi_index, m, kst_atan2f(py, px), a.props.forward_phi_window, sp);
+#if KST_SEARCH_SERIAL
+        const float phi = pred_x[(m - 2u * (uint32_t)k) * cap + t];
+#else
+        const float dz = Z[off[m]] - Z[h1];
+        const float phi = kst_atan2f(Y[h1] + ty * dz, X[h1] + tx * dz);
+#endif
+        const uint32_t ns = phi_spans(off, phi_index, m, phi, a.props.forward_phi_window, sp);
         for (uint32_t q = 0; q < ns; ++q)
           for (uint32_t h = sp[q].begin; h < sp[q].end; ++h) {
             const float hz = Z[h] - Z[h1], dx = X[h] - (X[h1] + tx * hz), dy = Y[h] - (Y[h1] + ty * hz);
@@ -377,6 +446,24 @@ KST_GLOBAL_BOUNDED(256, 4) velo_search_kernel(velo_search_by_triplet_args a) {
     for (uint32_t h = o_begin + threadIdx.x; h < o_end; h += blockDim.x) owner[h] = NO_KEY;
     for (uint32_t h = s_begin + threadIdx.x; h < s_end; h += blockDim.x) owner[h] = NO_KEY;
     if (threadIdx.x == 0) next_middle = m_begin;
+#if KST_SEARCH_SERIAL
+    /* The stations the seeding scans, each module's unused hits copied to its first slots: the inner station after
+       the extension, and the outer ones after the last station's seeds. */
+    for (uint32_t m = 2u * (uint32_t)k + threadIdx.x; m < 2u * last_outer + 2u; m += blockDim.x) {
+      if (m == 2u * (uint32_t)k + 2u || m == 2u * (uint32_t)k + 3u) continue; /* the middle station */
+      float *scan = a.dev_scan_hits.data;
+      uint32_t *scan_hit = a.dev_scan_hit_index.data, *slot = &a.dev_scan_slot.data[(uint64_t)e * KST_VELO_MODULES + m];
+      uint32_t n = off[m];
+      /* Every hit is written and kept only when unused: no branch to mispredict. */
+      for (uint32_t h = off[m]; h < off[m + 1]; ++h) {
+        slot[h] = n;
+        scan[4u * n] = X[h], scan[4u * n + 1u] = Y[h], scan[4u * n + 2u] = Z[h], scan[4u * n + 3u] = PHI[h];
+        scan_hit[n] = h;
+        n += used[h] == 0;
+      }
+      slot[off[m + 1]] = n;
+    }
+#endif
     kst_syncthreads();
     /* One warp per middle hit: its lanes gather the candidates together and weigh an outer hit each (on the CPU a
        warp is the block's single thread). A warp takes the next middle hit when it is done with one: their costs
@@ -462,6 +549,8 @@ KST_GLOBAL_BOUNDED(256, 4) velo_search_kernel(velo_search_by_triplet_args a) {
     kst_syncthreads();
   }
 }
+
+KST_EXTERN_C int kst_velo_search_serial(void) { return KST_SEARCH_SERIAL; }
 
 KST_EXTERN_C kst_status kst_velo_search_launch(velo_search_by_triplet_args a, kst_stream *stream) {
   if (a.dev_event_list.count == 0) return kst_ok();

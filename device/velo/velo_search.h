@@ -22,7 +22,11 @@
   P(dev_seed_inner, DEVICE_SCRATCH, uint32_t)                 \
   P(dev_seed_key, DEVICE_SCRATCH, uint64_t)                   \
   P(dev_extension_hit, DEVICE_SCRATCH, uint32_t)              \
-  P(dev_extension_key, DEVICE_SCRATCH, uint64_t)
+  P(dev_extension_key, DEVICE_SCRATCH, uint64_t)              \
+  P(dev_extension_prediction, DEVICE_SCRATCH, float)          \
+  P(dev_scan_hits, DEVICE_SCRATCH, float)                     \
+  P(dev_scan_hit_index, DEVICE_SCRATCH, uint32_t)             \
+  P(dev_scan_slot, DEVICE_SCRATCH, uint32_t)
 #define VELO_SEARCH_BY_TRIPLET_PROPS(Q)                                                                       \
   Q(max_tracks, UINT, 1, "1024", 1, 100000, "track capacity per event; more are dropped and the event flagged")  \
   Q(seed_phi_window, FLOAT, 1, "0.02", 0, 3.2, "phi window (rad) for the outer hits of a seed, at large radius") \
@@ -40,6 +44,8 @@ KST_ALGORITHM_ARGS(velo_search_by_triplet, VELO_SEARCH_BY_TRIPLET_PARAMS, VELO_S
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* Whether the search runs its blocks as one thread (the CPU build), with the scratch buffers only that needs. */
+int kst_velo_search_serial(void);
 /* Launches the search, one block per listed event. */
 kst_status kst_velo_search_launch(velo_search_by_triplet_args a, kst_stream *stream);
 #ifdef __cplusplus
