@@ -44,10 +44,14 @@ KST_DEVICE float bucket_edge(int b) {
   return -KST_PI_F + (float)b * (2.0f * KST_PI_F / (float)KST_PHI_BUCKETS) - KST_PHI_INDEX_MARGIN;
 }
 
-/* The bucket holding phi v, clamped to 0..KST_PHI_BUCKETS. */
+/* The bucket holding phi v, clamped to 0..KST_PHI_BUCKETS (0 for NaN). The float is clamped before it is converted,
+   in the form x86's minimum and maximum instructions take: selects between converted values became branches, which
+   the CPU mispredicted. */
 KST_DEVICE uint32_t phi_bucket(float v) {
-  const float t = (v + KST_PI_F) * ((float)KST_PHI_BUCKETS / (2.0f * KST_PI_F));
-  return !(t >= 0.0f) ? 0u : t >= (float)KST_PHI_BUCKETS ? KST_PHI_BUCKETS : (uint32_t)t;
+  float t = (v + KST_PI_F) * ((float)KST_PHI_BUCKETS / (2.0f * KST_PI_F));
+  t = t > 0.0f ? t : 0.0f;
+  t = t < (float)KST_PHI_BUCKETS ? t : (float)KST_PHI_BUCKETS;
+  return (uint32_t)t;
 }
 
 /* The first bucket whose lower edge (less the margin) lies above phi v; KST_PHI_BUCKETS + 1 when none (and for NaN).
@@ -107,13 +111,23 @@ KST_DEVICE int in_span(const phi_span *s, float v) { return (v >= s->lo) & (v < 
 /* A warp gathers outer hits until a chunk is full, a warp's worth at a time, so it may overshoot by a warp less one. */
 #define KST_SEED_OUTER_BUFFER (KST_SEED_OUTER_CHUNK + KST_WARP_SIZE - 1u)
 
+/* The candidates are weighed KST_KINK_TILE at a time: on the CPU a whole vector of them (a middle hit has about a
+   dozen, and a loop of unknown length that short would run in the compiler's scalar remainder), the slots past the
+   last candidate holding infinite slopes, whose kink is above every real one; on a GPU, where each lane loops over
+   the candidates alone, one at a time. */
+#if KST_GPU
+#define KST_KINK_TILE 1u
+#else
+#define KST_KINK_TILE 16u
+#endif
+
 /* One warp's seeding scratch: a middle hit's inner candidates and a chunk of its outer hits, each as the slopes of
    its line to the middle hit. The kink of a triplet is then the difference of two slopes, computed once per hit
    rather than once per pair. In shared memory on a GPU, so the lanes share them and no thread keeps kilobytes in
    local memory. */
 typedef struct {
   uint32_t c_hit[KST_SEED_CANDIDATES];
-  float c_tx[KST_SEED_CANDIDATES], c_ty[KST_SEED_CANDIDATES];
+  float c_tx[KST_SEED_CANDIDATES + KST_KINK_TILE - 1u], c_ty[KST_SEED_CANDIDATES + KST_KINK_TILE - 1u];
   uint32_t o_hit[KST_SEED_OUTER_BUFFER];
   float o_tx[KST_SEED_OUTER_BUFFER], o_ty[KST_SEED_OUTER_BUFFER];
 } seed_scratch;
@@ -126,16 +140,6 @@ KST_DEVICE uint32_t kink_bits(const seed_scratch *sc, uint32_t c, float tx, floa
   memcpy(&b, &q, sizeof b);
   return b;
 }
-
-/* The candidates are weighed KST_KINK_TILE at a time: on the CPU a whole vector of them (a middle hit has about a
-   dozen, and a loop of unknown length that short would run in the compiler's scalar remainder), the slots past the
-   last candidate holding infinite slopes, whose kink is above every real one; on a GPU, where each lane loops over
-   the candidates alone, one at a time. */
-#if KST_GPU
-#define KST_KINK_TILE 1u
-#else
-#define KST_KINK_TILE 16u
-#endif
 
 /* The smallest kink_bits over the first nc candidates: an integer minimum, in a loop the CPU compiler vectorises. */
 KST_DEVICE uint32_t min_kink_bits(const seed_scratch *sc, uint32_t nc, float tx, float ty) {
@@ -312,9 +316,10 @@ KST_DEVICE uint32_t gather_inner(const hit_view *hv, const uint32_t *off, const 
     }
   }
   cur->q = NONE;
-  /* Fill the last tile (KST_SEED_CANDIDATES is a whole number of tiles, so a full scratch needs none). */
-  for (uint32_t c = nc + kst_lane(); c % KST_KINK_TILE != 0u; c += KST_WARP_SIZE)
-    sc->c_tx[c] = sc->c_ty[c] = INFINITY, sc->c_hit[c] = NONE;
+  /* Fill the rest of the last tile: a whole tile less one past the candidates, a fixed count that the CPU writes
+     without a loop to mispredict (the scratch has room past its last candidate). */
+  for (uint32_t i = kst_lane(); i + 1u < KST_KINK_TILE; i += KST_WARP_SIZE)
+    sc->c_tx[nc + i] = sc->c_ty[nc + i] = INFINITY;
   kst_syncwarp();
   return nc;
 }
