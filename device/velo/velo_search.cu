@@ -108,8 +108,9 @@ KST_DEVICE uint32_t phi_spans(const uint32_t *off, const uint32_t *index, uint32
 /* Whether phi v lies in the span's interval. */
 KST_DEVICE int in_span(const phi_span *s, float v) { return (v >= s->lo) & (v < s->hi); }
 
-/* A warp gathers outer hits until a chunk is full, a warp's worth at a time, so it may overshoot by a warp less one. */
-#define KST_SEED_OUTER_BUFFER (KST_SEED_OUTER_CHUNK + KST_WARP_SIZE - 1u)
+/* A warp gathers outer hits until a chunk is full, a warp's worth at a time, so it may overshoot by a warp less one;
+   the CPU's 16-wide gathering stores a whole vector past the chunk's last hit. */
+#define KST_SEED_OUTER_BUFFER (KST_SEED_OUTER_CHUNK + (KST_WARP_SIZE > 16u ? KST_WARP_SIZE - 1u : 16u))
 
 /* The candidates are weighed KST_KINK_TILE at a time: on the CPU a whole vector of them (a middle hit has about a
    dozen, and a loop of unknown length that short would run in the compiler's scalar remainder), the slots past the
@@ -125,9 +126,12 @@ KST_DEVICE int in_span(const phi_span *s, float v) { return (v >= s->lo) & (v < 
    its line to the middle hit. The kink of a triplet is then the difference of two slopes, computed once per hit
    rather than once per pair. In shared memory on a GPU, so the lanes share them and no thread keeps kilobytes in
    local memory. */
+/* Room past the last candidate: on the CPU a vector's worth, for the last tile's fill and the 16-wide gathering's
+   whole-vector stores; none on a GPU (a few more bytes there moved the search kernel's fields and made it spill). */
+#define KST_SEED_PAD (KST_GPU ? 0u : 16u)
 typedef struct {
-  uint32_t c_hit[KST_SEED_CANDIDATES];
-  float c_tx[KST_SEED_CANDIDATES + KST_KINK_TILE - 1u], c_ty[KST_SEED_CANDIDATES + KST_KINK_TILE - 1u];
+  uint32_t c_hit[KST_SEED_CANDIDATES + KST_SEED_PAD];
+  float c_tx[KST_SEED_CANDIDATES + KST_SEED_PAD], c_ty[KST_SEED_CANDIDATES + KST_SEED_PAD];
   uint32_t o_hit[KST_SEED_OUTER_BUFFER];
   float o_tx[KST_SEED_OUTER_BUFFER], o_ty[KST_SEED_OUTER_BUFFER];
 } seed_scratch;
@@ -161,23 +165,31 @@ KST_DEVICE uint32_t min_kink_bits(const seed_scratch *sc, uint32_t nc, float tx,
    registers it does not have (it spilled): it scans the hits themselves and computes each phi where it is used. The
    results are the same bits either way. */
 #define KST_SEARCH_SERIAL (!KST_GPU)
+/* With AVX-512 the CPU gathers a seed's inner and outer hits 16 slots at a time, compressing the ones that pass
+   into the scratch (search 390 to 327 us per event); without, it runs the warp loops with a warp of one. */
+#if KST_SEARCH_SERIAL && defined(__AVX512F__) && defined(__BMI2__)
+#define KST_SEARCH_X16 1
+#include <immintrin.h>
+#else
+#define KST_SEARCH_X16 0
+#endif
 
 /* An event's hits as the seeding reads them: a hit's own coordinates by its index, and the hits it scans by their
-   slot (on the CPU a copy of a module's unused hits, x, y, z and phi together; on a GPU the hits themselves). */
+   slot (on the CPU copies of the modules' unused hits; on a GPU the hits themselves). */
 typedef struct {
   const float *x, *y, *z, *phi;
   const uint32_t *used;
-  /* Compacting only: four floats per slot, the hit in each slot, and for position p of module m (up to and
+  /* The CPU's copies only: x, y, z and phi by slot, the hit in each slot, and for position p of module m (up to and
      including its end) the first slot at or after it, at p + m. */
-  const float *scan;
+  const float *sx, *sy, *sz, *sphi;
   const uint32_t *scan_hit, *slot;
 } hit_view;
 
 #if KST_SEARCH_SERIAL
-KST_DEVICE float scan_x(const hit_view *hv, uint32_t s) { return hv->scan[4u * s]; }
-KST_DEVICE float scan_y(const hit_view *hv, uint32_t s) { return hv->scan[4u * s + 1u]; }
-KST_DEVICE float scan_z(const hit_view *hv, uint32_t s) { return hv->scan[4u * s + 2u]; }
-KST_DEVICE float scan_phi(const hit_view *hv, uint32_t s) { return hv->scan[4u * s + 3u]; }
+KST_DEVICE float scan_x(const hit_view *hv, uint32_t s) { return hv->sx[s]; }
+KST_DEVICE float scan_y(const hit_view *hv, uint32_t s) { return hv->sy[s]; }
+KST_DEVICE float scan_z(const hit_view *hv, uint32_t s) { return hv->sz[s]; }
+KST_DEVICE float scan_phi(const hit_view *hv, uint32_t s) { return hv->sphi[s]; }
 /* Every slot holds an unused hit. */
 KST_DEVICE int scan_unused(const hit_view *hv, uint32_t s) { return (void)hv, (void)s, 1; }
 KST_DEVICE uint32_t scan_hit(const hit_view *hv, uint32_t s) { return hv->scan_hit[s]; }
@@ -201,6 +213,50 @@ typedef struct {
   uint32_t outer, inner;
 } seed_choice;
 
+#if KST_SEARCH_X16
+/* Stores the hits of span s from slot `at` on that pass the candidate cuts (phi in the span's interval, slopes to
+   (x1, y1, z1) within +-slope) after the *n already stored, 16 slots at a time, into the hit and slope arrays;
+   stops when room candidates are stored. Returns the slot of the first hit that passes and was not stored (NONE when
+   none is left). The same operations as the scalar loop's, lane by lane, so the same bits. */
+static inline uint32_t gather_x16(const hit_view *hv, float x1, float y1, float z1, phi_span s, uint32_t at, float slope,
+                                  uint32_t room, uint32_t *hit, float *tx_out, float *ty_out, uint32_t *n) {
+  const __m512 vx1 = _mm512_set1_ps(x1), vy1 = _mm512_set1_ps(y1), vz1 = _mm512_set1_ps(z1);
+  const __m512 lo = _mm512_set1_ps(s.lo), hi = _mm512_set1_ps(s.hi), up = _mm512_set1_ps(slope),
+               down = _mm512_set1_ps(-slope);
+  uint32_t stored = *n;
+  for (; at < s.end; at += 16u) {
+    const uint32_t left = s.end - at;
+    const __mmask16 live = left >= 16u ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1u);
+    const __m512 dz = _mm512_sub_ps(vz1, _mm512_maskz_loadu_ps(live, hv->sz + at));
+    const __m512 tx = _mm512_div_ps(_mm512_sub_ps(vx1, _mm512_maskz_loadu_ps(live, hv->sx + at)), dz);
+    const __m512 ty = _mm512_div_ps(_mm512_sub_ps(vy1, _mm512_maskz_loadu_ps(live, hv->sy + at)), dz);
+    const __m512 phi = _mm512_maskz_loadu_ps(live, hv->sphi + at);
+    __mmask16 ok = _mm512_mask_cmp_ps_mask(live, phi, lo, _CMP_GE_OQ);
+    ok = _mm512_mask_cmp_ps_mask(ok, phi, hi, _CMP_LT_OQ);
+    ok = _mm512_mask_cmp_ps_mask(ok, tx, up, _CMP_LE_OQ);
+    ok = _mm512_mask_cmp_ps_mask(ok, tx, down, _CMP_GE_OQ);
+    ok = _mm512_mask_cmp_ps_mask(ok, ty, up, _CMP_LE_OQ);
+    ok = _mm512_mask_cmp_ps_mask(ok, ty, down, _CMP_GE_OQ);
+    uint32_t take = ok;
+    const uint32_t count = (uint32_t)__builtin_popcount(take);
+    if (stored + count > room) take = _pdep_u32((1u << (room - stored)) - 1u, take);
+    /* Compressed in registers and stored whole (the arrays have room for a vector past their last entry): a
+       compressing store to memory is slow on some processors. */
+    const __m512i ids = _mm512_maskz_loadu_epi32(live, hv->scan_hit + at);
+    _mm512_storeu_si512((void *)(hit + stored), _mm512_maskz_compress_epi32((__mmask16)take, ids));
+    _mm512_storeu_ps(tx_out + stored, _mm512_maskz_compress_ps((__mmask16)take, tx));
+    _mm512_storeu_ps(ty_out + stored, _mm512_maskz_compress_ps((__mmask16)take, ty));
+    if (take != ok) {
+      *n = room;
+      return at + (uint32_t)__builtin_ctz(ok & ~take);
+    }
+    stored += count;
+  }
+  *n = stored;
+  return NONE;
+}
+#endif
+
 /* Called by a whole warp: weighs the outer hits of station so (on both of its modules, within a phi window of
    window + slope dz / r1 around middle hit h1) against the nc inner candidates in the scratch, and keeps the triplet
    of smallest kink in best when it beats best's. */
@@ -221,6 +277,11 @@ KST_DEVICE void weigh_station(const hit_view *hv, const uint32_t *off, const uin
       for (uint32_t h0 = s0[q0].begin; h0 < s0[q0].end;) {
         /* The outer hits that qualify, gathered like the inner ones, a chunk at a time. */
         uint32_t no = 0;
+#if KST_SEARCH_X16
+        /* NONE, past every slot, when the span is done. */
+        h0 = gather_x16(hv, hv->x[h1], hv->y[h1], hv->z[h1], s0[q0], h0, max_slope, KST_SEED_OUTER_CHUNK, sc->o_hit, sc->o_tx,
+                        sc->o_ty, &no);
+#else
         for (; h0 < s0[q0].end && no < KST_SEED_OUTER_CHUNK; h0 += KST_WARP_SIZE) {
           const uint32_t h = h0 + lane;
           float tx = 0.0f, ty = 0.0f;
@@ -236,6 +297,7 @@ KST_DEVICE void weigh_station(const hit_view *hv, const uint32_t *off, const uin
           if (KST_WARP_SIZE == 1 || ok) sc->o_hit[pos] = scan_hit(hv, h), sc->o_tx[pos] = tx, sc->o_ty[pos] = ty;
           no += kst_popc(votes);
         }
+#endif
         kst_syncwarp();
         /* Each lane weighs an outer hit against every candidate. The serial rule (take an outer hit when its
            smallest kink beats the best so far, the first candidate holding it) becomes: the smallest
@@ -280,7 +342,6 @@ typedef struct {
    spans are found again at each call rather than kept: a GPU would hold them in registers through the weighing. */
 KST_DEVICE uint32_t gather_inner(const hit_view *hv, const uint32_t *off, const uint32_t *phi_index, uint32_t k,
                                  uint32_t h1, float w2, float inner_slope, inner_cursor *cur, seed_scratch *sc) {
-  const uint32_t lane = kst_lane();
   phi_span s2[4];
   uint32_t n2 = 0, nc = 0;
   for (uint32_t m2 = 2u * k; m2 < 2u * k + 2u; ++m2) {
@@ -289,6 +350,18 @@ KST_DEVICE uint32_t gather_inner(const hit_view *hv, const uint32_t *off, const 
     n2 += n;
   }
   kst_syncwarp();
+#if KST_SEARCH_X16
+  for (uint32_t q = cur->q; q < n2; ++q) {
+    const uint32_t from = q == cur->q && cur->at != NONE ? cur->at : s2[q].begin;
+    const uint32_t stop = gather_x16(hv, hv->x[h1], hv->y[h1], hv->z[h1], s2[q], from, inner_slope, KST_SEED_CANDIDATES,
+                                     sc->c_hit, sc->c_tx, sc->c_ty, &nc);
+    if (stop != NONE) {
+      cur->q = q, cur->at = stop;
+      return KST_SEED_CANDIDATES;
+    }
+  }
+#else
+  const uint32_t lane = kst_lane();
   for (uint32_t q = cur->q; q < n2; ++q) {
     const phi_span s = s2[q];
     for (uint32_t at = q == cur->q && cur->at != NONE ? cur->at : s.begin; at < s.end; at += KST_WARP_SIZE) {
@@ -315,6 +388,7 @@ KST_DEVICE uint32_t gather_inner(const hit_view *hv, const uint32_t *off, const 
       nc += kst_popc(votes);
     }
   }
+#endif
   cur->q = NONE;
   /* Fill the rest of the last tile: a whole tile less one past the candidates, a fixed count that the CPU writes
      without a loop to mispredict (the scratch has room past its last candidate). */
@@ -354,7 +428,10 @@ KST_GLOBAL_BOUNDED(256, 4) velo_search_kernel(velo_search_by_triplet_args a) {
   /* An inner hit steeper than this cannot make a seed: an outer hit is at most max_slope steep, and a kink below
      max_scatter_seeding is a slope difference below its square root (doubled, so that rounding never matters). */
   const float inner_slope = a.props.max_slope + 2.0f * sqrtf(a.props.max_scatter_seeding);
-  const hit_view hv = {X, Y, Z, PHI, used, a.dev_scan_hits.data, a.dev_scan_hit_index.data,
+  /* The copies' x, y, z and phi, each an array as long as the hits. */
+  float *scan_x = a.dev_scan_hits.data, *scan_y = scan_x + a.dev_hit_x.count, *scan_z = scan_y + a.dev_hit_x.count,
+        *scan_phi = scan_z + a.dev_hit_x.count;
+  const hit_view hv = {X, Y, Z, PHI, used, scan_x, scan_y, scan_z, scan_phi, a.dev_scan_hit_index.data,
                       a.dev_scan_slot.data + (uint64_t)e * KST_VELO_MODULES};
 
   for (uint32_t h = off[0] + threadIdx.x; h < off[KST_VELO_MODULES]; h += blockDim.x) used[h] = 0, owner[h] = NO_KEY;
@@ -456,13 +533,12 @@ KST_GLOBAL_BOUNDED(256, 4) velo_search_kernel(velo_search_by_triplet_args a) {
        the extension, and the outer ones after the last station's seeds. */
     for (uint32_t m = 2u * (uint32_t)k + threadIdx.x; m < 2u * last_outer + 2u; m += blockDim.x) {
       if (m == 2u * (uint32_t)k + 2u || m == 2u * (uint32_t)k + 3u) continue; /* the middle station */
-      float *scan = a.dev_scan_hits.data;
       uint32_t *scan_hit = a.dev_scan_hit_index.data, *slot = &a.dev_scan_slot.data[(uint64_t)e * KST_VELO_MODULES + m];
       uint32_t n = off[m];
       /* Every hit is written and kept only when unused: no branch to mispredict. */
       for (uint32_t h = off[m]; h < off[m + 1]; ++h) {
         slot[h] = n;
-        scan[4u * n] = X[h], scan[4u * n + 1u] = Y[h], scan[4u * n + 2u] = Z[h], scan[4u * n + 3u] = PHI[h];
+        scan_x[n] = X[h], scan_y[n] = Y[h], scan_z[n] = Z[h], scan_phi[n] = PHI[h];
         scan_hit[n] = h;
         n += used[h] == 0;
       }
