@@ -86,6 +86,65 @@ KST_DEVICE kst_velo_state fit(const velo_consolidate_args *a, const uint32_t *h,
   return s;
 }
 
+#if !KST_GPU
+/* The CPU fits FIT_LANES tracks side by side: a filter step is a chain of divisions that one track at a time
+   leaves the processor waiting on, and a loop over lanes vectorises. Each lane runs kalman_step's operations, so the
+   states are the same bits as fit's. A lane's hits are laid out in its fit order, hit i of lane l at [i][l]. */
+#define FIT_LANES 16u
+typedef struct {
+  float x[KST_VELO_MAX_TRACK_HITS][FIT_LANES], y[KST_VELO_MAX_TRACK_HITS][FIT_LANES], z[KST_VELO_MAX_TRACK_HITS][FIT_LANES];
+  uint32_t n[FIT_LANES]; /* 0 for a lane without a track */
+  float noise[FIT_LANES];
+} fit_tile;
+
+/* Fits every lane of tile t over its hits (max_n the most any lane has, at least 2) and stores the state at each
+   lane's last hit. */
+static void fit_lanes(const velo_consolidate_args *a, const fit_tile *t, uint32_t max_n, kst_velo_state *out) {
+  const float var = a->props.hit_error * a->props.hit_error;
+  float xp[FIT_LANES], xt[FIT_LANES], x00[FIT_LANES], x10[FIT_LANES], x11[FIT_LANES], xchi2[FIT_LANES];
+  float yp[FIT_LANES], yt[FIT_LANES], y00[FIT_LANES], y10[FIT_LANES], y11[FIT_LANES], ychi2[FIT_LANES];
+  float z[FIT_LANES];
+  for (uint32_t l = 0; l < FIT_LANES; ++l) {
+    const float dz0 = t->z[1][l] - t->z[0][l];
+    xp[l] = t->x[0][l], xt[l] = (t->x[1][l] - t->x[0][l]) / dz0, x00[l] = var, x10[l] = 0.0f, x11[l] = 1.0f;
+    yp[l] = t->y[0][l], yt[l] = (t->y[1][l] - t->y[0][l]) / dz0, y00[l] = var, y10[l] = 0.0f, y11[l] = 1.0f;
+    xchi2[l] = ychi2[l] = 0.0f, z[l] = t->z[0][l];
+  }
+  for (uint32_t i = 1; i < max_n; ++i)
+    for (uint32_t l = 0; l < FIT_LANES; ++l) {
+      /* A lane past its last hit computes on anything and keeps its state. */
+      const int live = i < t->n[l];
+      const float dz = t->z[i][l] - z[l];
+      line1d sx = {xp[l], xt[l], x00[l], x10[l], x11[l], xchi2[l]}, sy = {yp[l], yt[l], y00[l], y10[l], y11[l], ychi2[l]};
+      kalman_step(&sx, dz, t->x[i][l], var, t->noise[l]);
+      kalman_step(&sy, dz, t->y[i][l], var, t->noise[l]);
+      xp[l] = live ? sx.p : xp[l], xt[l] = live ? sx.t : xt[l], x00[l] = live ? sx.c00 : x00[l];
+      x10[l] = live ? sx.c10 : x10[l], x11[l] = live ? sx.c11 : x11[l], xchi2[l] = live ? sx.chi2 : xchi2[l];
+      yp[l] = live ? sy.p : yp[l], yt[l] = live ? sy.t : yt[l], y00[l] = live ? sy.c00 : y00[l];
+      y10[l] = live ? sy.c10 : y10[l], y11[l] = live ? sy.c11 : y11[l], ychi2[l] = live ? sy.chi2 : ychi2[l];
+      z[l] = live ? t->z[i][l] : z[l];
+    }
+  for (uint32_t l = 0; l < FIT_LANES; ++l) {
+    kst_velo_state s;
+    s.x = xp[l], s.y = yp[l], s.z = z[l], s.tx = xt[l], s.ty = yt[l];
+    s.c00 = x00[l], s.c20 = x10[l], s.c22 = x11[l], s.c11 = y00[l], s.c31 = y10[l], s.c33 = y11[l];
+    s.chi2 = xchi2[l] + ychi2[l];
+    s.ndof = 2u * t->n[l] - 4u;
+    out[l] = s;
+  }
+}
+
+/* Puts track h[0..n) into lane l of tile t in the given fit order. */
+static void fill_lane(const velo_consolidate_args *a, fit_tile *t, uint32_t l, const uint32_t *h, uint32_t n,
+                      int forward, float noise) {
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t hit = h[forward ? i : n - 1u - i];
+    t->x[i][l] = a->dev_hit_x.data[hit], t->y[i][l] = a->dev_hit_y.data[hit], t->z[i][l] = a->dev_hit_z.data[hit];
+  }
+  t->n[l] = n, t->noise[l] = noise;
+}
+#endif
+
 /* Moves a state to the z of closest approach to the z axis (the beam line), carrying the covariance along. */
 KST_DEVICE kst_velo_state to_beam_line(kst_velo_state s) {
   const float t2 = s.tx * s.tx + s.ty * s.ty;
@@ -178,6 +237,36 @@ KST_GLOBAL consolidate_write_kernel(velo_consolidate_args a) {
   }
   kst_syncthreads();
   const uint32_t n_kept = a.dev_velo_track_offsets.data[e + 1] - first_track;
+#if !KST_GPU
+  /* The same as the loop below, FIT_LANES tracks at a time. */
+  for (uint32_t r0 = 0; r0 < n_kept; r0 += FIT_LANES) {
+    static _Thread_local fit_tile toward, away;
+    kst_velo_state st_toward[FIT_LANES], st_away[FIT_LANES];
+    uint32_t max_n = 2u;
+    /* Lanes without a track keep n 0; their hits are whatever an earlier tile left, computed on and never kept. */
+    for (uint32_t l = 0; l < FIT_LANES; ++l) toward.n[l] = away.n[l] = 0;
+    for (uint32_t l = 0; l < FIT_LANES && r0 + l < n_kept; ++l) {
+      const uint32_t out = first_track + r0 + l, t = a.dev_velo_track_n_hits.data[out];
+      const uint32_t begin = a.dev_velo_track_hit_begin.data[out], n = slots[t].n_hits;
+      const uint32_t *h = &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS];
+      for (uint32_t i = 0; i < n; ++i) a.dev_velo_track_hits.data[begin + i] = h[i];
+      a.dev_velo_track_n_hits.data[out] = n;
+      const float noise = kink_noise(&a, h, n);
+      const float *X = a.dev_hit_x.data, *Y = a.dev_hit_y.data;
+      const uint32_t hf = h[0], hl = h[n - 1u];
+      const int forward = X[hl] * X[hl] + Y[hl] * Y[hl] <= X[hf] * X[hf] + Y[hf] * Y[hf];
+      fill_lane(&a, &toward, l, h, n, forward, noise);
+      fill_lane(&a, &away, l, h, n, !forward, noise);
+      max_n = n > max_n ? n : max_n;
+    }
+    fit_lanes(&a, &toward, max_n, st_toward);
+    fit_lanes(&a, &away, max_n, st_away);
+    for (uint32_t l = 0; l < FIT_LANES && r0 + l < n_kept; ++l) {
+      a.dev_velo_states_beam.data[first_track + r0 + l] = to_beam_line(st_toward[l]);
+      a.dev_velo_states_end.data[first_track + r0 + l] = st_away[l];
+    }
+  }
+#else
   for (uint32_t r = threadIdx.x; r < n_kept; r += blockDim.x) {
     const uint32_t out = first_track + r, t = a.dev_velo_track_n_hits.data[out];
     const uint32_t begin = a.dev_velo_track_hit_begin.data[out], n = slots[t].n_hits;
@@ -196,6 +285,7 @@ KST_GLOBAL consolidate_write_kernel(velo_consolidate_args a) {
     a.dev_velo_states_beam.data[out] = to_beam_line(toward);
     a.dev_velo_states_end.data[out] = away;
   }
+#endif
 }
 
 KST_EXTERN_C kst_status kst_velo_consolidate_count_launch(velo_consolidate_args a, kst_stream *stream) {
