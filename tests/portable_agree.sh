@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds the CPU build without -march=native (build/portable: no AVX-512, so the search, decoding and fit run their
+# plain loops instead of the 16-wide ones), runs its tests, and checks that it dumps the same tracks and vertices as
+# build/cpu on simulated events and, when ../shared/data is there, on the LHCb sample. Called by .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+cmake -S . -B build/portable -DKST_BACKEND=cpu -DCMAKE_BUILD_TYPE=Release -DKST_NATIVE=OFF >/dev/null
+cmake --build build/portable -j "$jobs" >/dev/null
+(cd build/portable && ctest --output-on-failure -j "$jobs")
+out=build/portable-agree
+rm -rf "$out" && mkdir -p "$out"
+build/cpu/kestrel generate -n 500 --seed 5 -o "$out/sim.mdf" >/dev/null
+samples=("sim:$out/sim.mdf:configuration/velo_ideal_geometry.json")
+data=../shared/data/lhcb
+if [ -f "$data/velo_geometry.bin" ]; then
+  samples+=("lhcb:$data/MiniBrunel_2018_MinBias_FTv4_DIGI_retinacluster_v1.mdf:$data/velo_geometry.bin")
+else
+  echo "portable_agree: ../shared/data not found, the LHCb sample is skipped"
+fi
+for s in "${samples[@]}"; do
+  IFS=: read -r name input geometry <<<"$s"
+  for b in cpu portable; do
+    build/$b/kestrel run -s sequences/velo_pv.json -i "$input" --geometry "$geometry" --dump "$out/$b-$name" \
+      --no-progress >"$out/$b-$name.log" 2>&1 || { cat "$out/$b-$name.log" >&2; exit 1; }
+  done
+  if ! diff -rq "$out/cpu-$name" "$out/portable-$name"; then
+    echo "portable_agree: $name: the portable build's tracks or vertices differ from build/cpu's" >&2
+    exit 1
+  fi
+  echo "portable_agree: $name: $(ls "$out/cpu-$name" | wc -l) dump files identical"
+done
