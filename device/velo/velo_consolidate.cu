@@ -215,6 +215,25 @@ KST_GLOBAL consolidate_count_kernel(velo_consolidate_args a) {
   if (threadIdx.x == 0) a.dev_velo_track_counts.data[e] = n;
 }
 
+/* Copies kept track `out` (its slot's number in dev_velo_track_n_hits, as the write kernel's first pass left it) to
+   the output; returns its hits in *h and *n with its measured slope noise, and whether the filter towards the beam
+   runs forward through them. That filter ends at the hit nearest the beam line (the end of smaller radius: the list's
+   end for a forward track, its start for a backward one), as a filtered state is only optimal where it ends: carried
+   back across the other hits, it would ignore their scattering. The other pass gives the state at the last
+   measurement in flight. */
+KST_DEVICE int place_track(const velo_consolidate_args *a, const kst_velo_track_slot *slots, const uint32_t *slot_hits,
+                           uint32_t out, const uint32_t **h, uint32_t *n, float *noise) {
+  const uint32_t t = a->dev_velo_track_n_hits.data[out], begin = a->dev_velo_track_hit_begin.data[out];
+  *n = slots[t].n_hits;
+  *h = &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS];
+  for (uint32_t i = 0; i < *n; ++i) a->dev_velo_track_hits.data[begin + i] = (*h)[i];
+  a->dev_velo_track_n_hits.data[out] = *n;
+  *noise = kink_noise(a, *h, *n);
+  const float *X = a->dev_hit_x.data, *Y = a->dev_hit_y.data;
+  const uint32_t hf = (*h)[0], hl = (*h)[*n - 1u];
+  return X[hl] * X[hl] + Y[hl] * Y[hl] <= X[hf] * X[hf] + Y[hf] * Y[hf];
+}
+
 KST_GLOBAL consolidate_write_kernel(velo_consolidate_args a) {
   const uint32_t e = a.dev_event_list.data[blockIdx.x];
   const uint64_t cap = a.dev_track_slots.count / a.dev_track_slot_count.count;
@@ -246,15 +265,10 @@ KST_GLOBAL consolidate_write_kernel(velo_consolidate_args a) {
     /* Lanes without a track keep n 0; their hits are whatever an earlier tile left, computed on and never kept. */
     for (uint32_t l = 0; l < FIT_LANES; ++l) toward.n[l] = away.n[l] = 0;
     for (uint32_t l = 0; l < FIT_LANES && r0 + l < n_kept; ++l) {
-      const uint32_t out = first_track + r0 + l, t = a.dev_velo_track_n_hits.data[out];
-      const uint32_t begin = a.dev_velo_track_hit_begin.data[out], n = slots[t].n_hits;
-      const uint32_t *h = &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS];
-      for (uint32_t i = 0; i < n; ++i) a.dev_velo_track_hits.data[begin + i] = h[i];
-      a.dev_velo_track_n_hits.data[out] = n;
-      const float noise = kink_noise(&a, h, n);
-      const float *X = a.dev_hit_x.data, *Y = a.dev_hit_y.data;
-      const uint32_t hf = h[0], hl = h[n - 1u];
-      const int forward = X[hl] * X[hl] + Y[hl] * Y[hl] <= X[hf] * X[hf] + Y[hf] * Y[hf];
+      const uint32_t *h;
+      uint32_t n;
+      float noise;
+      const int forward = place_track(&a, slots, slot_hits, first_track + r0 + l, &h, &n, &noise);
       fill_lane(&a, &toward, l, h, n, forward, noise);
       fill_lane(&a, &away, l, h, n, !forward, noise);
       max_n = n > max_n ? n : max_n;
@@ -268,19 +282,10 @@ KST_GLOBAL consolidate_write_kernel(velo_consolidate_args a) {
   }
 #else
   for (uint32_t r = threadIdx.x; r < n_kept; r += blockDim.x) {
-    const uint32_t out = first_track + r, t = a.dev_velo_track_n_hits.data[out];
-    const uint32_t begin = a.dev_velo_track_hit_begin.data[out], n = slots[t].n_hits;
-    const uint32_t *h = &slot_hits[(uint64_t)t * KST_VELO_MAX_TRACK_HITS];
-    for (uint32_t i = 0; i < n; ++i) a.dev_velo_track_hits.data[begin + i] = h[i];
-    a.dev_velo_track_n_hits.data[out] = n;
-    /* The beam-line state comes from the filter that ends at the hit nearest the beam line (the end of smaller
-       radius: the list's end for a forward track, its start for a backward one), as a filtered state is only
-       optimal where it ends: carried back across the other hits, it would ignore their scattering. The other pass
-       gives the state at the last measurement in flight. */
-    const float noise = kink_noise(&a, h, n);
-    const float *X = a.dev_hit_x.data, *Y = a.dev_hit_y.data;
-    const uint32_t hf = h[0], hl = h[n - 1u];
-    const int forward = X[hl] * X[hl] + Y[hl] * Y[hl] <= X[hf] * X[hf] + Y[hf] * Y[hf];
+    const uint32_t out = first_track + r, *h;
+    uint32_t n;
+    float noise;
+    const int forward = place_track(&a, slots, slot_hits, out, &h, &n, &noise);
     const kst_velo_state toward = fit(&a, h, n, forward, noise), away = fit(&a, h, n, !forward, noise);
     a.dev_velo_states_beam.data[out] = to_beam_line(toward);
     a.dev_velo_states_end.data[out] = away;

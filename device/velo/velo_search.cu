@@ -429,9 +429,9 @@ KST_GLOBAL_BOUNDED(256, 4) velo_search_kernel(velo_search_by_triplet_args a) {
      max_scatter_seeding is a slope difference below its square root (doubled, so that rounding never matters). */
   const float inner_slope = a.props.max_slope + 2.0f * sqrtf(a.props.max_scatter_seeding);
   /* The copies' x, y, z and phi, each an array as long as the hits. */
-  float *scan_x = a.dev_scan_hits.data, *scan_y = scan_x + a.dev_hit_x.count, *scan_z = scan_y + a.dev_hit_x.count,
-        *scan_phi = scan_z + a.dev_hit_x.count;
-  const hit_view hv = {X, Y, Z, PHI, used, scan_x, scan_y, scan_z, scan_phi, a.dev_scan_hit_index.data,
+  float *copy_x = a.dev_scan_hits.data, *copy_y = copy_x + a.dev_hit_x.count, *copy_z = copy_y + a.dev_hit_x.count,
+        *copy_phi = copy_z + a.dev_hit_x.count;
+  const hit_view hv = {X, Y, Z, PHI, used, copy_x, copy_y, copy_z, copy_phi, a.dev_scan_hit_index.data,
                       a.dev_scan_slot.data + (uint64_t)e * KST_VELO_MODULES};
 
   for (uint32_t h = off[0] + threadIdx.x; h < off[KST_VELO_MODULES]; h += blockDim.x) used[h] = 0, owner[h] = NO_KEY;
@@ -538,7 +538,7 @@ KST_GLOBAL_BOUNDED(256, 4) velo_search_kernel(velo_search_by_triplet_args a) {
       /* Every hit is written and kept only when unused: no branch to mispredict. */
       for (uint32_t h = off[m]; h < off[m + 1]; ++h) {
         slot[h] = n;
-        scan_x[n] = X[h], scan_y[n] = Y[h], scan_z[n] = Z[h], scan_phi[n] = PHI[h];
+        copy_x[n] = X[h], copy_y[n] = Y[h], copy_z[n] = Z[h], copy_phi[n] = PHI[h];
         scan_hit[n] = h;
         n += used[h] == 0;
       }
