@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Builds the CPU build without -march=native (build/portable: no AVX-512, so the search, decoding and fit run their
-# plain loops instead of the 16-wide ones), runs its tests, and checks that it dumps the same tracks and vertices as
-# build/cpu on simulated events and, when ../shared/data is there, on the LHCb sample. Called by .ci/run.
+# plain loops instead of the 16-wide ones) and runs its tests; builds kestrel once more with the search's GPU code
+# (build/gpu-path, -DKST_SEARCH_SERIAL=0: no copies of the unused hits, phis computed where they are used, a warp of
+# one); and checks that both dump the same tracks and vertices as build/cpu on simulated events and, when
+# ../shared/data is there, on the LHCb sample. Called by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
 cmake -S . -B build/portable -DKST_BACKEND=cpu -DCMAKE_BUILD_TYPE=Release -DKST_NATIVE=OFF >/dev/null
 cmake --build build/portable -j "$jobs" >/dev/null
 (cd build/portable && ctest --output-on-failure -j "$jobs")
+cmake -S . -B build/gpu-path -DKST_BACKEND=cpu -DCMAKE_BUILD_TYPE=Release -DKST_NATIVE=OFF -DKST_BUILD_TESTS=OFF \
+  -DCMAKE_C_FLAGS=-DKST_SEARCH_SERIAL=0 >/dev/null
+cmake --build build/gpu-path -j "$jobs" --target kestrel >/dev/null
 out=build/portable-agree
 rm -rf "$out" && mkdir -p "$out"
 build/cpu/kestrel generate -n 500 --seed 5 -o "$out/sim.mdf" >/dev/null
@@ -20,13 +25,15 @@ else
 fi
 for s in "${samples[@]}"; do
   IFS=: read -r name input geometry <<<"$s"
-  for b in cpu portable; do
+  for b in cpu portable gpu-path; do
     build/$b/kestrel run -s sequences/velo_pv.json -i "$input" --geometry "$geometry" --dump "$out/$b-$name" \
       --no-progress >"$out/$b-$name.log" 2>&1 || { cat "$out/$b-$name.log" >&2; exit 1; }
   done
-  if ! diff -rq "$out/cpu-$name" "$out/portable-$name"; then
-    echo "portable_agree: $name: the portable build's tracks or vertices differ from build/cpu's" >&2
-    exit 1
-  fi
-  echo "portable_agree: $name: $(ls "$out/cpu-$name" | wc -l) dump files identical"
+  for b in portable gpu-path; do
+    if ! diff -rq "$out/cpu-$name" "$out/$b-$name"; then
+      echo "portable_agree: $name: build/$b's tracks or vertices differ from build/cpu's" >&2
+      exit 1
+    fi
+  done
+  echo "portable_agree: $name: $(ls "$out/cpu-$name" | wc -l) dump files identical in the three builds"
 done

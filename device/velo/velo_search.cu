@@ -163,8 +163,11 @@ KST_DEVICE uint32_t min_kink_bits(const seed_scratch *sc, uint32_t nc, float tx,
    arctangent, one track at a time, was 7% of the search). A GPU warp scans 32 hits at a time, and a module's window
    rarely holds more, so it would gain nothing from the copies, and the extra loops cost its search kernel
    registers it does not have (it spilled): it scans the hits themselves and computes each phi where it is used. The
-   results are the same bits either way. */
+   results are the same bits either way; tests/portable_agree.sh checks that by building the CPU with
+   -DKST_SEARCH_SERIAL=0, which runs the GPU's code with a warp of one. */
+#ifndef KST_SEARCH_SERIAL
 #define KST_SEARCH_SERIAL (!KST_GPU)
+#endif
 /* With AVX-512 the CPU gathers a seed's inner and outer hits 16 slots at a time, compressing the ones that pass
    into the scratch (search 390 to 327 us per event); without, it runs the warp loops with a warp of one. */
 #if KST_SEARCH_SERIAL && defined(__AVX512F__) && defined(__BMI2__)
