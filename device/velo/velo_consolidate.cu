@@ -60,6 +60,24 @@ KST_DEVICE float kink_noise(const velo_consolidate_args *a, const uint32_t *h, u
   return noise > floor ? noise : floor;
 }
 
+/* A coordinate's line at its first hit (position p0) through the second (p1, dz0 further on): the slope of the two,
+   the hit's variance and a wide slope variance. */
+KST_DEVICE line1d line_start(float p0, float p1, float dz0, float var) {
+  line1d l;
+  l.p = p0, l.t = (p1 - p0) / dz0, l.c00 = var, l.c10 = 0.0f, l.c11 = 1.0f, l.chi2 = 0.0f;
+  return l;
+}
+
+/* The state of the x and y lines at z after filtering n hits. */
+KST_DEVICE kst_velo_state line_state(const line1d *sx, const line1d *sy, float z, uint32_t n) {
+  kst_velo_state s;
+  s.x = sx->p, s.y = sy->p, s.z = z, s.tx = sx->t, s.ty = sy->t;
+  s.c00 = sx->c00, s.c20 = sx->c10, s.c22 = sx->c11, s.c11 = sy->c00, s.c31 = sy->c10, s.c33 = sy->c11;
+  s.chi2 = sx->chi2 + sy->chi2;
+  s.ndof = 2u * n - 4u;
+  return s;
+}
+
 /* Filters hits h[0..n) in the given order (step +1 or -1 through the list), adding slope noise ms_noise at each
    station; returns the state at the last one. */
 KST_DEVICE kst_velo_state fit(const velo_consolidate_args *a, const uint32_t *h, uint32_t n, int forward,
@@ -67,9 +85,7 @@ KST_DEVICE kst_velo_state fit(const velo_consolidate_args *a, const uint32_t *h,
   const float *X = a->dev_hit_x.data, *Y = a->dev_hit_y.data, *Z = a->dev_hit_z.data;
   const uint32_t first = forward ? 0u : n - 1u, second = forward ? 1u : n - 2u;
   const float var = a->props.hit_error * a->props.hit_error, dz0 = Z[h[second]] - Z[h[first]];
-  line1d sx, sy;
-  sx.p = X[h[first]], sx.t = (X[h[second]] - X[h[first]]) / dz0, sx.c00 = var, sx.c10 = 0.0f, sx.c11 = 1.0f, sx.chi2 = 0.0f;
-  sy.p = Y[h[first]], sy.t = (Y[h[second]] - Y[h[first]]) / dz0, sy.c00 = var, sy.c10 = 0.0f, sy.c11 = 1.0f, sy.chi2 = 0.0f;
+  line1d sx = line_start(X[h[first]], X[h[second]], dz0, var), sy = line_start(Y[h[first]], Y[h[second]], dz0, var);
   float z = Z[h[first]];
   for (uint32_t i = 1; i < n; ++i) {
     const uint32_t j = forward ? i : n - 1u - i;
@@ -78,15 +94,16 @@ KST_DEVICE kst_velo_state fit(const velo_consolidate_args *a, const uint32_t *h,
     kalman_step(&sy, dz, Y[h[j]], var, ms_noise);
     z = Z[h[j]];
   }
-  kst_velo_state s;
-  s.x = sx.p, s.y = sy.p, s.z = z, s.tx = sx.t, s.ty = sy.t;
-  s.c00 = sx.c00, s.c20 = sx.c10, s.c22 = sx.c11, s.c11 = sy.c00, s.c31 = sy.c10, s.c33 = sy.c11;
-  s.chi2 = sx.chi2 + sy.chi2;
-  s.ndof = 2u * n - 4u;
-  return s;
+  return line_state(&sx, &sy, z, n);
 }
 
-#if !KST_GPU
+/* The CPU fits tracks side by side; -DKST_FIT_SIDE_BY_SIDE=0 gives it the GPU's track per thread instead (as
+   tests/portable_agree.sh does, to check that both give the same bits). */
+#ifndef KST_FIT_SIDE_BY_SIDE
+#define KST_FIT_SIDE_BY_SIDE (!KST_GPU)
+#endif
+
+#if KST_FIT_SIDE_BY_SIDE
 /* The CPU fits FIT_LANES tracks side by side: a filter step is a chain of divisions that one track at a time
    leaves the processor waiting on, and a loop over lanes vectorises. Each lane runs kalman_step's operations, so the
    states are the same bits as fit's. A lane's hits are laid out in its fit order, hit i of lane l at [i][l]. */
@@ -106,9 +123,10 @@ static void fit_lanes(const velo_consolidate_args *a, const fit_tile *t, uint32_
   float z[FIT_LANES];
   for (uint32_t l = 0; l < FIT_LANES; ++l) {
     const float dz0 = t->z[1][l] - t->z[0][l];
-    xp[l] = t->x[0][l], xt[l] = (t->x[1][l] - t->x[0][l]) / dz0, x00[l] = var, x10[l] = 0.0f, x11[l] = 1.0f;
-    yp[l] = t->y[0][l], yt[l] = (t->y[1][l] - t->y[0][l]) / dz0, y00[l] = var, y10[l] = 0.0f, y11[l] = 1.0f;
-    xchi2[l] = ychi2[l] = 0.0f, z[l] = t->z[0][l];
+    const line1d sx = line_start(t->x[0][l], t->x[1][l], dz0, var), sy = line_start(t->y[0][l], t->y[1][l], dz0, var);
+    xp[l] = sx.p, xt[l] = sx.t, x00[l] = sx.c00, x10[l] = sx.c10, x11[l] = sx.c11, xchi2[l] = sx.chi2;
+    yp[l] = sy.p, yt[l] = sy.t, y00[l] = sy.c00, y10[l] = sy.c10, y11[l] = sy.c11, ychi2[l] = sy.chi2;
+    z[l] = t->z[0][l];
   }
   for (uint32_t i = 1; i < max_n; ++i)
     for (uint32_t l = 0; l < FIT_LANES; ++l) {
@@ -125,12 +143,8 @@ static void fit_lanes(const velo_consolidate_args *a, const fit_tile *t, uint32_
       z[l] = live ? t->z[i][l] : z[l];
     }
   for (uint32_t l = 0; l < FIT_LANES; ++l) {
-    kst_velo_state s;
-    s.x = xp[l], s.y = yp[l], s.z = z[l], s.tx = xt[l], s.ty = yt[l];
-    s.c00 = x00[l], s.c20 = x10[l], s.c22 = x11[l], s.c11 = y00[l], s.c31 = y10[l], s.c33 = y11[l];
-    s.chi2 = xchi2[l] + ychi2[l];
-    s.ndof = 2u * t->n[l] - 4u;
-    out[l] = s;
+    const line1d sx = {xp[l], xt[l], x00[l], x10[l], x11[l], xchi2[l]}, sy = {yp[l], yt[l], y00[l], y10[l], y11[l], ychi2[l]};
+    out[l] = line_state(&sx, &sy, z[l], t->n[l]);
   }
 }
 
@@ -256,7 +270,7 @@ KST_GLOBAL consolidate_write_kernel(velo_consolidate_args a) {
   }
   kst_syncthreads();
   const uint32_t n_kept = a.dev_velo_track_offsets.data[e + 1] - first_track;
-#if !KST_GPU
+#if KST_FIT_SIDE_BY_SIDE
   /* The same as the loop below, FIT_LANES tracks at a time. */
   for (uint32_t r0 = 0; r0 < n_kept; r0 += FIT_LANES) {
     static _Thread_local fit_tile toward, away;
