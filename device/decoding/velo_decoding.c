@@ -5,7 +5,7 @@
 #include "host/runtime/conditions.h"
 #include "input/batch.h"
 
-static kst_status count_sizes(const kst_ctx *ctx, velo_count_hits_args *a) {
+static kst_status count_sizes(kst_ctx *ctx, velo_count_hits_args *a) {
   uint64_t n = kst_ctx_batch(ctx)->n_events;
   KST_TRY(kst_expect_count("dev_raw_event_offsets", a->dev_raw_event_offsets.count, n + 1));
   KST_TRY(kst_expect_count("dev_item_offsets", a->dev_item_offsets.count, n + 1));
@@ -16,7 +16,7 @@ static kst_status count_sizes(const kst_ctx *ctx, velo_count_hits_args *a) {
   return kst_ok();
 }
 
-static kst_status count_run(const kst_ctx *ctx, const velo_count_hits_args *a) {
+static kst_status count_run(kst_ctx *ctx, const velo_count_hits_args *a) {
   kst_stream *s = kst_ctx_stream(ctx);
   /* Events not in the list have no hits and no flags. */
   KST_TRY(kst_memset(a->dev_module_offsets.data, 0, a->dev_module_offsets.count * sizeof(uint32_t), s));
@@ -24,11 +24,11 @@ static kst_status count_run(const kst_ctx *ctx, const velo_count_hits_args *a) {
   return kst_velo_count_hits_launch(*a, s);
 }
 
-KST_ALGORITHM_DEFINE(velo_count_hits, VELO_COUNT_HITS_PARAMS, VELO_COUNT_HITS_PROPS,
-                     "validates VELO retina banks and counts clusters per module into offsets", NULL, 0, count_sizes,
-                     count_run, NULL)
+static const velo_count_hits_hooks velo_count_hits_hook_table = {.set_sizes = count_sizes, .run = count_run};
+KST_ALGORITHM(velo_count_hits, VELO_COUNT_HITS_PARAMS, VELO_COUNT_HITS_PROPS, velo_count_hits_hook_table,
+              .description = "validates VELO retina banks and counts clusters per module into offsets");
 
-static kst_status decode_sizes(const kst_ctx *ctx, velo_decode_args *a) {
+static kst_status decode_sizes(kst_ctx *ctx, velo_decode_args *a) {
   const uint64_t events = kst_ctx_batch(ctx)->n_events;
   KST_TRY(kst_expect_count("dev_module_offsets", a->dev_module_offsets.count, events * KST_VELO_OFFSETS_PER_EVENT));
   KST_TRY(kst_expect_count("dev_velo_errors", a->dev_velo_errors.count, events));
@@ -45,10 +45,10 @@ static kst_status decode_sizes(const kst_ctx *ctx, velo_decode_args *a) {
   return kst_ok();
 }
 
-static kst_status decode_run(const kst_ctx *ctx, const velo_decode_args *a) {
+static kst_status decode_run(kst_ctx *ctx, const velo_decode_args *a) {
   return kst_velo_decode_launch(*a, kst_ctx_conditions(ctx)->dev_geometry, kst_ctx_stream(ctx));
 }
 
-KST_ALGORITHM_DEFINE(velo_decode, VELO_DECODE_PARAMS, VELO_DECODE_PROPS,
-                     "decodes VELO retina clusters to global hits with LHCbIDs, phi-sorted per module", NULL, 0,
-                     decode_sizes, decode_run, NULL)
+static const velo_decode_hooks velo_decode_hook_table = {.set_sizes = decode_sizes, .run = decode_run};
+KST_ALGORITHM(velo_decode, VELO_DECODE_PARAMS, VELO_DECODE_PROPS, velo_decode_hook_table,
+              .description = "decodes VELO retina clusters to global hits with LHCbIDs, phi-sorted per module");

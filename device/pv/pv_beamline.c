@@ -3,7 +3,7 @@
 
 #include "input/batch.h"
 
-static kst_status set_sizes(const kst_ctx *ctx, pv_beamline_args *a) {
+static kst_status set_sizes(kst_ctx *ctx, pv_beamline_args *a) {
   const uint64_t events = kst_ctx_batch(ctx)->n_events;
   KST_TRY(kst_expect_count("dev_velo_track_offsets", a->dev_velo_track_offsets.count, events + 1));
   /* A list may select fewer events, never more. */
@@ -22,7 +22,7 @@ static kst_status set_sizes(const kst_ctx *ctx, pv_beamline_args *a) {
   return kst_ok();
 }
 
-static kst_status run(const kst_ctx *ctx, const pv_beamline_args *a) {
+static kst_status run(kst_ctx *ctx, const pv_beamline_args *a) {
   kst_stream *s = kst_ctx_stream(ctx);
   /* Events not in the list have no vertices. */
   KST_TRY(kst_memset(a->dev_pv_counts.data, 0, a->dev_pv_counts.count * sizeof(uint32_t), s));
@@ -30,6 +30,6 @@ static kst_status run(const kst_ctx *ctx, const pv_beamline_args *a) {
   return kst_pv_beamline_launch(*a, s);
 }
 
-KST_ALGORITHM_DEFINE(pv_beamline, PV_BEAMLINE_PARAMS, PV_BEAMLINE_PROPS,
-                     "finds primary vertices: track z histogram at the beam line, peaks, adaptive multi-vertex fit", NULL, 0,
-                     set_sizes, run, NULL)
+static const pv_beamline_hooks pv_beamline_hook_table = {.set_sizes = set_sizes, .run = run};
+KST_ALGORITHM(pv_beamline, PV_BEAMLINE_PARAMS, PV_BEAMLINE_PROPS, pv_beamline_hook_table,
+              .description = "finds primary vertices: track z histogram at the beam line, peaks, adaptive multi-vertex fit");

@@ -3,7 +3,7 @@
 
 #include "input/batch.h"
 
-static kst_status set_sizes(const kst_ctx *ctx, bank_stats_args *a) {
+static kst_status set_sizes(kst_ctx *ctx, bank_stats_args *a) {
   const uint64_t events = kst_ctx_batch(ctx)->n_events;
   KST_TRY(kst_expect_count("dev_raw_event_offsets", a->dev_raw_event_offsets.count, events + 1));
   /* A list may select fewer events, never more. */
@@ -13,12 +13,13 @@ static kst_status set_sizes(const kst_ctx *ctx, bank_stats_args *a) {
   return kst_ok();
 }
 
-static kst_status run(const kst_ctx *ctx, const bank_stats_args *a) {
+static kst_status run(kst_ctx *ctx, const bank_stats_args *a) {
   kst_stream *s = kst_ctx_stream(ctx);
   KST_TRY(kst_memset(a->dev_bank_stats.data, 0, a->dev_bank_stats.count * sizeof(kst_bank_stat), s));
   KST_TRY(kst_memset(a->dev_group_items.data, 0, a->dev_group_items.count * sizeof(uint32_t), s));
   return kst_bank_stats_launch(*a, s);
 }
 
-KST_ALGORITHM_DEFINE(bank_stats, BANK_STATS_PARAMS, BANK_STATS_PROPS,
-                     "per-event bank count, bytes and items per source group of one bank type", NULL, 0, set_sizes, run, NULL)
+static const bank_stats_hooks bank_stats_hook_table = {.set_sizes = set_sizes, .run = run};
+KST_ALGORITHM(bank_stats, BANK_STATS_PARAMS, BANK_STATS_PROPS, bank_stats_hook_table,
+              .description = "per-event bank count, bytes and items per source group of one bank type");

@@ -4,7 +4,7 @@
 #include "device/common/kst_primitives.h"
 #include "input/batch.h"
 
-static kst_status set_sizes(const kst_ctx *ctx, velo_consolidate_args *a) {
+static kst_status set_sizes(kst_ctx *ctx, velo_consolidate_args *a) {
   const uint32_t events = kst_ctx_batch(ctx)->n_events;
   const uint64_t slots = a->dev_track_slots.count, hits = a->dev_hit_x.count;
   size_t temp = 0;
@@ -21,7 +21,7 @@ static kst_status set_sizes(const kst_ctx *ctx, velo_consolidate_args *a) {
   return kst_ok();
 }
 
-static kst_status run(const kst_ctx *ctx, const velo_consolidate_args *a) {
+static kst_status run(kst_ctx *ctx, const velo_consolidate_args *a) {
   kst_stream *s = kst_ctx_stream(ctx);
   /* The kernels derive the per-event slot capacity from these two counts: they must be those of one search. */
   const uint64_t events = a->dev_track_slot_count.count;
@@ -38,6 +38,6 @@ static kst_status run(const kst_ctx *ctx, const velo_consolidate_args *a) {
   return kst_velo_consolidate_write_launch(*a, s);
 }
 
-KST_ALGORITHM_DEFINE(velo_consolidate, VELO_CONSOLIDATE_PARAMS, VELO_CONSOLIDATE_PROPS,
-                     "keeps good VELO tracks, compacts them per event in a stable order and fits them (Kalman)", NULL,
-                     0, set_sizes, run, NULL)
+static const velo_consolidate_hooks velo_consolidate_hook_table = {.set_sizes = set_sizes, .run = run};
+KST_ALGORITHM(velo_consolidate, VELO_CONSOLIDATE_PARAMS, VELO_CONSOLIDATE_PROPS, velo_consolidate_hook_table,
+              .description = "keeps good VELO tracks, compacts them per event in a stable order and fits them (Kalman)");

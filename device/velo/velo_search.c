@@ -5,7 +5,7 @@
 #include "device/event_model/velo_hits.h"
 #include "input/batch.h"
 
-static kst_status set_sizes(const kst_ctx *ctx, velo_search_by_triplet_args *a) {
+static kst_status set_sizes(kst_ctx *ctx, velo_search_by_triplet_args *a) {
   const uint64_t events = kst_ctx_batch(ctx)->n_events, hits = a->dev_hit_x.count;
   KST_TRY(kst_expect_count("dev_module_offsets", a->dev_module_offsets.count, events * KST_VELO_OFFSETS_PER_EVENT));
   /* A list may select fewer events, never more. */
@@ -30,7 +30,7 @@ static kst_status set_sizes(const kst_ctx *ctx, velo_search_by_triplet_args *a) 
   return kst_ok();
 }
 
-static kst_status run(const kst_ctx *ctx, const velo_search_by_triplet_args *a) {
+static kst_status run(kst_ctx *ctx, const velo_search_by_triplet_args *a) {
   kst_stream *s = kst_ctx_stream(ctx);
   /* Events not in the list have no tracks and no flags. */
   KST_TRY(kst_memset(a->dev_track_slot_count.data, 0, a->dev_track_slot_count.count * sizeof(uint32_t), s));
@@ -38,6 +38,6 @@ static kst_status run(const kst_ctx *ctx, const velo_search_by_triplet_args *a) 
   return kst_velo_search_launch(*a, s);
 }
 
-KST_ALGORITHM_DEFINE(velo_search_by_triplet, VELO_SEARCH_BY_TRIPLET_PARAMS, VELO_SEARCH_BY_TRIPLET_PROPS,
-                     "finds VELO tracks: triplet seeds on consecutive stations, extended station by station", NULL, 0,
-                     set_sizes, run, NULL)
+static const velo_search_by_triplet_hooks velo_search_by_triplet_hook_table = {.set_sizes = set_sizes, .run = run};
+KST_ALGORITHM(velo_search_by_triplet, VELO_SEARCH_BY_TRIPLET_PARAMS, VELO_SEARCH_BY_TRIPLET_PROPS, velo_search_by_triplet_hook_table,
+              .description = "finds VELO tracks: triplet seeds on consecutive stations, extended station by station");

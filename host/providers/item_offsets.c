@@ -3,14 +3,14 @@
 
 #include "input/batch.h"
 
-static kst_status set_sizes(const kst_ctx *ctx, bank_item_offsets_args *a) {
+static kst_status set_sizes(kst_ctx *ctx, bank_item_offsets_args *a) {
   uint64_t n = (uint64_t)kst_ctx_batch(ctx)->n_events + 1;
   a->host_item_offsets.count = n;
   a->dev_item_offsets.count = n;
   return kst_ok();
 }
 
-static kst_status run(const kst_ctx *ctx, const bank_item_offsets_args *a) {
+static kst_status run(kst_ctx *ctx, const bank_item_offsets_args *a) {
   const kst_batch *b = kst_ctx_batch(ctx);
   const kst_bank_block *blk = kst_batch_block(b, KST_BANK_VELO_RETINA);
   if (!blk)
@@ -27,6 +27,7 @@ static kst_status run(const kst_ctx *ctx, const bank_item_offsets_args *a) {
                       kst_ctx_stream(ctx));
 }
 
-KST_ALGORITHM_DEFINE(bank_item_offsets, BANK_ITEM_OFFSETS_PARAMS, KST_NO_PROPS,
-                     "per-event offsets of the retina clusters, computed on the host from the batch", NULL, KST_ALG_TRANSFER,
-                     set_sizes, run, NULL)
+static const bank_item_offsets_hooks bank_item_offsets_hook_table = {.set_sizes = set_sizes, .run = run};
+KST_ALGORITHM(bank_item_offsets, BANK_ITEM_OFFSETS_PARAMS, KST_NO_PROPS, bank_item_offsets_hook_table,
+              .description = "per-event offsets of the retina clusters, computed on the host from the batch",
+              .flags = KST_ALG_TRANSFER);

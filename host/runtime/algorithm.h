@@ -70,8 +70,13 @@ typedef struct kst_accumulator_ops {
   void (*destroy)(void *acc);
 } kst_accumulator_ops;
 
-/* An algorithm type. set_sizes fixes output counts from host-known quantities; run queues work on the
-   worker's stream; after_sync (optional) runs on the host after the batch's one synchronisation. */
+/* Most conditions an algorithm may declare. */
+#define KST_ALG_MAX_CONDITIONS 4
+
+/* An algorithm type, declared with designated initialisers through KST_ALGORITHM (fields left out are defaults:
+   no flags, no accumulator, no conditions, no bank type). set_sizes fixes output counts from host-known quantities;
+   run queues work on the worker's stream; after_sync runs on the host after the batch's one synchronisation. The
+   hooks are the runtime's thunks over the algorithm's typed ones, each a no-op where the algorithm gave none. */
 typedef struct kst_alg_desc {
   const char *name;
   const char *description;
@@ -82,6 +87,7 @@ typedef struct kst_alg_desc {
   const char *bank_type_prop; /* name of a property holding a bank type this algorithm reads, or NULL */
   uint32_t flags;             /* KST_ALG_* */
   const kst_accumulator_ops *accumulator; /* NULL, or how to keep per-run state (see kst_ctx_accumulator) */
+  const char *conditions[KST_ALG_MAX_CONDITIONS]; /* names of the conditions it reads (see conditions.h) */
   kst_status (*set_sizes)(kst_ctx *ctx);
   kst_status (*run)(kst_ctx *ctx);
   kst_status (*after_sync)(kst_ctx *ctx);
@@ -118,9 +124,16 @@ const char *kst_ctx_instance_name(const kst_ctx *ctx);
 
 /* ---- Declaration X-macros.
    An algorithm header lists its parameters as P(name, KIND, element type) and its properties as
-   Q(name, TYPE, count, default JSON, min, max, description) (min > max: no range), then says KST_ALGORITHM_ARGS(alg, PARAMS, PROPS),
-   which defines `alg_args`: one {data, count} member per parameter plus `props` with one member per
-   property. Its .c file says KST_ALGORITHM_DEFINE(...) to produce the descriptor. */
+   Q(name, TYPE, count, default JSON, min, max, description) (min > max: no range), then says
+   KST_ALGORITHM_ARGS(alg, PARAMS, PROPS), which defines `alg_args` (one {data, count} member per parameter plus
+   `props` with one member per property) and `alg_hooks` (its typed hooks). Its .c file defines the hooks it needs
+   and declares the type:
+     static const alg_hooks hooks = {.set_sizes = sizes, .run = run};
+     KST_ALGORITHM(alg, PARAMS, PROPS, hooks, .description = "...", .conditions = {"velo_geometry"});
+   where
+     kst_status sizes(kst_ctx *, alg_args *)             sets the outputs' .count fields
+     kst_status run(kst_ctx *, const alg_args *)         queues the device work
+     kst_status after_sync(kst_ctx *, const alg_args *)  reads results on the host */
 #define KST_CTYPE_BOOL bool
 #define KST_CTYPE_INT int32_t
 #define KST_CTYPE_UINT uint32_t
@@ -144,15 +157,20 @@ const char *kst_ctx_instance_name(const kst_ctx *ctx);
   } name;
 #define KST__PROP_MEMBER(name, type, n, def, lo, hi, desc) KST_CTYPE_##type name KST_ARRAY_##n;
 
-#define KST_ALGORITHM_ARGS(alg, PARAMS, PROPS) \
-  typedef struct alg##_props {                 \
-    PROPS(KST__PROP_MEMBER)                    \
-    char kst_unused; /* keeps the struct non-empty */ \
-  } alg##_props;                               \
-  typedef struct alg##_args {                  \
-    PARAMS(KST__ARG_MEMBER)                    \
-    alg##_props props;                         \
-  } alg##_args;
+#define KST_ALGORITHM_ARGS(alg, PARAMS, PROPS)                           \
+  typedef struct alg##_props {                                           \
+    PROPS(KST__PROP_MEMBER)                                              \
+    char kst_unused; /* keeps the struct non-empty */                    \
+  } alg##_props;                                                         \
+  typedef struct alg##_args {                                            \
+    PARAMS(KST__ARG_MEMBER)                                              \
+    alg##_props props;                                                   \
+  } alg##_args;                                                          \
+  typedef struct alg##_hooks {                                           \
+    kst_status (*set_sizes)(kst_ctx *ctx, alg##_args *a);                \
+    kst_status (*run)(kst_ctx *ctx, const alg##_args *a);                \
+    kst_status (*after_sync)(kst_ctx *ctx, const alg##_args *a);         \
+  } alg##_hooks;
 
 #define KST__PARAM_DESC(name, kind, type) {#name, KST_##kind, #type, (uint32_t)sizeof(type)},
 #define KST__PROP_DESC(name, type, n, def, lo, hi, desc) \
@@ -165,14 +183,8 @@ const char *kst_ctx_instance_name(const kst_ctx *ctx);
 #define KST__PROP_GET(name, type, n, def, lo, hi, desc) memcpy(&a.props.name, kst_ctx_prop(ctx, j++), sizeof a.props.name);
 #define KST_NO_PROPS(Q)
 
-/* Defines the descriptor kst_alg_<alg>. The user writes
-     static kst_status alg_set_sizes(const kst_ctx *, alg_args *)   -- sets output .count fields
-     static kst_status alg_run(const kst_ctx *, const alg_args *)
-   and passes them (or NULL) together with an optional after_sync(const kst_ctx *, const alg_args *). */
-#define KST_ALGORITHM_DEFINE(alg, PARAMS, PROPS, desc_text, bank_prop, alg_flags, set_sizes_fn, run_fn, after_fn) \
-  KST_ALGORITHM_DEFINE_ACC(alg, PARAMS, PROPS, desc_text, bank_prop, alg_flags, set_sizes_fn, run_fn, after_fn, NULL)
-/* As KST_ALGORITHM_DEFINE, with a pointer to the type's kst_accumulator_ops. */
-#define KST_ALGORITHM_DEFINE_ACC(alg, PARAMS, PROPS, desc_text, bank_prop, alg_flags, set_sizes_fn, run_fn, after_fn, acc) \
+/* Defines the descriptor kst_alg_<alg> from the typed hooks and the designated initialisers that follow them. */
+#define KST_ALGORITHM(alg, PARAMS, PROPS, hooks, ...)                                                  \
   static const kst_param_desc alg##__params[] = {PARAMS(KST__PARAM_DESC)};                           \
   static const kst_prop_desc alg##__props[] = {PROPS(KST__PROP_DESC){NULL, KST_PROP_BOOL, 0, 0, NULL, 0, 0, NULL}}; \
   static alg##_args alg##__get(const kst_ctx *ctx) {                                                 \
@@ -185,40 +197,31 @@ const char *kst_ctx_instance_name(const kst_ctx *ctx);
     return a;                                                                                        \
   }                                                                                                  \
   static kst_status alg##__set_sizes(kst_ctx *ctx) {                                                 \
-    kst_status (*fn)(const kst_ctx *, alg##_args *) = set_sizes_fn;                                  \
     alg##_args a = alg##__get(ctx);                                                                  \
     uint32_t i = 0;                                                                                  \
-    kst_status s = fn ? fn(ctx, &a) : kst_ok();                                                      \
+    kst_status s = (hooks).set_sizes ? (hooks).set_sizes(ctx, &a) : kst_ok();                        \
     PARAMS(KST__ARG_PUT)                                                                             \
     return s;                                                                                        \
   }                                                                                                  \
   static kst_status alg##__run(kst_ctx *ctx) {                                                       \
-    kst_status (*fn)(const kst_ctx *, const alg##_args *) = run_fn;                                  \
     alg##_args a = alg##__get(ctx);                                                                  \
-    return fn ? fn(ctx, &a) : kst_ok();                                                              \
+    return (hooks).run ? (hooks).run(ctx, &a) : kst_ok();                                            \
   }                                                                                                  \
   static kst_status alg##__after(kst_ctx *ctx) {                                                     \
-    kst_status (*fn)(const kst_ctx *, const alg##_args *) = after_fn;                                \
     alg##_args a = alg##__get(ctx);                                                                  \
-    return fn ? fn(ctx, &a) : kst_ok();                                                              \
+    return (hooks).after_sync ? (hooks).after_sync(ctx, &a) : kst_ok();                              \
   }                                                                                                  \
-  static bool alg##__has_after(void) {                                                               \
-    kst_status (*fn)(const kst_ctx *, const alg##_args *) = after_fn;                                \
-    return fn != NULL;                                                                               \
-  }                                                                                                  \
-  const kst_alg_desc kst_alg_##alg = {#alg,                                                          \
-                                      desc_text,                                                     \
-                                      alg##__params,                                                 \
-                                      (uint32_t)(sizeof alg##__params / sizeof alg##__params[0]),    \
-                                      alg##__props,                                                  \
-                                      (uint32_t)(sizeof alg##__props / sizeof alg##__props[0]) - 1u, \
-                                      bank_prop,                                                     \
-                                      alg_flags,                                                     \
-                                      acc,                                                           \
-                                      alg##__set_sizes,                                              \
-                                      alg##__run,                                                    \
-                                      alg##__after,                                                  \
-                                      alg##__has_after};
+  static bool alg##__has_after(void) { return (hooks).after_sync != NULL; }                          \
+  const kst_alg_desc kst_alg_##alg = {.name = #alg,                                                  \
+                                      .params = alg##__params,                                       \
+                                      .n_params = (uint32_t)(sizeof alg##__params / sizeof alg##__params[0]), \
+                                      .props = alg##__props,                                         \
+                                      .n_props = (uint32_t)(sizeof alg##__props / sizeof alg##__props[0]) - 1u, \
+                                      .set_sizes = alg##__set_sizes,                                 \
+                                      .run = alg##__run,                                             \
+                                      .after_sync = alg##__after,                                    \
+                                      .has_after_sync = alg##__has_after,                            \
+                                      __VA_ARGS__}
 
 /* ---- The registry. */
 /* Every algorithm type, NULL-terminated. */

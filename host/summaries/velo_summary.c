@@ -5,7 +5,7 @@
 #include "device/event_model/velo_hits.h"
 #include "device/event_model/velo_tracks.h"
 
-static kst_status after_sync(const kst_ctx *ctx, const velo_summary_args *a) {
+static kst_status after_sync(kst_ctx *ctx, const velo_summary_args *a) {
   uint64_t k[5] = {a->dev_velo_errors.count, 0, 0, 0, 0};
   for (uint64_t e = 0; e < a->dev_velo_errors.count; ++e) {
     const uint32_t *off = &a->dev_module_offsets.data[e * KST_VELO_OFFSETS_PER_EVENT];
@@ -16,10 +16,10 @@ static kst_status after_sync(const kst_ctx *ctx, const velo_summary_args *a) {
   }
   const char *names[] = {"events", "velo_hits", "velo_tracks", "error:events_with_bad_velo_banks",
                          "error:events_over_track_capacity"};
-  for (int i = 0; i < 5; ++i) KST_TRY(kst_ctx_count_add((kst_ctx *)ctx, names[i], &k[i], 1));
+  for (int i = 0; i < 5; ++i) KST_TRY(kst_ctx_count_add(ctx, names[i], &k[i], 1));
   return kst_ok();
 }
 
-KST_ALGORITHM_DEFINE(velo_summary, VELO_SUMMARY_PARAMS, KST_NO_PROPS,
-                     "counts VELO hits and tracks and the events flagged by decoding or by the track capacity", NULL, 0,
-                     NULL, NULL, after_sync)
+static const velo_summary_hooks velo_summary_hook_table = {.after_sync = after_sync};
+KST_ALGORITHM(velo_summary, VELO_SUMMARY_PARAMS, KST_NO_PROPS, velo_summary_hook_table,
+              .description = "counts VELO hits and tracks and the events flagged by decoding or by the track capacity");

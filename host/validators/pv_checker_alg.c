@@ -7,7 +7,7 @@
 #include "checker/pv_checker.h"
 #include "input/batch.h"
 
-static kst_status after_sync(const kst_ctx *ctx, const pv_checker_args *a) {
+static kst_status after_sync(kst_ctx *ctx, const pv_checker_args *a) {
   const kst_batch *b = kst_ctx_batch(ctx);
   kst_pv_checker *chk = (kst_pv_checker *)kst_ctx_accumulator(ctx);
   const uint64_t cap = b->n_events ? a->dev_pvs.count / b->n_events : 0;
@@ -23,7 +23,7 @@ static kst_status after_sync(const kst_ctx *ctx, const pv_checker_args *a) {
     if (kst_mc_event_from_mdf(&b->events[e], &mc).code) {
       /* Bad MC truth spoils the check of this event only. */
       const uint64_t one = 1;
-      KST_TRY(kst_ctx_count_add((kst_ctx *)ctx, "error:events_with_bad_mc_truth", &one, 1));
+      KST_TRY(kst_ctx_count_add(ctx, "error:events_with_bad_mc_truth", &one, 1));
       continue;
     }
     kst_status s = kst_pv_checker_add_event(chk, &mc, views, n);
@@ -51,6 +51,8 @@ static kst_status acc_report(const void *acc, const char *instance, const kst_re
 
 static const kst_accumulator_ops checker_ops = {acc_create, acc_merge, acc_report, acc_destroy};
 
-KST_ALGORITHM_DEFINE_ACC(pv_checker, PV_CHECKER_PARAMS, KST_NO_PROPS,
-                         "matches primary vertices to MC vertices and tallies efficiency, false rate and resolution",
-                         NULL, KST_ALG_VALIDATOR, NULL, NULL, after_sync, &checker_ops)
+static const pv_checker_hooks pv_checker_hook_table = {.after_sync = after_sync};
+KST_ALGORITHM(pv_checker, PV_CHECKER_PARAMS, KST_NO_PROPS, pv_checker_hook_table,
+              .description = "matches primary vertices to MC vertices and tallies efficiency, false rate and resolution",
+              .flags = KST_ALG_VALIDATOR,
+              .accumulator = &checker_ops);

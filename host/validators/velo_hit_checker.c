@@ -35,8 +35,7 @@ static uint64_t hit_hash(uint64_t event, uint64_t index, const float p[3], uint3
 }
 
 /* Counters: hits, MC-matched hits, distinct MC VELO ids, those decoded, events with errors, distance sums. */
-static kst_status after_sync(const kst_ctx *ctx, const velo_hit_checker_args *a) {
-  kst_ctx *c = (kst_ctx *)ctx;
+static kst_status after_sync(kst_ctx *ctx, const velo_hit_checker_args *a) {
   const kst_batch *b = kst_ctx_batch(ctx);
   const kst_velo_geometry *g = &kst_ctx_conditions(ctx)->geometry;
   uint64_t k[9] = {0};
@@ -84,10 +83,11 @@ static kst_status after_sync(const kst_ctx *ctx, const velo_hit_checker_args *a)
   const char *names[] = {"hits",          "hits_from_mc",      "mc_velo_ids",          "mc_velo_ids_decoded",
                          "error:events_with_bad_velo_banks", "events_without_mc", "distance_to_plane_nm", "container_hash",
                          "error:events_with_bad_mc_truth"};
-  for (int i = 0; i < 9; ++i) KST_TRY(kst_ctx_count_add(c, names[i], &k[i], 1));
+  for (int i = 0; i < 9; ++i) KST_TRY(kst_ctx_count_add(ctx, names[i], &k[i], 1));
   return kst_ok();
 }
 
-KST_ALGORITHM_DEFINE(velo_hit_checker, VELO_HIT_CHECKER_PARAMS, KST_NO_PROPS,
-                     "checks decoded VELO hits against MC truth: ids both ways and distance to the sensor plane", NULL,
-                     KST_ALG_VALIDATOR, NULL, NULL, after_sync)
+static const velo_hit_checker_hooks velo_hit_checker_hook_table = {.after_sync = after_sync};
+KST_ALGORITHM(velo_hit_checker, VELO_HIT_CHECKER_PARAMS, KST_NO_PROPS, velo_hit_checker_hook_table,
+              .description = "checks decoded VELO hits against MC truth: ids both ways and distance to the sensor plane",
+              .flags = KST_ALG_VALIDATOR);

@@ -15,7 +15,7 @@ static float track_eta(const kst_velo_state *s) {
   return t > 0 ? (float)-log(tan(atan(t) / 2.0)) : 20.0f;
 }
 
-static kst_status after_sync(const kst_ctx *ctx, const velo_track_checker_args *a) {
+static kst_status after_sync(kst_ctx *ctx, const velo_track_checker_args *a) {
   const kst_batch *b = kst_ctx_batch(ctx);
   kst_track_checker *chk = (kst_track_checker *)kst_ctx_accumulator(ctx);
   const uint32_t *toff = a->dev_velo_track_offsets.data;
@@ -39,7 +39,7 @@ static kst_status after_sync(const kst_ctx *ctx, const velo_track_checker_args *
     if (kst_mc_event_from_mdf(&b->events[e], &mc).code) {
       /* Bad MC truth spoils the check of this event only. */
       const uint64_t one = 1;
-      KST_TRY(kst_ctx_count_add((kst_ctx *)ctx, "error:events_with_bad_mc_truth", &one, 1));
+      KST_TRY(kst_ctx_count_add(ctx, "error:events_with_bad_mc_truth", &one, 1));
       continue;
     }
     st = kst_track_checker_add_event(chk, &mc, views, n, eta);
@@ -66,6 +66,8 @@ static kst_status acc_report(const void *acc, const char *instance, const kst_re
 
 static const kst_accumulator_ops checker_ops = {acc_create, acc_merge, acc_report, acc_destroy};
 
-KST_ALGORITHM_DEFINE_ACC(velo_track_checker, VELO_TRACK_CHECKER_PARAMS, KST_NO_PROPS,
-                         "matches VELO tracks to MC particles and tallies LHCb's efficiency, ghost and clone rates",
-                         NULL, KST_ALG_VALIDATOR, NULL, NULL, after_sync, &checker_ops)
+static const velo_track_checker_hooks velo_track_checker_hook_table = {.after_sync = after_sync};
+KST_ALGORITHM(velo_track_checker, VELO_TRACK_CHECKER_PARAMS, KST_NO_PROPS, velo_track_checker_hook_table,
+              .description = "matches VELO tracks to MC particles and tallies LHCb's efficiency, ghost and clone rates",
+              .flags = KST_ALG_VALIDATOR,
+              .accumulator = &checker_ops);

@@ -11,7 +11,7 @@ static void write_state(FILE *f, const char *tag, const kst_velo_state *s) {
           s->c00, s->c20, s->c22, s->c11, s->c31, s->c33, s->chi2, s->ndof);
 }
 
-static kst_status after_sync(const kst_ctx *ctx, const velo_track_dump_args *a) {
+static kst_status after_sync(kst_ctx *ctx, const velo_track_dump_args *a) {
   const kst_batch *b = kst_ctx_batch(ctx);
   const char *dir = kst_ctx_dump_dir(ctx);
   const uint32_t *toff = a->dev_velo_track_offsets.data;
@@ -35,6 +35,7 @@ static kst_status after_sync(const kst_ctx *ctx, const velo_track_dump_args *a) 
   return kst_ok();
 }
 
-KST_ALGORITHM_DEFINE(velo_track_dump, VELO_TRACK_DUMP_PARAMS, KST_NO_PROPS,
-                     "writes every event's VELO tracks (LHCbIDs and fitted states) as text, with --dump DIR", NULL,
-                     KST_ALG_DUMP, NULL, NULL, after_sync)
+static const velo_track_dump_hooks velo_track_dump_hook_table = {.after_sync = after_sync};
+KST_ALGORITHM(velo_track_dump, VELO_TRACK_DUMP_PARAMS, KST_NO_PROPS, velo_track_dump_hook_table,
+              .description = "writes every event's VELO tracks (LHCbIDs and fitted states) as text, with --dump DIR",
+              .flags = KST_ALG_DUMP);
