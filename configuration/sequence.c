@@ -113,7 +113,12 @@ static void load_properties(loader *L, kst_instance *in, const cJSON *props, con
   }
 }
 
-/* Binds input param p of instance i to an output: explicit "instance.param" or the latest of the same name. */
+/* Event lists bind by their element type: a filter's output list, whatever its name, replaces the list before it
+   for every algorithm after it. */
+static int is_event_list(const kst_param_desc *d) { return strcmp(d->type_name, "kst_event_list_word") == 0; }
+
+/* Binds input param p of instance i to an output: explicit "instance.param", else the latest of the same name (the
+   latest event list, for an event list). */
 static void bind_input(loader *L, uint32_t i, uint32_t p, const cJSON *explicit_binding, const char *path) {
   kst_sequence *seq = L->seq;
   kst_instance *in = &seq->inst[i];
@@ -153,15 +158,19 @@ static void bind_input(loader *L, uint32_t i, uint32_t p, const cJSON *explicit_
   } else {
     for (int j = (int)i - 1; j >= 0 && src_i < 0; --j) {
       if (!seq->inst[j].desc) continue;
-      int q = kst_param_index(seq->inst[j].desc, want->name);
-      if (q < 0) continue;
-      kst_param_kind k = seq->inst[j].desc->params[q].kind;
-      if ((k == KST_HOST_OUTPUT || k == KST_DEVICE_OUTPUT) && kst_param_on_device(k) == want_device) src_i = j, src_p = q;
+      const kst_alg_desc *jd = seq->inst[j].desc;
+      for (uint32_t q = 0; q < jd->n_params && src_i < 0; ++q) {
+        const kst_param_kind k = jd->params[q].kind;
+        const int named = is_event_list(want) ? is_event_list(&jd->params[q]) : strcmp(jd->params[q].name, want->name) == 0;
+        if (named && (k == KST_HOST_OUTPUT || k == KST_DEVICE_OUTPUT) && kst_param_on_device(k) == want_device)
+          src_i = j, src_p = (int)q;
+      }
     }
     if (src_i < 0) {
-      add_problem(L, 0, path, "input '%s' (%s, %s) of '%s' has no producer: no earlier instance outputs '%s' (bind it "
-                  "with \"inputs\": {\"%s\": \"instance.output\"})", want->name, kst_param_kind_name(want->kind),
-                  want->type_name, in->name, want->name, want->name);
+      add_problem(L, 0, path, "input '%s' (%s, %s) of '%s' has no producer: no earlier instance outputs %s%s%s (bind "
+                  "it with \"inputs\": {\"%s\": \"instance.output\"})", want->name, kst_param_kind_name(want->kind),
+                  want->type_name, in->name, is_event_list(want) ? "an event list" : "'",
+                  is_event_list(want) ? "" : want->name, is_event_list(want) ? "" : "'", want->name);
       return;
     }
   }

@@ -31,11 +31,11 @@ static kst_velo_state track(float x, float y, float z, float tx, float ty) {
 /* Runs the finder on one event's tracks; returns the number of vertices and fills pvs. */
 static uint32_t find(const kst_velo_state *tracks, uint32_t n, kst_pv *pvs) {
   pv_beamline_args a = default_args();
-  uint32_t list = 0, offsets[2] = {0, n}, count = 99, flags = 99;
+  uint32_t list[2] = {1, 0}, offsets[2] = {0, n}, count = 99, flags = 99;
   float seeds[64], weight[64 + PV_STRIPES], by_z[(64 + PV_STRIPES) * PV_TRACK_FIELDS];
   kst_stream *s;
   cr_assert_eq(kst_stream_create(&s).code, KST_OK);
-  a.dev_event_list.data = &list, a.dev_event_list.count = 1;
+  a.dev_event_list.data = list, a.dev_event_list.count = 2;
   a.dev_velo_track_offsets.data = offsets, a.dev_velo_track_offsets.count = 2;
   a.dev_velo_states_beam.data = tracks, a.dev_velo_states_beam.count = n;
   a.dev_pvs.data = pvs, a.dev_pvs.count = a.props.max_pvs;
@@ -223,13 +223,13 @@ Test(pv, tracks_are_associated_with_the_vertex_they_come_from) {
   kst_velo_state t[3] = {track(0.0f, 0.0f, 30.0f, 0.1f, 0.05f),  /* from vertex 1 */
                          track(0.0f, 0.0f, 0.0f, -0.2f, 0.1f),   /* from vertex 0 */
                          track(0.5f, 0.0f, 30.0f, 0.0f, 0.2f)};  /* passes 0.5 mm from vertex 1 */
-  uint32_t list = 0, offsets[2] = {0, 3}, count = 2;
+  uint32_t list[2] = {1, 0}, offsets[2] = {0, 3}, count = 2;
   kst_track_pv out[3];
   uint32_t counts[2] = {7, 7};
   velo_pv_ip_args a;
   memset(&a, 0, sizeof a);
   a.props.block_dim = 32;
-  a.dev_event_list.data = &list, a.dev_event_list.count = 1;
+  a.dev_event_list.data = list, a.dev_event_list.count = 2;
   a.dev_velo_track_offsets.data = offsets, a.dev_velo_track_offsets.count = 2;
   a.dev_velo_states_beam.data = t, a.dev_velo_states_beam.count = 3;
   a.dev_pvs.data = pvs, a.dev_pvs.count = 2;

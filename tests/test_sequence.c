@@ -77,7 +77,7 @@ Test(sequence, duplicate_name, .fini = fini) {
 Test(sequence, element_type_mismatch, .fini = fini) {
   expect_error("{\"sequence\": [" PROVIDER "," EVENTS ", {\"type\": \"bank_stats\", \"name\": \"st\", \"inputs\": "
                "{\"dev_event_list\": \"p.dev_raw_banks\"}}," SUMMARY "]}",
-               "$.sequence[2].inputs.dev_event_list", "element type mismatch: 'dev_event_list' wants uint32_t but 'p.dev_raw_banks' holds char");
+               "$.sequence[2].inputs.dev_event_list", "element type mismatch: 'dev_event_list' wants kst_event_list_word but 'p.dev_raw_banks' holds char");
 }
 
 Test(sequence, binding_to_unknown_instance_suggests, .fini = fini) {

@@ -223,14 +223,14 @@ Test(velo_decoding, a_sequence_without_retina_banks_is_a_clear_error) {
 }
 
 Test(velo_decoding, an_input_bound_to_the_wrong_buffer_is_a_clear_error) {
-  /* dev_module_offsets bound to the event list: the element type matches, the count cannot. */
+  /* dev_module_offsets bound to the per-event cluster offsets: the element type matches, the count cannot. */
   const char *json = "{\"sequence\": [{\"type\": \"data_provider\", \"name\": \"banks\"},"
                      "{\"type\": \"bank_item_offsets\", \"name\": \"offsets\"}, {\"type\": \"event_list_init\", \"name\": \"ev\"},"
                      "{\"type\": \"velo_count_hits\", \"name\": \"count\"}, {\"type\": \"velo_decode\", \"name\": \"hits\","
-                     "\"inputs\": {\"dev_module_offsets\": \"ev.dev_event_list\"}}]}";
+                     "\"inputs\": {\"dev_module_offsets\": \"offsets.dev_item_offsets\"}}]}";
   const kst_status s = run_json_on_bad_file(json, (kst_run_options){.batch_size = 6});
   cr_assert_eq(s.code, KST_ERR_CONFIG);
-  cr_assert(strstr(s.msg, "hits (velo_decode)") && strstr(s.msg, "dev_module_offsets has 6 elements where 318 are needed"),
+  cr_assert(strstr(s.msg, "hits (velo_decode)") && strstr(s.msg, "dev_module_offsets has 7 elements where 318 are needed"),
             "%s", s.msg);
 }
 

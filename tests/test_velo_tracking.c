@@ -154,7 +154,7 @@ static uint32_t search_hits(const test_hit *hits, uint32_t n, uint32_t max_seed_
   default_props(&kst_alg_velo_search_by_triplet, &a.props);
   a.props.max_seed_gap = max_seed_gap;
   const uint32_t cap = a.props.max_tracks;
-  uint32_t list = 0, offsets[KST_VELO_OFFSETS_PER_EVENT] = {0}, count = 0, flags = 0;
+  uint32_t list[2] = {1, 0}, offsets[KST_VELO_OFFSETS_PER_EVENT] = {0}, count = 0, flags = 0;
   static float x[TEST_MAX_HITS], y[TEST_MAX_HITS], z[TEST_MAX_HITS], phi[TEST_MAX_HITS];
   static uint32_t used[TEST_MAX_HITS], outer[TEST_MAX_HITS], inner[TEST_MAX_HITS], source[TEST_MAX_HITS];
   static uint64_t owner[TEST_MAX_HITS], key[TEST_MAX_HITS];
@@ -180,7 +180,7 @@ static uint32_t search_hits(const test_hit *hits, uint32_t n, uint32_t max_seed_
   float *prediction = calloc((size_t)cap * 4u, sizeof *prediction), *scan_hits = calloc((size_t)h * 4u + 1u, 4);
   uint32_t *scan_hit_index = calloc(h + 1u, 4), *scan_slot = calloc(h + KST_VELO_MODULES, 4);
   cr_assert(prediction && scan_hits && scan_hit_index && scan_slot);
-  a.dev_event_list.data = &list, a.dev_event_list.count = 1;
+  a.dev_event_list.data = list, a.dev_event_list.count = 2;
   a.dev_module_offsets.data = offsets, a.dev_module_offsets.count = KST_VELO_OFFSETS_PER_EVENT;
   a.dev_hit_x.data = x, a.dev_hit_y.data = y, a.dev_hit_z.data = z, a.dev_hit_phi.data = phi;
   a.dev_hit_x.count = a.dev_hit_y.count = a.dev_hit_z.count = a.dev_hit_phi.count = h;
@@ -317,13 +317,13 @@ static kst_velo_state consolidate_one(const test_hit *hits, uint32_t n) {
   cr_assert(n >= 5 && n <= KST_VELO_MAX_TRACK_HITS, "five hits or more skip the short-track checks");
   static float x[KST_VELO_MAX_TRACK_HITS], y[KST_VELO_MAX_TRACK_HITS], z[KST_VELO_MAX_TRACK_HITS];
   static uint32_t slot_hits[KST_VELO_MAX_TRACK_HITS], out_hits[KST_VELO_MAX_TRACK_HITS], id_slot[KST_VELO_MAX_TRACK_HITS];
-  uint32_t list = 0, offsets[KST_VELO_OFFSETS_PER_EVENT] = {0}, slot_count = 1, counts = 0, toff[2] = {0, 0};
+  uint32_t list[2] = {1, 0}, offsets[KST_VELO_OFFSETS_PER_EVENT] = {0}, slot_count = 1, counts = 0, toff[2] = {0, 0};
   uint32_t begin = 0, n_hits = 0;
   kst_velo_state beam, end;
   for (uint32_t i = 0; i < n; ++i) x[i] = hits[i].x, y[i] = hits[i].y, z[i] = hits[i].z, slot_hits[i] = i;
   offsets[KST_VELO_MODULES] = n;
   kst_velo_track_slot slot = {n, 0, 1};
-  a.dev_event_list.data = &list, a.dev_event_list.count = 1;
+  a.dev_event_list.data = list, a.dev_event_list.count = 2;
   a.dev_module_offsets.data = offsets, a.dev_module_offsets.count = KST_VELO_OFFSETS_PER_EVENT;
   a.dev_hit_x.data = x, a.dev_hit_y.data = y, a.dev_hit_z.data = z;
   a.dev_hit_x.count = a.dev_hit_y.count = a.dev_hit_z.count = n;

@@ -9,8 +9,7 @@ static kst_status count_sizes(kst_ctx *ctx, velo_count_hits_args *a) {
   uint64_t n = kst_ctx_batch(ctx)->n_events;
   KST_TRY(kst_expect_count("dev_raw_event_offsets", a->dev_raw_event_offsets.count, n + 1));
   KST_TRY(kst_expect_count("dev_item_offsets", a->dev_item_offsets.count, n + 1));
-  /* A list may select fewer events, never more. */
-  if (a->dev_event_list.count > n) return kst_expect_count("dev_event_list", a->dev_event_list.count, n);
+  KST_TRY(kst_expect_event_list("dev_event_list", a->dev_event_list.count, n));
   a->dev_module_offsets.count = n * KST_VELO_OFFSETS_PER_EVENT;
   a->dev_velo_errors.count = n;
   return kst_ok();
@@ -33,8 +32,7 @@ static kst_status decode_sizes(kst_ctx *ctx, velo_decode_args *a) {
   KST_TRY(kst_expect_count("dev_module_offsets", a->dev_module_offsets.count, events * KST_VELO_OFFSETS_PER_EVENT));
   KST_TRY(kst_expect_count("dev_velo_errors", a->dev_velo_errors.count, events));
   KST_TRY(kst_expect_count("dev_raw_event_offsets", a->dev_raw_event_offsets.count, events + 1));
-  /* A list may select fewer events, never more. */
-  if (a->dev_event_list.count > events) return kst_expect_count("dev_event_list", a->dev_event_list.count, events);
+  KST_TRY(kst_expect_event_list("dev_event_list", a->dev_event_list.count, events));
   const kst_bank_block *b = kst_batch_block(kst_ctx_batch(ctx), KST_BANK_VELO_RETINA);
   /* The host summed every count word while building the batch: an upper bound that needs no sync. */
   uint64_t n = b ? b->items_total : 0;

@@ -5,6 +5,7 @@
 #include "device/decoding/velo_decoding.h"
 #include "device/event_model/raw_banks.h"
 #include "device/event_model/velo_hits.h"
+#include "device/event_model/event_list.h"
 #include "kst_dialect.h"
 
 #define SENSOR_WORDS ((KST_VELO_SENSORS + 31) / 32)
@@ -45,7 +46,8 @@ KST_GLOBAL velo_count_kernel(velo_count_hits_args a) {
   __shared__ uint32_t counts[KST_VELO_MODULES];
   __shared__ uint32_t seen[SENSOR_WORDS];
   __shared__ uint32_t err;
-  const uint32_t e = a.dev_event_list.data[blockIdx.x];
+  const uint32_t e = KST_LISTED_EVENT(a.dev_event_list.data, blockIdx.x);
+  if (e == KST_NO_EVENT) return;
   for (uint32_t m = threadIdx.x; m < KST_VELO_MODULES; m += blockDim.x) counts[m] = 0;
   for (uint32_t w = threadIdx.x; w < SENSOR_WORDS; w += blockDim.x) seen[w] = 0;
   if (threadIdx.x == 0) err = 0;
@@ -91,7 +93,8 @@ KST_GLOBAL velo_count_kernel(velo_count_hits_args a) {
 KST_GLOBAL velo_decode_kernel(velo_decode_args a, const struct kst_velo_geometry *g) {
   __shared__ uint32_t sensor_bank[KST_VELO_SENSORS];
   __shared__ uint32_t sensor_start[KST_VELO_SENSORS + 1];
-  const uint32_t e = a.dev_event_list.data[blockIdx.x];
+  const uint32_t e = KST_LISTED_EVENT(a.dev_event_list.data, blockIdx.x);
+  if (e == KST_NO_EVENT) return;
   if (a.dev_velo_errors.data[e]) return;
   for (uint32_t s = threadIdx.x; s < KST_VELO_SENSORS; s += blockDim.x) sensor_bank[s] = 0xFFFFFFFFu, sensor_start[s] = 0;
   kst_syncthreads();
@@ -168,14 +171,14 @@ KST_GLOBAL velo_decode_kernel(velo_decode_args a, const struct kst_velo_geometry
 }
 
 KST_EXTERN_C kst_status kst_velo_count_hits_launch(velo_count_hits_args a, kst_stream *stream) {
-  if (a.dev_event_list.count == 0) return kst_ok();
-  KST_LAUNCH(velo_count_kernel, KST_DIM3(a.dev_event_list.count, 1, 1), KST_DIM3(a.props.block_dim, 1, 1), 0, stream, a);
+  if (KST_EVENT_LIST_CAPACITY(a.dev_event_list.count) == 0) return kst_ok();
+  KST_LAUNCH(velo_count_kernel, KST_DIM3(KST_EVENT_LIST_CAPACITY(a.dev_event_list.count), 1, 1), KST_DIM3(a.props.block_dim, 1, 1), 0, stream, a);
   return kst_launch_check("velo_count_kernel");
 }
 
 KST_EXTERN_C kst_status kst_velo_decode_launch(velo_decode_args a, const struct kst_velo_geometry *g, kst_stream *stream) {
-  if (a.dev_event_list.count == 0) return kst_ok();
-  KST_LAUNCH(velo_decode_kernel, KST_DIM3(a.dev_event_list.count, 1, 1), KST_DIM3(a.props.block_dim, 1, 1), 0, stream, a,
+  if (KST_EVENT_LIST_CAPACITY(a.dev_event_list.count) == 0) return kst_ok();
+  KST_LAUNCH(velo_decode_kernel, KST_DIM3(KST_EVENT_LIST_CAPACITY(a.dev_event_list.count), 1, 1), KST_DIM3(a.props.block_dim, 1, 1), 0, stream, a,
              g);
   return kst_launch_check("velo_decode_kernel");
 }

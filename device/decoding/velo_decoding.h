@@ -2,6 +2,7 @@
 #ifndef KST_VELO_DECODING_H
 #define KST_VELO_DECODING_H
 
+#include "device/event_model/event_list.h"
 #include "host/runtime/algorithm.h"
 
 /* velo_count_hits: validates every bank, counts clusters per module, writes module offsets and error flags. */
@@ -9,7 +10,7 @@
   P(dev_raw_banks, DEVICE_INPUT, char)                \
   P(dev_raw_bank_offsets, DEVICE_INPUT, uint32_t)     \
   P(dev_raw_event_offsets, DEVICE_INPUT, uint32_t)    \
-  P(dev_event_list, DEVICE_INPUT, uint32_t)           \
+  P(dev_event_list, DEVICE_INPUT, kst_event_list_word)    \
   P(dev_item_offsets, DEVICE_INPUT, uint32_t)         \
   P(dev_module_offsets, DEVICE_OUTPUT, uint32_t)      \
   P(dev_velo_errors, DEVICE_OUTPUT, uint32_t)
@@ -22,7 +23,7 @@ KST_ALGORITHM_ARGS(velo_count_hits, VELO_COUNT_HITS_PARAMS, VELO_COUNT_HITS_PROP
   P(dev_raw_banks, DEVICE_INPUT, char)                \
   P(dev_raw_bank_offsets, DEVICE_INPUT, uint32_t)     \
   P(dev_raw_event_offsets, DEVICE_INPUT, uint32_t)    \
-  P(dev_event_list, DEVICE_INPUT, uint32_t)           \
+  P(dev_event_list, DEVICE_INPUT, kst_event_list_word)    \
   P(dev_module_offsets, DEVICE_INPUT, uint32_t)       \
   P(dev_velo_errors, DEVICE_INPUT, uint32_t)          \
   P(dev_hit_x, DEVICE_OUTPUT, float)                  \

@@ -6,8 +6,7 @@
 static kst_status set_sizes(kst_ctx *ctx, pv_beamline_args *a) {
   const uint64_t events = kst_ctx_batch(ctx)->n_events;
   KST_TRY(kst_expect_count("dev_velo_track_offsets", a->dev_velo_track_offsets.count, events + 1));
-  /* A list may select fewer events, never more. */
-  if (a->dev_event_list.count > events) return kst_expect_count("dev_event_list", a->dev_event_list.count, events);
+  KST_TRY(kst_expect_event_list("dev_event_list", a->dev_event_list.count, events));
   if (!(a->props.z_range[1] > a->props.z_range[0]))
     return kst_error(KST_ERR_CONFIG, "z_range must be increasing ([%g, %g])", a->props.z_range[0], a->props.z_range[1]);
   if ((a->props.z_range[1] - a->props.z_range[0]) / a->props.bin_width > 8192.0f)

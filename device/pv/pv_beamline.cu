@@ -8,6 +8,7 @@
    instead of every track of the event, read with unit stride (coalesced on a GPU, vectorised on the CPU). */
 #include "device/pv/pv_beamline.h"
 #include "device/common/kst_math.h"
+#include "device/event_model/event_list.h"
 #include "kst_dialect.h"
 
 #include <math.h>
@@ -479,7 +480,8 @@ KST_GLOBAL_BOUNDED(256, 5) pv_beamline_kernel(pv_beamline_args a) {
   KST_DYNAMIC_SHARED(uint32_t, hist);
   __shared__ uint32_t n_seeds;
   __shared__ int overflow;
-  const uint32_t e = a.dev_event_list.data[blockIdx.x];
+  const uint32_t e = KST_LISTED_EVENT(a.dev_event_list.data, blockIdx.x);
+  if (e == KST_NO_EVENT) return;
   const uint32_t t0 = a.dev_velo_track_offsets.data[e], n = a.dev_velo_track_offsets.data[e + 1] - t0;
   const kst_velo_state *tracks = &a.dev_velo_states_beam.data[t0];
   /* Each event's runs of floats have PV_STRIPES spare ones after them (see pv_tracks). */
@@ -578,14 +580,14 @@ KST_GLOBAL_BOUNDED(256, 5) pv_beamline_kernel(pv_beamline_args a) {
 }
 
 KST_EXTERN_C kst_status kst_pv_beamline_launch(pv_beamline_args a, kst_stream *stream) {
-  if (a.dev_event_list.count == 0) return kst_ok();
+  if (KST_EVENT_LIST_CAPACITY(a.dev_event_list.count) == 0) return kst_ok();
   /* The vertex fit runs a warp per vertex, with all of its lanes exchanging sums: a partial warp would hang. */
   if (KST_GPU && a.props.block_dim % KST_WARP_SIZE != 0)
     return kst_error(KST_ERR_CONFIG, "pv_beamline: block_dim %u is not a multiple of the warp size (%u)",
                      a.props.block_dim, (unsigned)KST_WARP_SIZE);
   const uint32_t n_bins = (uint32_t)((a.props.z_range[1] - a.props.z_range[0]) / a.props.bin_width);
   /* The histogram, then its occupied-bin words. */
-  KST_LAUNCH(pv_beamline_kernel, KST_DIM3(a.dev_event_list.count, 1, 1), KST_DIM3(a.props.block_dim, 1, 1),
+  KST_LAUNCH(pv_beamline_kernel, KST_DIM3(KST_EVENT_LIST_CAPACITY(a.dev_event_list.count), 1, 1), KST_DIM3(a.props.block_dim, 1, 1),
              (n_bins + (n_bins + 31u) / 32u) * sizeof(uint32_t), stream, a);
   return kst_launch_check("pv_beamline_kernel");
 }

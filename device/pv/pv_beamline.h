@@ -4,10 +4,11 @@
 
 #include "device/event_model/pvs.h"
 #include "device/event_model/velo_tracks.h"
+#include "device/event_model/event_list.h"
 #include "host/runtime/algorithm.h"
 
 #define PV_BEAMLINE_PARAMS(P)                               \
-  P(dev_event_list, DEVICE_INPUT, uint32_t)                 \
+  P(dev_event_list, DEVICE_INPUT, kst_event_list_word)          \
   P(dev_velo_track_offsets, DEVICE_INPUT, uint32_t)         \
   P(dev_velo_states_beam, DEVICE_INPUT, kst_velo_state)     \
   P(dev_pvs, DEVICE_OUTPUT, kst_pv)                         \

@@ -1,5 +1,6 @@
 /* velo_pv_ip kernel: one thread per track, every vertex of its event tried in order (ties keep the first). */
 #include "device/pv/velo_pv_ip.h"
+#include "device/event_model/event_list.h"
 #include "kst_dialect.h"
 
 #include <math.h>
@@ -18,7 +19,8 @@ KST_DEVICE void impact(const kst_velo_state *s, const kst_pv *v, float *ip, floa
 }
 
 KST_GLOBAL velo_pv_ip_kernel(velo_pv_ip_args a, uint32_t pvs_per_event) {
-  const uint32_t e = a.dev_event_list.data[blockIdx.x];
+  const uint32_t e = KST_LISTED_EVENT(a.dev_event_list.data, blockIdx.x);
+  if (e == KST_NO_EVENT) return;
   const uint32_t t0 = a.dev_velo_track_offsets.data[e], t1 = a.dev_velo_track_offsets.data[e + 1];
   const kst_pv *pvs = &a.dev_pvs.data[(uint64_t)e * pvs_per_event];
   const uint32_t n_pvs = a.dev_pv_counts.data[e];
@@ -45,8 +47,8 @@ KST_GLOBAL velo_pv_ip_kernel(velo_pv_ip_args a, uint32_t pvs_per_event) {
 }
 
 KST_EXTERN_C kst_status kst_velo_pv_ip_launch(velo_pv_ip_args a, uint32_t pvs_per_event, kst_stream *stream) {
-  if (a.dev_event_list.count == 0 || a.dev_track_pv.count == 0) return kst_ok();
-  KST_LAUNCH(velo_pv_ip_kernel, KST_DIM3(a.dev_event_list.count, 1, 1), KST_DIM3(a.props.block_dim, 1, 1), 0, stream, a,
+  if (KST_EVENT_LIST_CAPACITY(a.dev_event_list.count) == 0 || a.dev_track_pv.count == 0) return kst_ok();
+  KST_LAUNCH(velo_pv_ip_kernel, KST_DIM3(KST_EVENT_LIST_CAPACITY(a.dev_event_list.count), 1, 1), KST_DIM3(a.props.block_dim, 1, 1), 0, stream, a,
              pvs_per_event);
   return kst_launch_check("velo_pv_ip_kernel");
 }

@@ -4,6 +4,7 @@
 
 #include "device/event_model/pvs.h"
 #include "device/event_model/velo_tracks.h"
+#include "device/event_model/event_list.h"
 #include "host/runtime/algorithm.h"
 
 /* A track's association to its best primary vertex; pv is KST_NO_PV when the event has none. */
@@ -20,7 +21,7 @@ typedef struct kst_track_pv {
 #define KST_TRACKS_DISPLACED 1u
 
 #define VELO_PV_IP_PARAMS(P)                                \
-  P(dev_event_list, DEVICE_INPUT, uint32_t)                 \
+  P(dev_event_list, DEVICE_INPUT, kst_event_list_word)          \
   P(dev_velo_track_offsets, DEVICE_INPUT, uint32_t)         \
   P(dev_velo_states_beam, DEVICE_INPUT, kst_velo_state)     \
   P(dev_pvs, DEVICE_INPUT, kst_pv)                          \

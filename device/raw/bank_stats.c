@@ -6,10 +6,10 @@
 static kst_status set_sizes(kst_ctx *ctx, bank_stats_args *a) {
   const uint64_t events = kst_ctx_batch(ctx)->n_events;
   KST_TRY(kst_expect_count("dev_raw_event_offsets", a->dev_raw_event_offsets.count, events + 1));
-  /* A list may select fewer events, never more. */
-  if (a->dev_event_list.count > events) return kst_expect_count("dev_event_list", a->dev_event_list.count, events);
-  a->dev_bank_stats.count = a->dev_event_list.count;
-  a->dev_group_items.count = a->dev_event_list.count * a->props.n_groups;
+  KST_TRY(kst_expect_event_list("dev_event_list", a->dev_event_list.count, events));
+  /* Per event of the batch: the events not listed keep zeros. */
+  a->dev_bank_stats.count = events;
+  a->dev_group_items.count = events * a->props.n_groups;
   return kst_ok();
 }
 

@@ -1,14 +1,15 @@
-/* bank_stats kernel: one block per event, threads stride over the event's banks. */
+/* bank_stats kernel: one block per listed event, threads stride over the event's banks. */
 #include "device/event_model/raw_banks.h"
 #include "device/raw/bank_stats.h"
+#include "device/event_model/event_list.h"
 #include "kst_dialect.h"
 
 KST_GLOBAL bank_stats_kernel(bank_stats_args a) {
-  const uint32_t slot = blockIdx.x;
-  const uint32_t e = a.dev_event_list.data[slot];
+  const uint32_t e = KST_LISTED_EVENT(a.dev_event_list.data, blockIdx.x);
+  if (e == KST_NO_EVENT) return;
   const uint32_t b0 = a.dev_raw_event_offsets.data[e], b1 = a.dev_raw_event_offsets.data[e + 1];
-  kst_bank_stat *st = &a.dev_bank_stats.data[slot];
-  uint32_t *groups = &a.dev_group_items.data[(uint64_t)slot * a.props.n_groups];
+  kst_bank_stat *st = &a.dev_bank_stats.data[e];
+  uint32_t *groups = &a.dev_group_items.data[(uint64_t)e * a.props.n_groups];
   for (uint32_t b = b0 + threadIdx.x; b < b1; b += blockDim.x) {
     const uint8_t *bank = (const uint8_t *)a.dev_raw_banks.data + a.dev_raw_bank_offsets.data[b];
     const uint32_t length = KST_RAW_BANK_LENGTH(bank);
@@ -34,7 +35,7 @@ KST_GLOBAL bank_stats_kernel(bank_stats_args a) {
 }
 
 KST_EXTERN_C kst_status kst_bank_stats_launch(bank_stats_args a, kst_stream *stream) {
-  if (a.dev_event_list.count == 0) return kst_ok();
-  KST_LAUNCH(bank_stats_kernel, KST_DIM3(a.dev_event_list.count, 1, 1), KST_DIM3(a.props.block_dim, 1, 1), 0, stream, a);
+  if (KST_EVENT_LIST_CAPACITY(a.dev_event_list.count) == 0) return kst_ok();
+  KST_LAUNCH(bank_stats_kernel, KST_DIM3(KST_EVENT_LIST_CAPACITY(a.dev_event_list.count), 1, 1), KST_DIM3(a.props.block_dim, 1, 1), 0, stream, a);
   return kst_launch_check("bank_stats_kernel");
 }

@@ -2,6 +2,7 @@
 #ifndef KST_BANK_STATS_H
 #define KST_BANK_STATS_H
 
+#include "device/event_model/event_list.h"
 #include "host/runtime/algorithm.h"
 
 /* Per-event statistics of a bank type. */
@@ -18,7 +19,7 @@ typedef struct kst_bank_stat {
   P(dev_raw_banks, DEVICE_INPUT, char)                 \
   P(dev_raw_bank_offsets, DEVICE_INPUT, uint32_t)      \
   P(dev_raw_event_offsets, DEVICE_INPUT, uint32_t)     \
-  P(dev_event_list, DEVICE_INPUT, uint32_t)            \
+  P(dev_event_list, DEVICE_INPUT, kst_event_list_word)     \
   P(dev_bank_stats, DEVICE_OUTPUT, kst_bank_stat)      \
   P(dev_group_items, DEVICE_OUTPUT, uint32_t)
 #define BANK_STATS_PROPS(Q)                                                                          \

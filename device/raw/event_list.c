@@ -4,7 +4,7 @@
 #include "input/batch.h"
 
 static kst_status set_sizes(kst_ctx *ctx, event_list_init_args *a) {
-  a->dev_event_list.count = kst_ctx_batch(ctx)->n_events;
+  a->dev_event_list.count = KST_EVENT_LIST_WORDS(kst_ctx_batch(ctx)->n_events);
   return kst_ok();
 }
 

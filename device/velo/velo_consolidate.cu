@@ -2,6 +2,7 @@
 #include "configuration/geometry.h"
 #include "device/event_model/velo_hits.h"
 #include "device/velo/velo_consolidate.h"
+#include "device/event_model/event_list.h"
 #include "kst_dialect.h"
 
 /* One coordinate (x or y) of a straight line: position p at z, slope t, covariance c00, c10, c11. */
@@ -210,7 +211,8 @@ KST_DEVICE int kept(const velo_consolidate_args *a, const uint32_t *off, const k
    seed's middle hit, unique within the event), so that the write kernel finds them in id order without deciding
    again. */
 KST_GLOBAL consolidate_count_kernel(velo_consolidate_args a) {
-  const uint32_t e = a.dev_event_list.data[blockIdx.x];
+  const uint32_t e = KST_LISTED_EVENT(a.dev_event_list.data, blockIdx.x);
+  if (e == KST_NO_EVENT) return;
   const uint32_t *off = &a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
   const uint64_t cap = a.dev_track_slots.count / a.dev_track_slot_count.count;
   const kst_velo_track_slot *slots = &a.dev_track_slots.data[e * cap];
@@ -249,7 +251,8 @@ KST_DEVICE int place_track(const velo_consolidate_args *a, const kst_velo_track_
 }
 
 KST_GLOBAL consolidate_write_kernel(velo_consolidate_args a) {
-  const uint32_t e = a.dev_event_list.data[blockIdx.x];
+  const uint32_t e = KST_LISTED_EVENT(a.dev_event_list.data, blockIdx.x);
+  if (e == KST_NO_EVENT) return;
   const uint64_t cap = a.dev_track_slots.count / a.dev_track_slot_count.count;
   const kst_velo_track_slot *slots = &a.dev_track_slots.data[e * cap];
   const uint32_t *slot_hits = &a.dev_track_slot_hits.data[e * cap * KST_VELO_MAX_TRACK_HITS];
@@ -308,15 +311,15 @@ KST_GLOBAL consolidate_write_kernel(velo_consolidate_args a) {
 }
 
 KST_EXTERN_C kst_status kst_velo_consolidate_count_launch(velo_consolidate_args a, kst_stream *stream) {
-  if (a.dev_event_list.count == 0) return kst_ok();
-  KST_LAUNCH(consolidate_count_kernel, KST_DIM3(a.dev_event_list.count, 1, 1), KST_DIM3(a.props.block_dim, 1, 1), 0,
+  if (KST_EVENT_LIST_CAPACITY(a.dev_event_list.count) == 0) return kst_ok();
+  KST_LAUNCH(consolidate_count_kernel, KST_DIM3(KST_EVENT_LIST_CAPACITY(a.dev_event_list.count), 1, 1), KST_DIM3(a.props.block_dim, 1, 1), 0,
              stream, a);
   return kst_launch_check("consolidate_count_kernel");
 }
 
 KST_EXTERN_C kst_status kst_velo_consolidate_write_launch(velo_consolidate_args a, kst_stream *stream) {
-  if (a.dev_event_list.count == 0) return kst_ok();
-  KST_LAUNCH(consolidate_write_kernel, KST_DIM3(a.dev_event_list.count, 1, 1), KST_DIM3(a.props.block_dim, 1, 1), 0,
+  if (KST_EVENT_LIST_CAPACITY(a.dev_event_list.count) == 0) return kst_ok();
+  KST_LAUNCH(consolidate_write_kernel, KST_DIM3(KST_EVENT_LIST_CAPACITY(a.dev_event_list.count), 1, 1), KST_DIM3(a.props.block_dim, 1, 1), 0,
              stream, a);
   return kst_launch_check("consolidate_write_kernel");
 }

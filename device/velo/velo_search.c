@@ -8,8 +8,7 @@
 static kst_status set_sizes(kst_ctx *ctx, velo_search_by_triplet_args *a) {
   const uint64_t events = kst_ctx_batch(ctx)->n_events, hits = a->dev_hit_x.count;
   KST_TRY(kst_expect_count("dev_module_offsets", a->dev_module_offsets.count, events * KST_VELO_OFFSETS_PER_EVENT));
-  /* A list may select fewer events, never more. */
-  if (a->dev_event_list.count > events) return kst_expect_count("dev_event_list", a->dev_event_list.count, events);
+  KST_TRY(kst_expect_event_list("dev_event_list", a->dev_event_list.count, events));
   KST_TRY(kst_expect_count("dev_hit_y", a->dev_hit_y.count, hits));
   KST_TRY(kst_expect_count("dev_hit_z", a->dev_hit_z.count, hits));
   KST_TRY(kst_expect_count("dev_hit_phi", a->dev_hit_phi.count, hits));

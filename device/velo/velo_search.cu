@@ -5,6 +5,7 @@
 #include "device/common/kst_math.h"
 #include "device/event_model/velo_hits.h"
 #include "device/velo/velo_search.h"
+#include "device/event_model/event_list.h"
 #include "kst_dialect.h"
 
 #include <math.h>
@@ -412,7 +413,8 @@ KST_DEVICE uint32_t take_middle(uint32_t *next) {
    itself the compiler takes 70 registers for the chunk bookkeeping and fits three (search time +15% on an H100);
    held to 64 it spills nothing. */
 KST_GLOBAL_BOUNDED(256, 4) velo_search_kernel(velo_search_by_triplet_args a) {
-  const uint32_t e = a.dev_event_list.data[blockIdx.x];
+  const uint32_t e = KST_LISTED_EVENT(a.dev_event_list.data, blockIdx.x);
+  if (e == KST_NO_EVENT) return;
   const uint32_t *off = &a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
   const float *X = a.dev_hit_x.data, *Y = a.dev_hit_y.data, *Z = a.dev_hit_z.data, *PHI = a.dev_hit_phi.data;
   uint32_t *used = a.dev_hit_used.data;
@@ -637,14 +639,14 @@ KST_GLOBAL_BOUNDED(256, 4) velo_search_kernel(velo_search_by_triplet_args a) {
 KST_EXTERN_C int kst_velo_search_serial(void) { return KST_SEARCH_SERIAL; }
 
 KST_EXTERN_C kst_status kst_velo_search_launch(velo_search_by_triplet_args a, kst_stream *stream) {
-  if (a.dev_event_list.count == 0) return kst_ok();
+  if (KST_EVENT_LIST_CAPACITY(a.dev_event_list.count) == 0) return kst_ok();
   /* Seeding runs a warp per middle hit, with all of its lanes voting together: a partial warp would hang. */
   if (KST_GPU && a.props.block_dim % KST_WARP_SIZE != 0)
     return kst_error(KST_ERR_CONFIG, "velo_search_by_triplet: block_dim %u is not a multiple of the warp size (%u)",
                      a.props.block_dim, (unsigned)KST_WARP_SIZE);
   /* A seeding scratch per warp (the CPU runs a block as one thread). */
   const size_t shared = (KST_GPU ? a.props.block_dim / KST_WARP_SIZE : 1u) * sizeof(seed_scratch);
-  KST_LAUNCH(velo_search_kernel, KST_DIM3(a.dev_event_list.count, 1, 1), KST_DIM3(a.props.block_dim, 1, 1), shared,
+  KST_LAUNCH(velo_search_kernel, KST_DIM3(KST_EVENT_LIST_CAPACITY(a.dev_event_list.count), 1, 1), KST_DIM3(a.props.block_dim, 1, 1), shared,
              stream, a);
   return kst_launch_check("velo_search_kernel");
 }

@@ -3,10 +3,11 @@
 #define KST_VELO_SEARCH_H
 
 #include "device/event_model/velo_tracks.h"
+#include "device/event_model/event_list.h"
 #include "host/runtime/algorithm.h"
 
 #define VELO_SEARCH_BY_TRIPLET_PARAMS(P)                      \
-  P(dev_event_list, DEVICE_INPUT, uint32_t)                   \
+  P(dev_event_list, DEVICE_INPUT, kst_event_list_word)            \
   P(dev_module_offsets, DEVICE_INPUT, uint32_t)               \
   P(dev_hit_x, DEVICE_INPUT, float)                           \
   P(dev_hit_y, DEVICE_INPUT, float)                           \

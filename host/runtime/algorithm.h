@@ -119,6 +119,9 @@ void *kst_ctx_accumulator(const kst_ctx *ctx);
 /* KST_ERR_CONFIG naming the parameter when an input bound in the sequence does not have the count the algorithm
    needs (a binding to the wrong buffer of the right element type); for set_sizes hooks. */
 kst_status kst_expect_count(const char *param, uint64_t have, uint64_t want);
+/* KST_ERR_CONFIG naming the parameter unless an input of `words` words is an event list of at most `events` events
+   (the batch's); for set_sizes hooks. */
+kst_status kst_expect_event_list(const char *param, uint64_t words, uint64_t events);
 /* The instance name, for messages. */
 const char *kst_ctx_instance_name(const kst_ctx *ctx);
 

@@ -9,6 +9,9 @@
 #define KST_ALGORITHM_LIST(X) \
   X(data_provider)            \
   X(event_list_init)          \
+  X(event_list_summary)       \
+  X(global_event_cut)         \
+  X(velo_track_filter)        \
   X(bank_stats)               \
   X(bank_stats_summary)         \
   X(bank_item_offsets)          \
@@ -52,6 +55,12 @@ kst_status kst_expect_count(const char *param, uint64_t have, uint64_t want) {
   if (have == want) return kst_ok();
   return kst_error(KST_ERR_CONFIG, "input %s has %llu elements where %llu are needed: check its binding", param,
                    (unsigned long long)have, (unsigned long long)want);
+}
+
+kst_status kst_expect_event_list(const char *param, uint64_t words, uint64_t events) {
+  if (words >= 1 && words - 1 <= events) return kst_ok();
+  return kst_error(KST_ERR_CONFIG, "input %s is not an event list of at most %llu events (%llu words): check its binding",
+                   param, (unsigned long long)events, (unsigned long long)words);
 }
 
 bool kst_param_is_input(kst_param_kind kind) {

@@ -3,9 +3,11 @@
 #define KST_PV_CHECKER_ALG_H
 
 #include "device/event_model/pvs.h"
+#include "device/event_model/event_list.h"
 #include "host/runtime/algorithm.h"
 
 #define PV_CHECKER_PARAMS(P)                       \
+  P(dev_event_list, DEVICE_TO_HOST, kst_event_list_word) \
   P(dev_pvs, DEVICE_TO_HOST, kst_pv)               \
   P(dev_pv_counts, DEVICE_TO_HOST, uint32_t)
 

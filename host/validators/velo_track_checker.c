@@ -17,6 +17,9 @@ static float track_eta(const kst_velo_state *s) {
 
 static kst_status after_sync(kst_ctx *ctx, const velo_track_checker_args *a) {
   const kst_batch *b = kst_ctx_batch(ctx);
+  /* Only the listed events are checked: those a filter dropped have no tracks or vertices to judge. */
+  if (!kst_event_list_valid(a->dev_event_list.data, a->dev_event_list.count, b->n_events))
+    return kst_error(KST_ERR_INVALID, "dev_event_list is not a valid event list of the batch");
   kst_track_checker *chk = (kst_track_checker *)kst_ctx_accumulator(ctx);
   const uint32_t *toff = a->dev_velo_track_offsets.data;
   uint32_t max_tracks = 0;
@@ -26,7 +29,8 @@ static kst_status after_sync(kst_ctx *ctx, const velo_track_checker_args *a) {
   float *eta = malloc((max_tracks + 1) * sizeof *eta);
   uint32_t *ids = malloc((a->dev_velo_track_hits.count + 1) * sizeof *ids);
   kst_status st = views && eta && ids ? kst_ok() : kst_error(KST_ERR_NOMEM, "out of memory");
-  for (uint32_t e = 0; e < b->n_events && !st.code; ++e) {
+  for (uint32_t k = 0; k < a->dev_event_list.data[0] && !st.code; ++k) {
+    const uint32_t e = a->dev_event_list.data[1u + k];
     uint32_t at = 0, n = toff[e + 1] - toff[e];
     for (uint32_t i = 0; i < n; ++i) {
       const uint32_t t = toff[e] + i, begin = a->dev_velo_track_hit_begin.data[t];

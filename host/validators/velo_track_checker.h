@@ -3,9 +3,11 @@
 #define KST_VELO_TRACK_CHECKER_H
 
 #include "device/event_model/velo_tracks.h"
+#include "device/event_model/event_list.h"
 #include "host/runtime/algorithm.h"
 
 #define VELO_TRACK_CHECKER_PARAMS(P)                          \
+  P(dev_event_list, DEVICE_TO_HOST, kst_event_list_word) \
   P(dev_hit_id, DEVICE_TO_HOST, uint32_t)                     \
   P(dev_velo_track_offsets, DEVICE_TO_HOST, uint32_t)         \
   P(dev_velo_track_hit_begin, DEVICE_TO_HOST, uint32_t)       \
