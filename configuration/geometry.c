@@ -1,6 +1,8 @@
 /* VELO geometry: LHCb binary and Kestrel JSON readers, JSON writer, ideal detector, transforms. */
 #include "configuration/geometry.h"
 
+#include "host/runtime/conditions.h"
+
 #include "input/file.h"
 
 #include <cjson/cJSON.h>
@@ -397,3 +399,16 @@ int kst_geometry_column_of(const kst_velo_geometry *g, float lx, float *frac) {
   }
   return lo;
 }
+
+/* The condition loader's signature over kst_geometry_load. */
+static kst_status load_condition(void *host, const char *path) { return kst_geometry_load((kst_velo_geometry *)host, path); }
+
+/* The VELO geometry as a condition (see host/runtime/conditions.h). */
+const kst_condition_type kst_condition_velo_geometry = {
+    .name = "velo_geometry",
+    .description = "VELO module z, column table and sensor transforms (LHCb velo_geometry.bin or Kestrel JSON)",
+    .default_file = "configuration/velo_ideal_geometry.json",
+    .beside_input = "velo_geometry.bin",
+    .host_size = sizeof(kst_velo_geometry),
+    .load = load_condition,
+};

@@ -1,6 +1,7 @@
 /* The sequence loader: reads JSON, checks every instance, binds inputs to producers and plans lifetimes. */
 #include "configuration/sequence.h"
 
+#include "host/runtime/conditions.h"
 #include "input/file.h"
 
 #include <cjson/cJSON.h>
@@ -310,8 +311,51 @@ static void load_instances(loader *L, const cJSON *list) {
   }
 }
 
+/* The "conditions" object: {"name": "file", ...}; every name must be a known condition type. */
+static void load_conditions(loader *L, const cJSON *obj) {
+  kst_sequence *seq = L->seq;
+  if (!obj) return;
+  if (!cJSON_IsObject(obj)) {
+    add_problem(L, 0, "$.conditions", "'conditions' must be an object of condition name to file");
+    return;
+  }
+  const char *names[KST_MAX_CONDITIONS];
+  uint32_t nn = 0;
+  for (const kst_condition_type *const *t = kst_condition_types; *t && nn < KST_MAX_CONDITIONS; ++t) names[nn++] = (*t)->name;
+  const char *slash = strrchr(L->file, '/');
+  for (const cJSON *k = obj->child; k; k = k->next) {
+    char path[160], h[96];
+    snprintf(path, sizeof path, "$.conditions.%s", k->string);
+    if (!kst_condition_type_find(k->string)) {
+      add_problem(L, 0, path, "no condition called '%s'%s", k->string, hint(h, sizeof h, k->string, names, nn));
+      continue;
+    }
+    if (!cJSON_IsString(k) || !*k->valuestring) {
+      add_problem(L, 0, path, "a condition's value is the name of its file");
+      continue;
+    }
+    if (seq->n_condition_files == sizeof seq->condition_names / sizeof seq->condition_names[0]) {
+      add_problem(L, 0, path, "too many conditions");
+      continue;
+    }
+    const uint32_t c = seq->n_condition_files++;
+    snprintf(seq->condition_names[c], sizeof seq->condition_names[c], "%s", k->string);
+    int n = k->valuestring[0] == '/' || !slash
+                ? snprintf(seq->condition_files[c], sizeof seq->condition_files[c], "%s", k->valuestring)
+                : snprintf(seq->condition_files[c], sizeof seq->condition_files[c], "%.*s/%s", (int)(slash - L->file),
+                           L->file, k->valuestring);
+    if (n < 0 || (size_t)n >= sizeof seq->condition_files[c]) add_problem(L, 0, path, "file name too long");
+  }
+}
+
+const char *kst_sequence_condition_file(const kst_sequence *seq, const char *name) {
+  for (uint32_t c = 0; c < seq->n_condition_files; ++c)
+    if (strcmp(seq->condition_names[c], name) == 0) return seq->condition_files[c];
+  return NULL;
+}
+
 kst_status kst_sequence_parse(kst_sequence *seq, const char *json, const char *name, kst_problems *pb) {
-  static const char *const root_keys[] = {"sequence", "description"};
+  static const char *const root_keys[] = {"sequence", "description", "conditions"};
   loader L = {name, seq, pb};
   memset(seq, 0, sizeof *seq);
   memset(pb, 0, sizeof *pb);
@@ -328,7 +372,8 @@ kst_status kst_sequence_parse(kst_sequence *seq, const char *json, const char *n
   }
   const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "sequence");
   if (!cJSON_IsObject(root)) add_problem(&L, 0, "$", "the top level must be an object with a \"sequence\" array");
-  else check_keys(&L, root, "$", root_keys, 2);
+  else check_keys(&L, root, "$", root_keys, 3);
+  load_conditions(&L, cJSON_GetObjectItemCaseSensitive(root, "conditions"));
   if (!cJSON_IsArray(list)) add_problem(&L, 0, "$.sequence", "missing \"sequence\" array of algorithm instances");
   else if (cJSON_GetArraySize(list) == 0) add_problem(&L, 0, "$.sequence", "the sequence is empty");
   else load_instances(&L, list);

@@ -42,6 +42,10 @@ typedef struct kst_sequence {
   uint32_t n_buffers;
   uint8_t bank_types[8];  /* bank types the algorithms read, for the batch builder */
   uint32_t n_bank_types;
+  /* The "conditions" object: a file per condition name, relative paths taken from the sequence file's folder. */
+  char condition_names[8][64];
+  char condition_files[8][512];
+  uint32_t n_condition_files;
 } kst_sequence;
 
 /* Problems found while loading, errors and warnings, each a line naming the file and JSON path. */
@@ -58,6 +62,8 @@ kst_status kst_sequence_parse(kst_sequence *seq, const char *json, const char *n
 void kst_sequence_free(kst_sequence *seq);
 /* Frees the problem lines. */
 void kst_problems_free(kst_problems *p);
+/* The file the sequence names for condition `name`, or NULL. */
+const char *kst_sequence_condition_file(const kst_sequence *seq, const char *name);
 /* Index of the instance called name, or -1. */
 int kst_sequence_find(const kst_sequence *seq, const char *name);
 /* Parses JSON text for a property into out (desc->size bytes); msg gets the reason on failure. */

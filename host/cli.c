@@ -59,3 +59,13 @@ void kst_cli_graphs_summary(char *buf, size_t size, const kst_run_options *o, co
   if (r->graph_direct && n > 0 && (size_t)n < size)
     snprintf(buf + n, size - (size_t)n, ", %" PRIu64 " direct after a failed capture", r->graph_direct);
 }
+
+int kst_cli_load_run_setup(const char *command, kst_sequence *seq, const char *path, int show_warnings,
+                           kst_conditions *planned, const kst_run_options *o, const char *first_input) {
+  if (kst_cli_load_sequence(seq, path, show_warnings)) return 1;
+  const kst_status s = kst_conditions_resolve(planned, seq, o, first_input);
+  if (!s.code) return 0;
+  fprintf(stderr, "kestrel %s: %s\n", command, s.msg);
+  kst_sequence_free(seq);
+  return 2;
+}

@@ -6,10 +6,15 @@
 #include <stdint.h>
 
 #include "configuration/sequence.h"
+#include "host/runtime/conditions.h"
 #include "host/runtime/runtime.h"
 
 /* Loads a sequence and prints its problems to stderr; returns 0 when it has no errors. */
 int kst_cli_load_sequence(kst_sequence *seq, const char *path, int show_warnings);
+/* Loads a sequence (as kst_cli_load_sequence) and finds its conditions' files, so a misspelt --condition is refused
+   before any event is read; returns 0 when both succeed (the sequence is then loaded), else the exit code. */
+int kst_cli_load_run_setup(const char *command, kst_sequence *seq, const char *path, int show_warnings,
+                           kst_conditions *planned, const kst_run_options *o, const char *first_input);
 /* Parses an unsigned number argument; prints an error naming the option and returns 0 on failure. */
 int kst_cli_number(const char *option, const char *text, uint64_t lo, uint64_t hi, uint64_t *out);
 /* Parses "on" or "off" into 1 or 0; prints an error naming the option and returns 0 on anything else. */

@@ -8,6 +8,7 @@
 #include "checker/track_checker.h"
 #include "host/cli.h"
 #include "host/runtime/runtime.h"
+#include "host/runtime/conditions.h"
 #include "kst_backend.h"
 
 static const char bench_usage[] =
@@ -28,7 +29,8 @@ static const char bench_usage[] =
     "  --plot FILE.png           throughput against batch size, one line per thread count\n"
     "  --graphs on|off           capture each batch's device work as a CUDA/HIP graph and replay it\n"
     "                            (default off; accepted on the CPU backend, where it has no effect)\n"
-    "  --geometry FILE           VELO geometry (as for kestrel run)\n"
+    "  --condition NAME=FILE     a condition's file (repeatable; as for kestrel run)\n"
+    "  --geometry FILE           the same as --condition velo_geometry=FILE\n"
     "  --device-memory MB, --host-memory MB   arenas per worker (default: grown to fit a batch; given: a bound,\n"
     "                            and batches that do not fit are split)\n";
 
@@ -208,7 +210,9 @@ int kst_cmd_bench(int argc, char **argv) {
   int n_threads = 1, n_batches = 1, reps_given = 0, compare = 0;
   uint64_t n_events = 10000, v;
   kst_run_options o;
+  const char *conditions[KST_MAX_CONDITIONS];
   memset(&o, 0, sizeof o);
+  o.conditions = conditions;
   for (int i = 1; i < argc; ++i) {
     const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
 #define NUMBER(lo, hi) (kst_cli_number(a, next, lo, hi, &v) ? (++i, 1) : (free(inputs), 0))
@@ -227,6 +231,13 @@ int kst_cmd_bench(int argc, char **argv) {
     else if (!strcmp(a, "--json") && next) json_path = argv[++i];
     else if (!strcmp(a, "--plot") && next) plot_path = argv[++i];
     else if (!strcmp(a, "--geometry") && next) o.geometry = argv[++i];
+    else if (!strcmp(a, "--condition") && next) {
+      if (o.n_conditions == KST_MAX_CONDITIONS) {
+        fprintf(stderr, "kestrel %s: more than %d --condition options\n", "bench", KST_MAX_CONDITIONS);
+        return free(inputs), 2;
+      }
+      conditions[o.n_conditions++] = argv[++i];
+    }
     else if (!strcmp(a, "--device-memory")) { if (!NUMBER(1, 1 << 20)) return 2; o.device_memory = v << 20; }
     else if (!strcmp(a, "--host-memory")) { if (!NUMBER(1, 1 << 20)) return 2; o.host_memory = v << 20; }
     else if (!strcmp(a, "--scan")) {
@@ -259,7 +270,9 @@ int kst_cmd_bench(int argc, char **argv) {
   if (o.no_transfer && !reps_given) o.repetitions = 10;
   o.preload = 1;
   kst_sequence seq;
-  if (kst_cli_load_sequence(&seq, sequence, 0)) return free(inputs), 1;
+  kst_conditions planned;
+  const int setup = kst_cli_load_run_setup("bench", &seq, sequence, 0, &planned, &o, inputs[0]);
+  if (setup) return free(inputs), setup;
   kst_event_source src;
   kst_status s = kst_events_load(&src, inputs, n_inputs, 0);
   free(inputs);
@@ -280,6 +293,7 @@ int kst_cmd_bench(int argc, char **argv) {
          : compare     ? "end to end with transfers, then compute only"
                        : "end to end with transfers",
          graphs, repeats, warmup);
+  kst_conditions_print(&planned, stdout);
   cJSON *root = cJSON_CreateObject(), *points = cJSON_CreateArray();
   cJSON_AddStringToObject(root, "sequence", seq.path);
   cJSON_AddStringToObject(root, "backend", kst_backend_name());
@@ -287,6 +301,8 @@ int kst_cmd_bench(int argc, char **argv) {
   cJSON_AddBoolToObject(root, "no_transfer", o.no_transfer);
   cJSON_AddStringToObject(root, "graphs", kst_graph_supported() && o.graphs ? "on" : "off");
   cJSON_AddBoolToObject(root, "graphs_requested", o.graphs);
+  cJSON *conds = cJSON_AddObjectToObject(root, "conditions");
+  for (unsigned c = 0; c < planned.n; ++c) cJSON_AddStringToObject(conds, planned.items[c].type->name, planned.items[c].path);
   cJSON_AddItemToObject(root, "points", points);
   int rc = 0;
   if (n_threads * n_batches > 1 && compare)

@@ -97,5 +97,10 @@ int kst_cmd_convert(int argc, char **argv) {
          (unsigned long long)st.duplicate_words, (unsigned long long)st.duplicate_lhcbids,
          (unsigned long long)st.particles, (unsigned long long)st.mc_banks, 1e3 * st.max_error_mm,
          st.max_error_event, st.max_error_hit, 1e3 * st.mean_error_mm, out, dt);
+  /* A hit on no sensor does not happen with the geometry the events were simulated with. */
+  if (st.hits && st.hits_without_sensor * 2000 > st.hits)
+    fprintf(stderr, "kestrel convert: warning: %llu of %llu hits (%.2f%%) land on no sensor of the geometry %s: is it "
+            "the geometry these events were simulated with?\n", (unsigned long long)st.hits_without_sensor,
+            (unsigned long long)st.hits, 100.0 * (double)st.hits_without_sensor / (double)st.hits, geometry);
   return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "host/cli.h"
 #include "host/runtime/runtime.h"
+#include "host/runtime/conditions.h"
 #include "kst_backend.h"
 
 static const char run_usage[] =
@@ -23,8 +24,10 @@ static const char run_usage[] =
     "                          a size given is a bound, and batches that do not fit are split)\n"
     "  --host-memory MB        pinned host arena per worker (default: 64, grown likewise)\n"
     "  --validate              run the sequence's validators against MC truth\n"
-    "  --geometry FILE         VELO geometry: LHCb velo_geometry.bin or Kestrel JSON\n"
-    "                          (default: configuration/velo_ideal_geometry.json)\n"
+    "  --condition NAME=FILE   a condition's file (repeatable): e.g. velo_geometry=velo_geometry.bin;\n"
+    "                          else the sequence's \"conditions\", else the condition's file beside the\n"
+    "                          first input (velo_geometry.bin), else the shipped default\n"
+    "  --geometry FILE         the same as --condition velo_geometry=FILE (LHCb binary or Kestrel JSON)\n"
     "  --dump DIR              write reconstructed objects as text files into DIR (created)\n"
     "  --report FILE           with --validate: write the checkers' JSON report\n"
     "  --plots DIR             with --report: draw the checkers' plots (PNG) into DIR\n"
@@ -60,6 +63,8 @@ static void print_summary(const kst_sequence *seq, const kst_event_source *src, 
   printf("kestrel run: %s, %u file%s, %s backend (%s), %u thread%s, batch size %u\n", seq->path, src->n_files,
          src->n_files == 1 ? "" : "s", kst_backend_name(), props.name, o->threads, o->threads == 1 ? "" : "s",
          o->batch_size);
+  for (uint32_t c = 0; c < r->n_conditions; ++c)
+    printf("condition:    %s = %s (%s)\n", r->conditions[c].name, r->conditions[c].path, r->conditions[c].origin);
   printf("events:       %llu processed", (unsigned long long)r->events);
   if (o->repetitions > 1) printf(" x %u repetitions", o->repetitions);
   printf(", %llu input error%s, %llu too big for the arenas\n", (unsigned long long)src->errors.count,
@@ -97,8 +102,10 @@ int kst_cmd_run(int argc, char **argv) {
   const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
   uint32_t n_inputs = 0;
   kst_run_options o;
+  const char *conditions[KST_MAX_CONDITIONS];
   kst_report_options report = {NULL, NULL};
   memset(&o, 0, sizeof o);
+  o.conditions = conditions;
   o.progress = isatty(2);
   uint64_t v;
   for (int i = 1; i < argc; ++i) {
@@ -120,6 +127,13 @@ int kst_cmd_run(int argc, char **argv) {
     else if (!strcmp(a, "--plots") && next) report.plots_dir = argv[++i];
     else if (!strcmp(a, "--dump") && next) o.dump_dir = argv[++i];
     else if (!strcmp(a, "--geometry") && next) o.geometry = argv[++i];
+    else if (!strcmp(a, "--condition") && next) {
+      if (o.n_conditions == KST_MAX_CONDITIONS) {
+        fprintf(stderr, "kestrel %s: more than %d --condition options\n", "run", KST_MAX_CONDITIONS);
+        return free(inputs), 2;
+      }
+      conditions[o.n_conditions++] = argv[++i];
+    }
     else if (!strcmp(a, "--no-progress")) o.progress = 0;
     else if (a[0] != '-') inputs[n_inputs++] = a;
     else {
@@ -146,7 +160,9 @@ int kst_cmd_run(int argc, char **argv) {
   }
   kst_run_options_default(&o);
   kst_sequence seq;
-  if (kst_cli_load_sequence(&seq, sequence, 1)) return free(inputs), 1;
+  kst_conditions planned;
+  const int setup = kst_cli_load_run_setup("run", &seq, sequence, 1, &planned, &o, inputs[0]);
+  if (setup) return free(inputs), setup;
   kst_event_source src;
   kst_status s = kst_events_load(&src, inputs, n_inputs, o.max_events);
   free(inputs);

@@ -44,9 +44,12 @@ static kst_status decode_sizes(kst_ctx *ctx, velo_decode_args *a) {
 }
 
 static kst_status decode_run(kst_ctx *ctx, const velo_decode_args *a) {
-  return kst_velo_decode_launch(*a, kst_ctx_conditions(ctx)->dev_geometry, kst_ctx_stream(ctx));
+  const kst_condition *geometry = kst_ctx_condition(ctx, "velo_geometry");
+  if (!geometry) return kst_error(KST_ERR_CONFIG, "the velo_geometry condition is not loaded");
+  return kst_velo_decode_launch(*a, (const struct kst_velo_geometry *)geometry->device, kst_ctx_stream(ctx));
 }
 
 static const velo_decode_hooks velo_decode_hook_table = {.set_sizes = decode_sizes, .run = decode_run};
 KST_ALGORITHM(velo_decode, VELO_DECODE_PARAMS, VELO_DECODE_PROPS, velo_decode_hook_table,
-              .description = "decodes VELO retina clusters to global hits with LHCbIDs, phi-sorted per module");
+              .description = "decodes VELO retina clusters to global hits with LHCbIDs, phi-sorted per module",
+              .conditions = {"velo_geometry"});

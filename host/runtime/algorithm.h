@@ -47,7 +47,7 @@ typedef struct kst_prop_desc {
 
 typedef struct kst_ctx kst_ctx;
 typedef struct kst_batch kst_batch;
-typedef struct kst_conditions kst_conditions;
+typedef struct kst_condition kst_condition;
 
 /* A validator compares with MC truth; it runs only with `kestrel run --validate`. */
 #define KST_ALG_VALIDATOR 1u
@@ -107,8 +107,9 @@ const void *kst_ctx_prop(const kst_ctx *ctx, uint32_t prop);
 const kst_batch *kst_ctx_batch(const kst_ctx *ctx);
 /* The worker's stream. */
 kst_stream *kst_ctx_stream(const kst_ctx *ctx);
-/* Conditions (geometry) loaded once per run: host copies and their device copies. */
-const kst_conditions *kst_ctx_conditions(const kst_ctx *ctx);
+/* The condition called name (host copy in ->host, device copy in ->device), or NULL unless the algorithm declares
+   it in .conditions: an undeclared condition would not be loaded for a sequence without another user of it. */
+const kst_condition *kst_ctx_condition(const kst_ctx *ctx, const char *name);
 /* Adds values to this instance's counter `name` (an array of n entries); summed over batches and workers. A name
    must keep one length: another length is an error, not a silent truncation. */
 kst_status kst_ctx_count_add(kst_ctx *ctx, const char *name, const uint64_t *values, uint32_t n);

@@ -183,7 +183,14 @@ kst_status kst_run(const kst_sequence *seq, const kst_event_source *src, const k
   pthread_mutex_init(&p.lock, NULL);
   pthread_cond_init(&p.changed, NULL);
   kst_conditions *cond = calloc(1, sizeof *cond);
-  kst_status st = cond ? kst_conditions_load(cond, opt.geometry) : kst_error(KST_ERR_NOMEM, "out of memory");
+  kst_status st = cond ? kst_conditions_load(cond, seq, &opt, src->n_files ? src->files[0].path : NULL)
+                        : kst_error(KST_ERR_NOMEM, "out of memory");
+  for (unsigned c = 0; cond && c < cond->n && c < sizeof r->conditions / sizeof r->conditions[0]; ++c) {
+    kst_condition_used *u = &r->conditions[r->n_conditions++];
+    snprintf(u->name, sizeof u->name, "%s", cond->items[c].type->name);
+    snprintf(u->path, sizeof u->path, "%s", cond->items[c].path);
+    u->origin = kst_condition_origin_name(cond->items[c].origin);
+  }
   uint32_t started = 0;
   for (uint32_t t = 0; t < opt.threads && !st.code; ++t) {
     wa[t].p = &p;

@@ -24,7 +24,9 @@ typedef struct kst_run_options {
                                arena size is given) */
   int progress;             /* print a progress line on stderr */
   int validate;             /* run the validator algorithms (MC truth checks) */
-  const char *geometry;     /* VELO geometry file; NULL: the shipped ideal geometry */
+  const char *geometry;     /* --geometry: the same as the override velo_geometry=FILE */
+  const char *const *conditions; /* --condition NAME=FILE overrides (see host/runtime/conditions.h) */
+  uint32_t n_conditions;
   const char *dump_dir;     /* run the dumpers, writing into this directory (it must exist) */
   int preload;              /* build every batch in pinned memory before the clock starts (benchmarks) */
   int no_transfer;          /* with repetitions: copy the batch to the device once, then time compute only */
@@ -51,8 +53,17 @@ typedef struct kst_input_errors {
   uint32_t n_lines;
 } kst_input_errors;
 
+/* A condition a run used: its name, its file and where that came from (kst_condition_origin_name). */
+typedef struct kst_condition_used {
+  char name[64];
+  char path[512];
+  const char *origin;
+} kst_condition_used;
+
 /* What a run did. */
 typedef struct kst_run_result {
+  kst_condition_used conditions[8];
+  uint32_t n_conditions;
   uint64_t events;           /* distinct events processed */
   uint64_t events_executed;  /* events x repetitions */
   uint64_t batches, splits, events_too_big, syncs;

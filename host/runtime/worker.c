@@ -15,7 +15,12 @@ void *kst_ctx_data(const kst_ctx *c, uint32_t p) {
 uint64_t kst_ctx_count(const kst_ctx *c, uint32_t p) { return c->w->count[c->w->seq->inst[c->inst].buffer[p]]; }
 const kst_batch *kst_ctx_batch(const kst_ctx *c) { return c->w->batch; }
 kst_stream *kst_ctx_stream(const kst_ctx *c) { return c->w->stream; }
-const kst_conditions *kst_ctx_conditions(const kst_ctx *c) { return c->w->conditions; }
+const kst_condition *kst_ctx_condition(const kst_ctx *c, const char *name) {
+  const kst_alg_desc *d = c->w->seq->inst[c->inst].desc;
+  for (uint32_t k = 0; k < KST_ALG_MAX_CONDITIONS && d->conditions[k]; ++k)
+    if (strcmp(d->conditions[k], name) == 0) return kst_conditions_find(c->w->conditions, name);
+  return NULL;
+}
 void *kst_ctx_accumulator(const kst_ctx *c) { return c->w->accumulators[c->inst]; }
 const char *kst_ctx_dump_dir(const kst_ctx *c) { return c->w->opt->dump_dir; }
 const char *kst_ctx_instance_name(const kst_ctx *c) { return c->w->seq->inst[c->inst].name; }

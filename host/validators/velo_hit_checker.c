@@ -7,6 +7,7 @@
 
 #include "checker/mc_from_mdf.h"
 #include "device/event_model/velo_hits.h"
+#include "configuration/geometry.h"
 #include "host/runtime/conditions.h"
 #include "input/batch.h"
 
@@ -37,7 +38,9 @@ static uint64_t hit_hash(uint64_t event, uint64_t index, const float p[3], uint3
 /* Counters: hits, MC-matched hits, distinct MC VELO ids, those decoded, events with errors, distance sums. */
 static kst_status after_sync(kst_ctx *ctx, const velo_hit_checker_args *a) {
   const kst_batch *b = kst_ctx_batch(ctx);
-  const kst_velo_geometry *g = &kst_ctx_conditions(ctx)->geometry;
+  const kst_condition *geometry = kst_ctx_condition(ctx, "velo_geometry");
+  if (!geometry) return kst_error(KST_ERR_CONFIG, "the velo_geometry condition is not loaded");
+  const kst_velo_geometry *g = (const kst_velo_geometry *)geometry->host;
   uint64_t k[9] = {0};
   enum { HITS, MATCHED, MC_IDS, MC_FOUND, BAD_EVENTS, NO_MC, DIST_NM, HASH, BAD_MC };
   for (uint32_t e = 0; e < b->n_events; ++e) {
@@ -90,4 +93,5 @@ static kst_status after_sync(kst_ctx *ctx, const velo_hit_checker_args *a) {
 static const velo_hit_checker_hooks velo_hit_checker_hook_table = {.after_sync = after_sync};
 KST_ALGORITHM(velo_hit_checker, VELO_HIT_CHECKER_PARAMS, KST_NO_PROPS, velo_hit_checker_hook_table,
               .description = "checks decoded VELO hits against MC truth: ids both ways and distance to the sensor plane",
+              .conditions = {"velo_geometry"},
               .flags = KST_ALG_VALIDATOR);
