@@ -230,8 +230,13 @@ const char *kst_ctx_instance_name(const kst_ctx *ctx);
 /* ---- The registry. */
 /* Every algorithm type, NULL-terminated. */
 extern const kst_alg_desc *const kst_algorithms[];
-/* The type called name, or NULL. */
+/* The type called name (built in, or registered), or NULL. */
 const kst_alg_desc *kst_algorithm_find(const char *name);
+/* Most types kst_algorithm_register takes. */
+#define KST_MAX_REGISTERED_ALGORITHMS 32
+/* Makes a type defined outside the registry's list (a test's, or an application's own) known to sequences; call it
+   before loading them, from one thread. KST_ERR_CONFIG when another type has its name. */
+kst_status kst_algorithm_register(const kst_alg_desc *desc);
 /* Index of parameter name in desc, or -1. */
 int kst_param_index(const kst_alg_desc *desc, const char *name);
 /* Index of property name in desc, or -1. */

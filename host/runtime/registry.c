@@ -33,10 +33,27 @@ KST_ALGORITHM_LIST(KST__DECLARE)
 #define KST__ENTRY(name) &kst_alg_##name,
 const kst_alg_desc *const kst_algorithms[] = {KST_ALGORITHM_LIST(KST__ENTRY) NULL};
 
+/* Types registered at run time, after the built-in ones. */
+static const kst_alg_desc *registered[KST_MAX_REGISTERED_ALGORITHMS];
+static uint32_t n_registered;
+
 const kst_alg_desc *kst_algorithm_find(const char *name) {
   for (const kst_alg_desc *const *a = kst_algorithms; *a; ++a)
     if (strcmp((*a)->name, name) == 0) return *a;
+  for (uint32_t i = 0; i < n_registered; ++i)
+    if (strcmp(registered[i]->name, name) == 0) return registered[i];
   return NULL;
+}
+
+kst_status kst_algorithm_register(const kst_alg_desc *desc) {
+  const kst_alg_desc *known = kst_algorithm_find(desc->name);
+  if (known == desc) return kst_ok();
+  if (known) return kst_error(KST_ERR_CONFIG, "an algorithm type called %s is already registered", desc->name);
+  if (n_registered == KST_MAX_REGISTERED_ALGORITHMS)
+    return kst_error(KST_ERR_CAPACITY, "%s: at most %d algorithm types can be registered", desc->name,
+                     KST_MAX_REGISTERED_ALGORITHMS);
+  registered[n_registered++] = desc;
+  return kst_ok();
 }
 
 int kst_param_index(const kst_alg_desc *desc, const char *name) {
