@@ -1,7 +1,7 @@
 /* VELO geometry: LHCb binary and Kestrel JSON readers, JSON writer, ideal detector, transforms. */
 #include "configuration/geometry.h"
 
-#include "host/runtime/conditions.h"
+#include "configuration/condition_types.h"
 
 #include "input/file.h"
 

@@ -1,7 +1,7 @@
 /* The sequence loader: reads JSON, checks every instance, binds inputs to producers and plans lifetimes. */
 #include "configuration/sequence.h"
 
-#include "host/runtime/conditions.h"
+#include "configuration/condition_types.h"
 #include "input/file.h"
 
 #include <cjson/cJSON.h>

@@ -6,25 +6,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "configuration/condition_types.h"
 #include "kst_status.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define KST_MAX_CONDITIONS 8
 #define KST_CONDITION_PATH 512
-
-/* A kind of condition: its loader turns a file into a host struct of host_size bytes, which is uploaded as it is;
-   kernels receive a pointer to the same struct type in device memory (the typed view). */
-typedef struct kst_condition_type {
-  const char *name;
-  const char *description;
-  const char *default_file;  /* shipped default, relative to the source tree, or NULL */
-  const char *beside_input;  /* a file of this name in the first input file's folder wins over the default */
-  size_t host_size;
-  kst_status (*load)(void *host, const char *path);
-} kst_condition_type;
 
 /* Where a condition's file came from, in the order the run looks. */
 typedef enum kst_condition_origin {
@@ -50,10 +39,6 @@ struct kst_conditions {
 };
 typedef struct kst_conditions kst_conditions;
 
-/* Every condition type, NULL-terminated. */
-extern const kst_condition_type *const kst_condition_types[];
-/* The condition type called name, or NULL. */
-const kst_condition_type *kst_condition_type_find(const char *name);
 /* Human words for an origin ("command line", ...). */
 const char *kst_condition_origin_name(kst_condition_origin origin);
 
