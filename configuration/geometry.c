@@ -3,7 +3,7 @@
 
 #include "configuration/condition_types.h"
 
-#include "input/file.h"
+#include "configuration/file.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>

@@ -2,7 +2,7 @@
 #include "configuration/sequence.h"
 
 #include "configuration/condition_types.h"
-#include "input/file.h"
+#include "configuration/file.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>

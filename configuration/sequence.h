@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "host/runtime/algorithm.h"
+#include "device/common/kst_algorithm.h"
 
 #ifdef __cplusplus
 extern "C" {

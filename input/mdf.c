@@ -1,7 +1,7 @@
 /* MDF reader (validating, zero-copy over an in-memory file), bank iterator and writer. */
 #include "input/mdf.h"
 
-#include "input/file.h"
+#include "configuration/file.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 /* velopix JSON event reader: validates keys, prefix sums and hit indices before trusting them. */
 #include "input/velopix.h"
 
-#include "input/file.h"
+#include "configuration/file.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>

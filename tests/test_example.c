@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "configuration/geometry.h"
-#include "input/file.h"
+#include "configuration/file.h"
 #include "input/simulation/generate.h"
 #include "tests/example/low_hits.h"
 #include "device/event_model/velo_hits.h"

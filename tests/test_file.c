@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "input/file.h"
+#include "configuration/file.h"
 
 Test(file, reads_whole_file_with_a_nul_after_it) {
   char path[] = "/tmp/kst_file_XXXXXX";

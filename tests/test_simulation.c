@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "checker/mc_from_mdf.h"
+#include "host/validators/mc_from_mdf.h"
 #include "checker/mc_truth.h"
 #include "configuration/geometry.h"
 #include "input/mdf.h"

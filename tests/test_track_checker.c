@@ -2,7 +2,7 @@
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 
-#include "input/file.h"
+#include "configuration/file.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

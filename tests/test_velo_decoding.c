@@ -219,7 +219,7 @@ Test(velo_decoding, a_sequence_without_retina_banks_is_a_clear_error) {
                      "{\"type\": \"velo_count_hits\", \"name\": \"count\"}, {\"type\": \"velo_decode\", \"name\": \"hits\"}]}";
   const kst_status s = run_json_on_bad_file(json, (kst_run_options){0});
   cr_assert_eq(s.code, KST_ERR_CONFIG);
-  cr_assert(strstr(s.msg, "offsets (bank_item_offsets)") && strstr(s.msg, "no retina-cluster banks"), "%s", s.msg);
+  cr_assert(strstr(s.msg, "offsets (bank_item_offsets)") && strstr(s.msg, "no banks of type 73"), "%s", s.msg);
 }
 
 Test(velo_decoding, an_input_bound_to_the_wrong_buffer_is_a_clear_error) {

@@ -11,7 +11,7 @@
 #include "device/velo/velo_consolidate.h"
 #include "device/velo/velo_search.h"
 #include "input/velopix_convert.h"
-#include "input/file.h"
+#include "configuration/file.h"
 #include "velo_run.h"
 
 static void check_floors(const kst_track_checker *c, double velo, double lng, double ghosts, double clones,

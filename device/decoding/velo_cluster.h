@@ -2,7 +2,7 @@
 #ifndef KST_VELO_CLUSTER_H
 #define KST_VELO_CLUSTER_H
 
-#include "configuration/geometry.h"
+#include "device/event_model/velo_geometry.h"
 #include "kst_dialect.h"
 
 /* The LHCbID of a cluster on sensor (formats document, section 2). */

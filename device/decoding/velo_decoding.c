@@ -1,12 +1,11 @@
 /* VELO decoding: descriptors and hooks of velo_count_hits and velo_decode. */
 #include "device/decoding/velo_decoding.h"
 
+#include "device/event_model/velo_geometry.h"
 #include "device/event_model/velo_hits.h"
-#include "host/runtime/conditions.h"
-#include "input/batch.h"
 
 static kst_status count_sizes(kst_ctx *ctx, velo_count_hits_args *a) {
-  uint64_t n = kst_ctx_batch(ctx)->n_events;
+  uint64_t n = kst_ctx_events(ctx);
   KST_TRY(kst_expect_count("dev_raw_event_offsets", a->dev_raw_event_offsets.count, n + 1));
   KST_TRY(kst_expect_count("dev_item_offsets", a->dev_item_offsets.count, n + 1));
   KST_TRY(kst_expect_event_list("dev_event_list", a->dev_event_list.count, n));
@@ -28,14 +27,13 @@ KST_ALGORITHM(velo_count_hits, VELO_COUNT_HITS_PARAMS, VELO_COUNT_HITS_PROPS, ve
               .description = "validates VELO retina banks and counts clusters per module into offsets");
 
 static kst_status decode_sizes(kst_ctx *ctx, velo_decode_args *a) {
-  const uint64_t events = kst_ctx_batch(ctx)->n_events;
+  const uint64_t events = kst_ctx_events(ctx);
   KST_TRY(kst_expect_count("dev_module_offsets", a->dev_module_offsets.count, events * KST_VELO_OFFSETS_PER_EVENT));
   KST_TRY(kst_expect_count("dev_velo_errors", a->dev_velo_errors.count, events));
   KST_TRY(kst_expect_count("dev_raw_event_offsets", a->dev_raw_event_offsets.count, events + 1));
   KST_TRY(kst_expect_event_list("dev_event_list", a->dev_event_list.count, events));
-  const kst_bank_block *b = kst_batch_block(kst_ctx_batch(ctx), KST_BANK_VELO_RETINA);
   /* The host summed every count word while building the batch: an upper bound that needs no sync. */
-  uint64_t n = b ? b->items_total : 0;
+  const uint64_t n = kst_ctx_bank_items(ctx, a->props.bank_type);
   a->dev_hit_x.count = a->dev_hit_y.count = a->dev_hit_z.count = a->dev_hit_phi.count = n;
   a->dev_hit_id.count = a->dev_hit_module.count = n;
   a->dev_unsorted_x.count = a->dev_unsorted_y.count = a->dev_unsorted_z.count = a->dev_unsorted_phi.count = n;
@@ -44,9 +42,9 @@ static kst_status decode_sizes(kst_ctx *ctx, velo_decode_args *a) {
 }
 
 static kst_status decode_run(kst_ctx *ctx, const velo_decode_args *a) {
-  const kst_condition *geometry = kst_ctx_condition(ctx, "velo_geometry");
+  const kst_velo_geometry *geometry = (const kst_velo_geometry *)kst_ctx_condition_device(ctx, "velo_geometry");
   if (!geometry) return kst_error(KST_ERR_CONFIG, "the velo_geometry condition is not loaded");
-  return kst_velo_decode_launch(*a, (const struct kst_velo_geometry *)geometry->device, kst_ctx_stream(ctx));
+  return kst_velo_decode_launch(*a, geometry, kst_ctx_stream(ctx));
 }
 
 static const velo_decode_hooks velo_decode_hook_table = {.set_sizes = decode_sizes, .run = decode_run};

@@ -1,5 +1,5 @@
 /* VELO decoding kernels: count and validate, then decode each module's clusters and sort them by phi. */
-#include "configuration/geometry.h"
+#include "device/event_model/velo_geometry.h"
 #include "device/common/kst_math.h"
 #include "device/decoding/velo_cluster.h"
 #include "device/decoding/velo_decoding.h"
@@ -58,7 +58,7 @@ KST_GLOBAL velo_count_kernel(velo_count_hits_args a) {
     const uint32_t length = KST_RAW_BANK_LENGTH(bank), sensor = KST_RAW_BANK_SOURCE(bank);
     const uint32_t payload = length >= KST_RAW_BANK_HEADER ? length - KST_RAW_BANK_HEADER : 0u;
     uint32_t flags = 0;
-    if (KST_RAW_BANK_TYPE(bank) != 73u || KST_RAW_BANK_VERSION(bank) != 3u) flags |= KST_VELO_ERR_VERSION;
+    if (KST_RAW_BANK_TYPE(bank) != a.props.bank_type || KST_RAW_BANK_VERSION(bank) != 3u) flags |= KST_VELO_ERR_VERSION;
     if (sensor >= KST_VELO_SENSORS) flags |= KST_VELO_ERR_SENSOR;
     else if (kst_atomic_or_u32(&seen[sensor / 32], 1u << (sensor % 32)) & (1u << (sensor % 32))) flags |= KST_VELO_ERR_SENSOR;
     const uint32_t n = payload >= 4u ? KST_RAW_U32(bank + KST_RAW_BANK_HEADER) : 0u;

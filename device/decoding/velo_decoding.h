@@ -3,7 +3,7 @@
 #define KST_VELO_DECODING_H
 
 #include "device/event_model/event_list.h"
-#include "host/runtime/algorithm.h"
+#include "device/common/kst_algorithm.h"
 
 /* velo_count_hits: validates every bank, counts clusters per module, writes module offsets and error flags. */
 #define VELO_COUNT_HITS_PARAMS(P)                     \
@@ -14,7 +14,8 @@
   P(dev_item_offsets, DEVICE_INPUT, uint32_t)         \
   P(dev_module_offsets, DEVICE_OUTPUT, uint32_t)      \
   P(dev_velo_errors, DEVICE_OUTPUT, uint32_t)
-#define VELO_COUNT_HITS_PROPS(Q) \
+#define VELO_COUNT_HITS_PROPS(Q)                                                                  \
+  Q(bank_type, UINT, 1, "73", 0, 255, "bank type of the retina-cluster banks (version 3); others are flagged") \
   Q(block_dim, UINT, 1, "64", 1, 1024, "threads per block (one block per event)")
 KST_ALGORITHM_ARGS(velo_count_hits, VELO_COUNT_HITS_PARAMS, VELO_COUNT_HITS_PROPS)
 
@@ -38,6 +39,7 @@ KST_ALGORITHM_ARGS(velo_count_hits, VELO_COUNT_HITS_PARAMS, VELO_COUNT_HITS_PROP
   P(dev_unsorted_phi, DEVICE_SCRATCH, float)          \
   P(dev_unsorted_id, DEVICE_SCRATCH, uint32_t)
 #define VELO_DECODE_PROPS(Q)                                                                     \
+  Q(bank_type, UINT, 1, "73", 0, 255, "bank type of the retina-cluster banks (sizes the hit container)") \
   Q(block_dim, UINT, 1, "256", 1, 1024, "threads per block (one block per event)")
 KST_ALGORITHM_ARGS(velo_decode, VELO_DECODE_PARAMS, VELO_DECODE_PROPS)
 

@@ -1,12 +1,11 @@
 /* Event filters: descriptors and hooks of global_event_cut and velo_track_filter. */
 #include "device/filters/event_filters.h"
 
-#include "input/batch.h"
 
 /* The output list has the input's capacity: a filter never lists more events than it was given. */
 static kst_status size_filter(kst_ctx *ctx, uint64_t list_words, const char *offsets_name, uint64_t offsets_count,
                               uint64_t *out_words) {
-  const uint64_t events = kst_ctx_batch(ctx)->n_events;
+  const uint64_t events = kst_ctx_events(ctx);
   KST_TRY(kst_expect_event_list("dev_event_list", list_words, events));
   KST_TRY(kst_expect_count(offsets_name, offsets_count, events + 1));
   *out_words = list_words;

@@ -4,7 +4,7 @@
 #define KST_EVENT_FILTERS_H
 
 #include "device/event_model/event_list.h"
-#include "host/runtime/algorithm.h"
+#include "device/common/kst_algorithm.h"
 
 /* global_event_cut: LHCb's global event cut, on the clusters per event of the bank type an earlier
    bank_item_offsets counted (VELO retina clusters today; UT and SciFi clusters once those are decoded). */

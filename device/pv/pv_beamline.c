@@ -1,10 +1,9 @@
 /* pv_beamline: descriptor and hooks. */
 #include "device/pv/pv_beamline.h"
 
-#include "input/batch.h"
 
 static kst_status set_sizes(kst_ctx *ctx, pv_beamline_args *a) {
-  const uint64_t events = kst_ctx_batch(ctx)->n_events;
+  const uint64_t events = kst_ctx_events(ctx);
   KST_TRY(kst_expect_count("dev_velo_track_offsets", a->dev_velo_track_offsets.count, events + 1));
   KST_TRY(kst_expect_event_list("dev_event_list", a->dev_event_list.count, events));
   if (!(a->props.z_range[1] > a->props.z_range[0]))

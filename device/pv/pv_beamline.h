@@ -5,7 +5,7 @@
 #include "device/event_model/pvs.h"
 #include "device/event_model/velo_tracks.h"
 #include "device/event_model/event_list.h"
-#include "host/runtime/algorithm.h"
+#include "device/common/kst_algorithm.h"
 
 #define PV_BEAMLINE_PARAMS(P)                               \
   P(dev_event_list, DEVICE_INPUT, kst_event_list_word)          \

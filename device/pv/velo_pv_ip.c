@@ -1,10 +1,9 @@
 /* velo_pv_ip: descriptor and hooks. */
 #include "device/pv/velo_pv_ip.h"
 
-#include "input/batch.h"
 
 static kst_status set_sizes(kst_ctx *ctx, velo_pv_ip_args *a) {
-  const uint64_t events = kst_ctx_batch(ctx)->n_events;
+  const uint64_t events = kst_ctx_events(ctx);
   KST_TRY(kst_expect_event_list("dev_event_list", a->dev_event_list.count, events));
   if (a->dev_pv_counts.count != events || (events && a->dev_pvs.count % events))
     return kst_error(KST_ERR_CONFIG, "dev_pvs and dev_pv_counts are not the outputs of one pv_beamline (check the bindings)");

@@ -5,7 +5,7 @@
 #include "device/event_model/pvs.h"
 #include "device/event_model/velo_tracks.h"
 #include "device/event_model/event_list.h"
-#include "host/runtime/algorithm.h"
+#include "device/common/kst_algorithm.h"
 
 /* A track's association to its best primary vertex; pv is KST_NO_PV when the event has none. */
 typedef struct kst_track_pv {

@@ -1,10 +1,9 @@
 /* bank_stats: descriptor and hooks. */
 #include "device/raw/bank_stats.h"
 
-#include "input/batch.h"
 
 static kst_status set_sizes(kst_ctx *ctx, bank_stats_args *a) {
-  const uint64_t events = kst_ctx_batch(ctx)->n_events;
+  const uint64_t events = kst_ctx_events(ctx);
   KST_TRY(kst_expect_count("dev_raw_event_offsets", a->dev_raw_event_offsets.count, events + 1));
   KST_TRY(kst_expect_event_list("dev_event_list", a->dev_event_list.count, events));
   /* Per event of the batch: the events not listed keep zeros. */

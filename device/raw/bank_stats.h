@@ -3,7 +3,7 @@
 #define KST_BANK_STATS_H
 
 #include "device/event_model/event_list.h"
-#include "host/runtime/algorithm.h"
+#include "device/common/kst_algorithm.h"
 
 /* Per-event statistics of a bank type. */
 typedef struct kst_bank_stat {

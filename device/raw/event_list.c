@@ -1,10 +1,9 @@
 /* event_list_init: descriptor and hooks. */
 #include "device/raw/event_list.h"
 
-#include "input/batch.h"
 
 static kst_status set_sizes(kst_ctx *ctx, event_list_init_args *a) {
-  a->dev_event_list.count = KST_EVENT_LIST_WORDS(kst_ctx_batch(ctx)->n_events);
+  a->dev_event_list.count = KST_EVENT_LIST_WORDS(kst_ctx_events(ctx));
   return kst_ok();
 }
 

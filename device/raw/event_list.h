@@ -3,7 +3,7 @@
 #define KST_EVENT_LIST_H
 
 #include "device/event_model/event_list.h"
-#include "host/runtime/algorithm.h"
+#include "device/common/kst_algorithm.h"
 
 #define EVENT_LIST_INIT_PARAMS(P) P(dev_event_list, DEVICE_OUTPUT, kst_event_list_word)
 #define EVENT_LIST_INIT_PROPS(Q) Q(block_dim, UINT, 1, "256", 1, 1024, "threads per block")

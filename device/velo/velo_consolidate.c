@@ -2,10 +2,9 @@
 #include "device/velo/velo_consolidate.h"
 
 #include "device/common/kst_primitives.h"
-#include "input/batch.h"
 
 static kst_status set_sizes(kst_ctx *ctx, velo_consolidate_args *a) {
-  const uint32_t events = kst_ctx_batch(ctx)->n_events;
+  const uint32_t events = kst_ctx_events(ctx);
   const uint64_t slots = a->dev_track_slots.count, hits = a->dev_hit_x.count;
   KST_TRY(kst_expect_event_list("dev_event_list", a->dev_event_list.count, events));
   size_t temp = 0;
@@ -26,7 +25,7 @@ static kst_status run(kst_ctx *ctx, const velo_consolidate_args *a) {
   kst_stream *s = kst_ctx_stream(ctx);
   /* The kernels derive the per-event slot capacity from these two counts: they must be those of one search. */
   const uint64_t events = a->dev_track_slot_count.count;
-  if (events != kst_ctx_batch(ctx)->n_events || a->dev_track_slots.count % (events ? events : 1) ||
+  if (events != kst_ctx_events(ctx) || a->dev_track_slots.count % (events ? events : 1) ||
       a->dev_track_slot_hits.count != a->dev_track_slots.count * KST_VELO_MAX_TRACK_HITS)
     return kst_error(KST_ERR_CONFIG, "inputs are not the outputs of one velo_search_by_triplet (check the bindings)");
   if (events == 0) return kst_ok();

@@ -1,5 +1,5 @@
 /* velo_consolidate kernels: keep, order by id, place, and fit each track with a straight-line Kalman filter. */
-#include "configuration/geometry.h"
+#include "device/event_model/velo_geometry.h"
 #include "device/event_model/velo_hits.h"
 #include "device/velo/velo_consolidate.h"
 #include "device/event_model/event_list.h"

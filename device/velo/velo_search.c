@@ -1,12 +1,11 @@
 /* velo_search_by_triplet: descriptor and hooks. */
 #include "device/velo/velo_search.h"
 
-#include "configuration/geometry.h"
+#include "device/event_model/velo_geometry.h"
 #include "device/event_model/velo_hits.h"
-#include "input/batch.h"
 
 static kst_status set_sizes(kst_ctx *ctx, velo_search_by_triplet_args *a) {
-  const uint64_t events = kst_ctx_batch(ctx)->n_events, hits = a->dev_hit_x.count;
+  const uint64_t events = kst_ctx_events(ctx), hits = a->dev_hit_x.count;
   KST_TRY(kst_expect_count("dev_module_offsets", a->dev_module_offsets.count, events * KST_VELO_OFFSETS_PER_EVENT));
   KST_TRY(kst_expect_event_list("dev_event_list", a->dev_event_list.count, events));
   KST_TRY(kst_expect_count("dev_hit_y", a->dev_hit_y.count, hits));

@@ -1,7 +1,7 @@
 /* velo_search_by_triplet kernel. Stations are processed from the last (highest z) to the first; at each one,
    tracks are extended into it, then new triplets are seeded on it and the two stations above. Competition for
    a hit is settled by the smallest (kink, id) key, so the result does not depend on thread scheduling. */
-#include "configuration/geometry.h"
+#include "device/event_model/velo_geometry.h"
 #include "device/common/kst_math.h"
 #include "device/event_model/velo_hits.h"
 #include "device/velo/velo_search.h"

@@ -2,7 +2,7 @@
 #ifndef KST_DATA_PROVIDER_H
 #define KST_DATA_PROVIDER_H
 
-#include "host/runtime/algorithm.h"
+#include "device/common/kst_algorithm.h"
 
 #define DATA_PROVIDER_PARAMS(P)                    \
   P(dev_raw_banks, DEVICE_OUTPUT, char)            \

@@ -1,13 +1,15 @@
-/* bank_item_offsets: per-event offsets of the retina clusters (the banks' count words), from the batch, to the device. */
+/* bank_item_offsets: per-event offsets of a bank type's items (the banks' count words), from the batch, to the device. */
 #ifndef KST_ITEM_OFFSETS_H
 #define KST_ITEM_OFFSETS_H
 
-#include "host/runtime/algorithm.h"
+#include "device/common/kst_algorithm.h"
 
 #define BANK_ITEM_OFFSETS_PARAMS(P)                 \
   P(host_item_offsets, HOST_OUTPUT, uint32_t)       \
   P(dev_item_offsets, DEVICE_OUTPUT, uint32_t)
 
-KST_ALGORITHM_ARGS(bank_item_offsets, BANK_ITEM_OFFSETS_PARAMS, KST_NO_PROPS)
+#define BANK_ITEM_OFFSETS_PROPS(Q) \
+  Q(bank_type, UINT, 1, "73", 0, 255, "bank type whose leading count words are counted (73: VELO retina clusters)")
+KST_ALGORITHM_ARGS(bank_item_offsets, BANK_ITEM_OFFSETS_PARAMS, BANK_ITEM_OFFSETS_PROPS)
 
 #endif

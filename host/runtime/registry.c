@@ -3,7 +3,7 @@
 
 #include "kst_status.h"
 
-#include "host/runtime/algorithm.h"
+#include "device/common/kst_algorithm.h"
 
 /* One line per algorithm type; its descriptor kst_alg_<name> is defined in the algorithm's .c file. */
 #define KST_ALGORITHM_LIST(X) \

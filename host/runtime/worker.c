@@ -15,11 +15,29 @@ void *kst_ctx_data(const kst_ctx *c, uint32_t p) {
 uint64_t kst_ctx_count(const kst_ctx *c, uint32_t p) { return c->w->count[c->w->seq->inst[c->inst].buffer[p]]; }
 const kst_batch *kst_ctx_batch(const kst_ctx *c) { return c->w->batch; }
 kst_stream *kst_ctx_stream(const kst_ctx *c) { return c->w->stream; }
-const kst_condition *kst_ctx_condition(const kst_ctx *c, const char *name) {
+uint32_t kst_ctx_events(const kst_ctx *c) { return c->w->batch->n_events; }
+uint64_t kst_ctx_bank_items(const kst_ctx *c, uint32_t type) {
+  const kst_bank_block *b = type < 256 ? kst_batch_block(c->w->batch, (uint8_t)type) : NULL;
+  return b ? b->items_total : 0;
+}
+bool kst_ctx_has_banks(const kst_ctx *c, uint32_t type) {
+  return type < 256 && kst_batch_block(c->w->batch, (uint8_t)type) != NULL;
+}
+
+/* The condition called name when the instance's type declares it. */
+static const kst_condition *declared_condition(const kst_ctx *c, const char *name) {
   const kst_alg_desc *d = c->w->seq->inst[c->inst].desc;
   for (uint32_t k = 0; k < KST_ALG_MAX_CONDITIONS && d->conditions[k]; ++k)
     if (strcmp(d->conditions[k], name) == 0) return kst_conditions_find(c->w->conditions, name);
   return NULL;
+}
+const void *kst_ctx_condition_device(const kst_ctx *c, const char *name) {
+  const kst_condition *k = declared_condition(c, name);
+  return k ? k->device : NULL;
+}
+const void *kst_ctx_condition_host(const kst_ctx *c, const char *name) {
+  const kst_condition *k = declared_condition(c, name);
+  return k ? k->host : NULL;
 }
 void *kst_ctx_accumulator(const kst_ctx *c) { return c->w->accumulators[c->inst]; }
 const char *kst_ctx_dump_dir(const kst_ctx *c) { return c->w->opt->dump_dir; }

@@ -3,7 +3,7 @@
 #define KST_EVENT_LIST_SUMMARY_H
 
 #include "device/event_model/event_list.h"
-#include "host/runtime/algorithm.h"
+#include "device/common/kst_algorithm.h"
 
 #define EVENT_LIST_SUMMARY_PARAMS(P) P(dev_event_list, DEVICE_TO_HOST, kst_event_list_word)
 

@@ -2,7 +2,7 @@
 #ifndef KST_VELO_SUMMARY_H
 #define KST_VELO_SUMMARY_H
 
-#include "host/runtime/algorithm.h"
+#include "device/common/kst_algorithm.h"
 
 #define VELO_SUMMARY_PARAMS(P)                             \
   P(dev_velo_errors, DEVICE_TO_HOST, uint32_t)             \

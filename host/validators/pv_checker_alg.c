@@ -3,7 +3,7 @@
 
 #include <stdio.h>
 
-#include "checker/mc_from_mdf.h"
+#include "host/validators/mc_from_mdf.h"
 #include "checker/pv_checker.h"
 #include "input/batch.h"
 

@@ -4,7 +4,7 @@
 
 #include "device/event_model/pvs.h"
 #include "device/event_model/event_list.h"
-#include "host/runtime/algorithm.h"
+#include "device/common/kst_algorithm.h"
 
 #define PV_CHECKER_PARAMS(P)                       \
   P(dev_event_list, DEVICE_TO_HOST, kst_event_list_word) \

@@ -5,10 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checker/mc_from_mdf.h"
+#include "host/validators/mc_from_mdf.h"
 #include "device/event_model/velo_hits.h"
 #include "configuration/geometry.h"
-#include "host/runtime/conditions.h"
 #include "input/batch.h"
 
 static int cmp_u32(const void *x, const void *y) {
@@ -38,9 +37,8 @@ static uint64_t hit_hash(uint64_t event, uint64_t index, const float p[3], uint3
 /* Counters: hits, MC-matched hits, distinct MC VELO ids, those decoded, events with errors, distance sums. */
 static kst_status after_sync(kst_ctx *ctx, const velo_hit_checker_args *a) {
   const kst_batch *b = kst_ctx_batch(ctx);
-  const kst_condition *geometry = kst_ctx_condition(ctx, "velo_geometry");
-  if (!geometry) return kst_error(KST_ERR_CONFIG, "the velo_geometry condition is not loaded");
-  const kst_velo_geometry *g = (const kst_velo_geometry *)geometry->host;
+  const kst_velo_geometry *g = (const kst_velo_geometry *)kst_ctx_condition_host(ctx, "velo_geometry");
+  if (!g) return kst_error(KST_ERR_CONFIG, "the velo_geometry condition is not loaded");
   uint64_t k[9] = {0};
   enum { HITS, MATCHED, MC_IDS, MC_FOUND, BAD_EVENTS, NO_MC, DIST_NM, HASH, BAD_MC };
   for (uint32_t e = 0; e < b->n_events; ++e) {

@@ -2,7 +2,7 @@
 #ifndef KST_VELO_HIT_CHECKER_H
 #define KST_VELO_HIT_CHECKER_H
 
-#include "host/runtime/algorithm.h"
+#include "device/common/kst_algorithm.h"
 
 #define VELO_HIT_CHECKER_PARAMS(P)                      \
   P(dev_hit_x, DEVICE_TO_HOST, float)                   \

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "checker/mc_from_mdf.h"
+#include "host/validators/mc_from_mdf.h"
 #include "checker/track_checker.h"
 #include "input/batch.h"
 

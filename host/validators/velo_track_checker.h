@@ -4,7 +4,7 @@
 
 #include "device/event_model/velo_tracks.h"
 #include "device/event_model/event_list.h"
-#include "host/runtime/algorithm.h"
+#include "device/common/kst_algorithm.h"
 
 #define VELO_TRACK_CHECKER_PARAMS(P)                          \
   P(dev_event_list, DEVICE_TO_HOST, kst_event_list_word) \

@@ -3,7 +3,7 @@
 #define KST_VELO_TRACK_DUMP_H
 
 #include "device/event_model/velo_tracks.h"
-#include "host/runtime/algorithm.h"
+#include "device/common/kst_algorithm.h"
 
 #define VELO_TRACK_DUMP_PARAMS(P)                             \
   P(dev_hit_id, DEVICE_TO_HOST, uint32_t)                     \

@@ -3,7 +3,7 @@
 #define KST_LOW_HITS_H
 
 #include "device/event_model/event_list.h"
-#include "host/runtime/algorithm.h"
+#include "device/common/kst_algorithm.h"
 
 #define LOW_HITS_PARAMS(P)                             \
   P(dev_event_list, DEVICE_INPUT, kst_event_list_word) \

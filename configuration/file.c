@@ -1,5 +1,5 @@
 /* kst_read_file: regular files only (a directory or a device gives a clear error), read in one go. */
-#include "input/file.h"
+#include "configuration/file.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* MC truth from MDF: banks of one type are concatenated in source-id order, then parsed. */
-#include "checker/mc_from_mdf.h"
+#include "host/validators/mc_from_mdf.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -47,7 +47,6 @@ typedef struct kst_prop_desc {
 
 typedef struct kst_ctx kst_ctx;
 typedef struct kst_batch kst_batch;
-typedef struct kst_condition kst_condition;
 
 /* A validator compares with MC truth; it runs only with `kestrel run --validate`. */
 #define KST_ALG_VALIDATOR 1u
@@ -103,13 +102,21 @@ uint64_t kst_ctx_count(const kst_ctx *ctx, uint32_t param);
 void kst_ctx_set_count(kst_ctx *ctx, uint32_t param, uint64_t count);
 /* The value bytes of property i. */
 const void *kst_ctx_prop(const kst_ctx *ctx, uint32_t prop);
-/* The batch being processed. */
+/* The batch being processed (host algorithms: its MDF records and bank blocks, see input/batch.h). */
 const kst_batch *kst_ctx_batch(const kst_ctx *ctx);
+/* Events in the batch: the capacity of its event lists and of per-event outputs. */
+uint32_t kst_ctx_events(const kst_ctx *ctx);
+/* Items (count words summed while building the batch) of the batch's banks of this type; 0 when it has none. */
+uint64_t kst_ctx_bank_items(const kst_ctx *ctx, uint32_t bank_type);
+/* Whether the batch holds banks of this type (the sequence gathered them). */
+bool kst_ctx_has_banks(const kst_ctx *ctx, uint32_t bank_type);
 /* The worker's stream. */
 kst_stream *kst_ctx_stream(const kst_ctx *ctx);
-/* The condition called name (host copy in ->host, device copy in ->device), or NULL unless the algorithm declares
-   it in .conditions: an undeclared condition would not be loaded for a sequence without another user of it. */
-const kst_condition *kst_ctx_condition(const kst_ctx *ctx, const char *name);
+/* The device copy of the condition called name (its typed view for kernels), or NULL unless the algorithm declares it
+   in .conditions: an undeclared condition would not be loaded for a sequence without another user of it. */
+const void *kst_ctx_condition_device(const kst_ctx *ctx, const char *name);
+/* The host copy of the condition called name, on the same terms. */
+const void *kst_ctx_condition_host(const kst_ctx *ctx, const char *name);
 /* Adds values to this instance's counter `name` (an array of n entries); summed over batches and workers. A name
    must keep one length: another length is an error, not a silent truncation. */
 kst_status kst_ctx_count_add(kst_ctx *ctx, const char *name, const uint64_t *values, uint32_t n);
