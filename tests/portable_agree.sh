@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the CPU build without -march=native (build/portable: no AVX-512, so the search, decoding and fit run their
-# plain loops instead of the 16-wide ones) and runs its tests; builds kestrel once more with the GPU's code for the
-# search and the fits (build/gpu-path, -DKST_SEARCH_SERIAL=0 -DKST_FIT_SIDE_BY_SIDE=0: no copies of the unused hits,
-# phis computed where they are used, a warp of one, a track per thread); and checks that both dump the same tracks and vertices as build/cpu on simulated events and, when
-# ../shared/data is there, on the LHCb sample. Called by .ci/run.
+# plain loops instead of the 16-wide ones) and runs its tests; builds kestrel once more with every kernel's CPU path
+# switched off (build/gpu-path, -DKST_CPU_PATHS=0: the GPU's code run as a warp of one, docs/kernels.md); and checks
+# that both dump the same tracks and vertices as build/cpu on simulated events and, when ../shared/data is there, on
+# the LHCb sample. Called by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -11,7 +11,7 @@ cmake -S . -B build/portable -DKST_BACKEND=cpu -DCMAKE_BUILD_TYPE=Release -DKST_
 cmake --build build/portable -j "$jobs" >/dev/null
 (cd build/portable && ctest --output-on-failure -j "$jobs")
 cmake -S . -B build/gpu-path -DKST_BACKEND=cpu -DCMAKE_BUILD_TYPE=Release -DKST_NATIVE=OFF -DKST_BUILD_TESTS=OFF \
-  "-DCMAKE_C_FLAGS=-DKST_SEARCH_SERIAL=0 -DKST_FIT_SIDE_BY_SIDE=0" >/dev/null
+  "-DCMAKE_C_FLAGS=-DKST_CPU_PATHS=0" >/dev/null
 cmake --build build/gpu-path -j "$jobs" --target kestrel >/dev/null
 out=build/portable-agree
 rm -rf "$out" && mkdir -p "$out"

@@ -183,9 +183,17 @@ static inline uint32_t kst_popc(kst_lanemask m) { return (uint32_t)m; }
 static inline uint32_t kst_first_lane(kst_lanemask m) { (void)m; return 0; }
 static inline kst_lanemask kst_lanes_below(void) { return 0; }
 static inline uint64_t kst_warp_min_u64(uint64_t v) { return v; }
+static inline float kst_shfl_down_f32(float v, uint32_t d) { (void)d; return v; }
 static inline uint32_t kst_ctz_u32(uint32_t x) { return (uint32_t)__builtin_ctz(x); }
 #define kst_syncwarp() ((void)0)
 #endif
+
+/* The default of every kernel's CPU-path switch (KST_<ALGORITHM>_CPU_PATH, docs/kernels.md): on in the CPU build, off
+   on a GPU. -DKST_CPU_PATHS=0 turns them all off in a CPU build, which then runs the GPU's code as a warp of one. */
+#ifndef KST_CPU_PATHS
+#define KST_CPU_PATHS 1
+#endif
+#define KST_CPU_PATH_DEFAULT (!KST_GPU && KST_CPU_PATHS)
 
 /* Number of blocks of size block needed to cover n items (at least one). */
 #define KST_BLOCKS(n, block) ((unsigned)(((n) + (block)-1) / (block)) ? (unsigned)(((n) + (block)-1) / (block)) : 1u)

@@ -1,6 +1,7 @@
 /* VELO decoding kernels: count and validate, then decode each module's clusters and sort them by phi. */
 #include "device/event_model/velo_geometry.h"
 #include "device/common/kst_math.h"
+#include "device/common/kst_simd.h"
 #include "device/decoding/velo_cluster.h"
 #include "device/decoding/velo_decoding.h"
 #include "device/event_model/raw_banks.h"
@@ -10,44 +11,20 @@
 
 #define SENSOR_WORDS ((KST_VELO_SENSORS + 31) / 32)
 
-/* With AVX-512 the CPU counts a hit's rank 16 hits at a time, the module's last few included: the compiler's
-   vectorised loop finished each module (a few tens of hits) in a scalar remainder, which took most of the decoding. */
-#if !KST_GPU && defined(__AVX512F__)
-#define KST_RANK_X16 1
-#include <immintrin.h>
-
-/* How many of the hits [begin, end) come before hit h of phi phi and id id in (phi, id, position) order. */
-static inline uint32_t rank_x16(const float *uphi, const uint32_t *uid, uint32_t begin, uint32_t end, uint32_t h,
-                                float phi, uint32_t id) {
-  const __m512 vphi = _mm512_set1_ps(phi);
-  const __m512i vid = _mm512_set1_epi32((int)id), vh = _mm512_set1_epi32((int)h);
-  const __m512i lanes = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
-  uint32_t rank = 0;
-  for (uint32_t j = begin; j < end; j += 16u) {
-    const uint32_t left = end - j;
-    const __mmask16 live = left >= 16u ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1u);
-    const __m512 p = _mm512_maskz_loadu_ps(live, uphi + j);
-    const __m512i d = _mm512_maskz_loadu_epi32(live, uid + j);
-    const __m512i pos = _mm512_add_epi32(_mm512_set1_epi32((int)j), lanes);
-    const __mmask16 below = _mm512_mask_cmp_ps_mask(live, p, vphi, _CMP_LT_OQ);
-    const __mmask16 same_phi = _mm512_mask_cmp_ps_mask(live, p, vphi, _CMP_EQ_OQ);
-    const __mmask16 id_below = _mm512_mask_cmplt_epu32_mask(same_phi, d, vid);
-    const __mmask16 same = _mm512_mask_cmpeq_epu32_mask(same_phi, d, vid);
-    const __mmask16 earlier = _mm512_mask_cmplt_epu32_mask(same, pos, vh);
-    rank += (uint32_t)__builtin_popcount((uint32_t)(below | id_below | earlier));
-  }
-  return rank;
-}
-#else
-#define KST_RANK_X16 0
+/* The CPU's path (KST_VELO_DECODE_CPU_PATH, see docs/kernels.md): with AVX-512 a hit's rank is counted 16 hits at a
+   time, the module's last few included (the compiler's vectorised loop finished each module, a few tens of hits, in a
+   scalar remainder, which took most of the decoding). */
+#ifndef KST_VELO_DECODE_CPU_PATH
+#define KST_VELO_DECODE_CPU_PATH KST_CPU_PATH_DEFAULT
 #endif
+#define KST_RANK_X16 (KST_VELO_DECODE_CPU_PATH && KST_SIMD_AVX512)
 
 KST_GLOBAL velo_count_kernel(velo_count_hits_args a) {
   __shared__ uint32_t counts[KST_VELO_MODULES];
   __shared__ uint32_t seen[SENSOR_WORDS];
   __shared__ uint32_t err;
+  if (KST_PAST_LIST(a.dev_event_list.data, blockIdx.x)) return;
   const uint32_t e = KST_LISTED_EVENT(a.dev_event_list.data, blockIdx.x);
-  if (e == KST_NO_EVENT) return;
   for (uint32_t m = threadIdx.x; m < KST_VELO_MODULES; m += blockDim.x) counts[m] = 0;
   for (uint32_t w = threadIdx.x; w < SENSOR_WORDS; w += blockDim.x) seen[w] = 0;
   if (threadIdx.x == 0) err = 0;
@@ -93,8 +70,8 @@ KST_GLOBAL velo_count_kernel(velo_count_hits_args a) {
 KST_GLOBAL velo_decode_kernel(velo_decode_args a, const struct kst_velo_geometry *g) {
   __shared__ uint32_t sensor_bank[KST_VELO_SENSORS];
   __shared__ uint32_t sensor_start[KST_VELO_SENSORS + 1];
+  if (KST_PAST_LIST(a.dev_event_list.data, blockIdx.x)) return;
   const uint32_t e = KST_LISTED_EVENT(a.dev_event_list.data, blockIdx.x);
-  if (e == KST_NO_EVENT) return;
   if (a.dev_velo_errors.data[e]) return;
   for (uint32_t s = threadIdx.x; s < KST_VELO_SENSORS; s += blockDim.x) sensor_bank[s] = 0xFFFFFFFFu, sensor_start[s] = 0;
   kst_syncthreads();
@@ -153,7 +130,7 @@ KST_GLOBAL velo_decode_kernel(velo_decode_args a, const struct kst_velo_geometry
     const uint32_t id = uid[h];
     /* Equal (phi, id) pairs (a repeated cluster word) fall back to their decoding order, so ranks stay distinct. */
 #if KST_RANK_X16
-    const uint32_t rank = rank_x16(uphi, uid, off[m], off[m + 1], h, phi, id);
+    const uint32_t rank = kst_simd_rank_x16(uphi, uid, off[m], off[m + 1], h, phi, id);
 #else
     uint32_t rank = 0;
     /* Bitwise, not short-circuit: no branches, so the CPU build vectorises this loop. */

@@ -13,12 +13,11 @@ typedef uint32_t kst_event_list_word;
 #define KST_EVENT_LIST_WORDS(capacity) ((uint64_t)(capacity) + 1u)
 /* Events a list buffer of `words` words can hold: the grid a per-event kernel launches over. */
 #define KST_EVENT_LIST_CAPACITY(words) ((words) ? (uint32_t)((words) - 1u) : 0u)
-/* What KST_LISTED_EVENT gives for a slot past the list's count. */
-#define KST_NO_EVENT 0xFFFFFFFFu
-/* The batch index of the event in slot `slot` of a list, or KST_NO_EVENT past the list's device-side count: a block
-   that gets KST_NO_EVENT returns at once (it is the whole block's value, so no barrier is left waiting). */
-#define KST_LISTED_EVENT(list, slot) \
-  ((uint32_t)(slot) < (list)[0] ? (uint32_t)(list)[1u + (uint32_t)(slot)] : KST_NO_EVENT)
+/* Whether slot `slot` is past a list's device-side count: a per-event kernel's block for that slot returns at once
+   (the whole block sees the same value, so no barrier is left waiting). */
+#define KST_PAST_LIST(list, slot) ((uint32_t)(slot) >= (list)[0])
+/* The batch index of the event in slot `slot` of a list, a slot within its count. */
+#define KST_LISTED_EVENT(list, slot) ((uint32_t)(list)[1u + (uint32_t)(slot)])
 
 /* Whether a host copy of a list of `words` words is well formed for a batch of n_events: its count within its
    capacity, its events increasing and in the batch. Host code checks a list copied back before trusting it. */

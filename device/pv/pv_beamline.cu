@@ -139,41 +139,36 @@ KST_DEVICE fit_sums track_terms(const pv_beamline_args *a, const pv_tracks *tk, 
   return t;
 }
 
-/* Vertex v's sums over the tracks of its z run, complete in lane 0 (every lane of the warp calls it). */
+/* The lanes of a warp that share a vertex's PV_STRIPES stripes, and the stripes each takes: a stripe each on a GPU;
+   all of them for the one lane of a CPU block, which computes a stripe's worth of tracks in one vectorised loop. */
+#define PV_LANES (PV_STRIPES < KST_WARP_SIZE ? PV_STRIPES : KST_WARP_SIZE)
+#define PV_LANE_STRIPES (PV_STRIPES / PV_LANES)
+
+/* Vertex v's sums over the tracks of its z run, complete in lane 0 (every lane of the warp calls it). One code for
+   every warp size: a lane sums its stripes over whole rows of PV_STRIPES tracks (the slots past the run are not live
+   and add zeros: the tracks' fields and weight sums have a row's spare floats after them, and a fixed-length loop
+   vectorises without a scalar remainder), adds its stripes in a tree, then the lanes add theirs in the same tree by
+   shuffles, so every warp size adds the same numbers in the same order. */
 KST_DEVICE fit_sums vertex_sums(const pv_beamline_args *a, const pv_tracks *tk, const float *weight_sum,
                                 const uint32_t *bucket_start, const kst_pv *v) {
   uint32_t begin, end;
   z_run(bucket_start, v->z, a->props.fit_window, a->props.z_range[0], a->props.z_range[1], &begin, &end);
-#if KST_GPU
-  fit_sums s;
-  for (int k = 0; k < PV_SUMS; ++k) s.f[k] = 0.0f;
-  s.used = 0;
   const uint32_t lane = kst_lane();
-  if (lane < PV_STRIPES)
-    for (uint32_t i = begin + lane; i < end; i += PV_STRIPES) {
-      const fit_sums t = track_terms(a, tk, weight_sum, i, v, 1);
-      for (int k = 0; k < PV_SUMS; ++k) s.f[k] += t.f[k];
-      s.used += t.used;
-    }
-  for (uint32_t d = PV_STRIPES / 2; d > 0; d >>= 1) {
-    for (int k = 0; k < PV_SUMS; ++k) s.f[k] += kst_shfl_down_f32(s.f[k], d);
-    s.used += kst_shfl_u32(s.used, lane + d < KST_WARP_SIZE ? lane + d : lane);
+  float acc[PV_SUMS][PV_LANE_STRIPES];
+  uint32_t used[PV_LANE_STRIPES];
+  for (uint32_t j = 0; j < PV_LANE_STRIPES; ++j) {
+    for (int k = 0; k < PV_SUMS; ++k) acc[k][j] = 0.0f;
+    used[j] = 0;
   }
-  return s;
-#else
-  float acc[PV_SUMS][PV_STRIPES];
-  uint32_t used[PV_STRIPES];
-  memset(acc, 0, sizeof acc);
-  memset(used, 0, sizeof used);
-  /* Whole stripes, the slots past the run not live: a loop of fixed length, which the compiler vectorises without a
-     scalar remainder (the tracks' fields and weight sums have a stripe's spare floats after them). */
-  for (uint32_t base = begin; base < end; base += PV_STRIPES)
-    for (uint32_t j = 0; j < PV_STRIPES; ++j) {
-      const fit_sums t = track_terms(a, tk, weight_sum, base + j, v, base + j < end);
-      for (int k = 0; k < PV_SUMS; ++k) acc[k][j] += t.f[k];
-      used[j] += t.used;
-    }
-  for (uint32_t d = PV_STRIPES / 2; d > 0; d >>= 1) {
+  if (lane < PV_LANES)
+    for (uint32_t row = begin + lane * PV_LANE_STRIPES; row < end; row += PV_STRIPES)
+      for (uint32_t j = 0; j < PV_LANE_STRIPES; ++j) {
+        const uint32_t i = row + j;
+        const fit_sums t = track_terms(a, tk, weight_sum, i, v, i < end);
+        for (int k = 0; k < PV_SUMS; ++k) acc[k][j] += t.f[k];
+        used[j] += t.used;
+      }
+  for (uint32_t d = PV_LANE_STRIPES / 2; d > 0; d >>= 1) {
     for (int k = 0; k < PV_SUMS; ++k)
       for (uint32_t l = 0; l < d; ++l) acc[k][l] += acc[k][l + d];
     for (uint32_t l = 0; l < d; ++l) used[l] += used[l + d];
@@ -181,8 +176,11 @@ KST_DEVICE fit_sums vertex_sums(const pv_beamline_args *a, const pv_tracks *tk, 
   fit_sums s;
   for (int k = 0; k < PV_SUMS; ++k) s.f[k] = acc[k][0];
   s.used = used[0];
+  for (uint32_t d = PV_LANES / 2; d > 0; d >>= 1) {
+    for (int k = 0; k < PV_SUMS; ++k) s.f[k] += kst_shfl_down_f32(s.f[k], d);
+    s.used += kst_shfl_u32(s.used, lane + d < KST_WARP_SIZE ? lane + d : lane);
+  }
   return s;
-#endif
 }
 
 /* One Newton step of vertex v, by a whole warp. A track's weight is its compatibility with v over the sum of its
@@ -209,7 +207,13 @@ KST_DEVICE int fit_step(const pv_beamline_args *a, const pv_tracks *tk, const fl
   return 1;
 }
 
-#if !KST_GPU
+/* The CPU's path (docs/kernels.md): the weight sums walk each vertex's z run in a vectorised loop (below) instead of
+   each thread taking whole tracks; -DKST_PV_BEAMLINE_CPU_PATH=0 runs the GPU's loop on the CPU. */
+#ifndef KST_PV_BEAMLINE_CPU_PATH
+#define KST_PV_BEAMLINE_CPU_PATH KST_CPU_PATH_DEFAULT
+#endif
+
+#if KST_PV_BEAMLINE_CPU_PATH
 /* Adds vertex v's compatibility to the weight sums ws of the tracks [begin, end) of the z order tk (those within
    window of it in z; the others get a zero added, which changes no sum as none is -0). Whole stripes at a time, as in
    vertex_sums, through a local array: the compiler vectorises that loop, as its stores cannot alias the tracks. */
@@ -243,7 +247,7 @@ KST_DEVICE void fit_vertices(const pv_beamline_args *a, const pv_tracks *tk, flo
        independent); the CPU walks each vertex's z run, which visits only the tracks near it, in a vectorised loop
        that adds a zero for a track outside the window (no sum is -0, so nothing changes). The additions and their
        order per track are the same, so the sums agree to the bit. */
-#if KST_GPU
+#if !KST_PV_BEAMLINE_CPU_PATH
     for (uint32_t i = threadIdx.x; i < n; i += blockDim.x) {
       const float z = pv_beam_z(tk, i);
       const kst_velo_state st = pv_state(tk->f, tk->stride, i);
@@ -267,7 +271,7 @@ KST_DEVICE void fit_vertices(const pv_beamline_args *a, const pv_tracks *tk, flo
     kst_syncthreads();
     if (it == rounds) break;
     /* A warp per vertex (on the CPU, the block's one thread). */
-    const uint32_t n_warps = KST_GPU ? blockDim.x / KST_WARP_SIZE : 1u;
+    const uint32_t n_warps = blockDim.x / KST_WARP_SIZE;
     for (uint32_t v = threadIdx.x / KST_WARP_SIZE; v < n_pvs; v += n_warps)
       if (pvs[v].n_tracks && !fit_step(a, tk, weight_sum, bucket_start, &pvs[v], it + 1 == rounds))
         pvs[v].n_tracks = 0;
@@ -480,8 +484,8 @@ KST_GLOBAL_BOUNDED(256, 5) pv_beamline_kernel(pv_beamline_args a) {
   KST_DYNAMIC_SHARED(uint32_t, hist);
   __shared__ uint32_t n_seeds;
   __shared__ int overflow;
+  if (KST_PAST_LIST(a.dev_event_list.data, blockIdx.x)) return;
   const uint32_t e = KST_LISTED_EVENT(a.dev_event_list.data, blockIdx.x);
-  if (e == KST_NO_EVENT) return;
   const uint32_t t0 = a.dev_velo_track_offsets.data[e], n = a.dev_velo_track_offsets.data[e + 1] - t0;
   const kst_velo_state *tracks = &a.dev_velo_states_beam.data[t0];
   /* Each event's runs of floats have PV_STRIPES spare ones after them (see pv_tracks). */

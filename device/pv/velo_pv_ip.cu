@@ -19,8 +19,8 @@ KST_DEVICE void impact(const kst_velo_state *s, const kst_pv *v, float *ip, floa
 }
 
 KST_GLOBAL velo_pv_ip_kernel(velo_pv_ip_args a, uint32_t pvs_per_event) {
+  if (KST_PAST_LIST(a.dev_event_list.data, blockIdx.x)) return;
   const uint32_t e = KST_LISTED_EVENT(a.dev_event_list.data, blockIdx.x);
-  if (e == KST_NO_EVENT) return;
   const uint32_t t0 = a.dev_velo_track_offsets.data[e], t1 = a.dev_velo_track_offsets.data[e + 1];
   const kst_pv *pvs = &a.dev_pvs.data[(uint64_t)e * pvs_per_event];
   const uint32_t n_pvs = a.dev_pv_counts.data[e];

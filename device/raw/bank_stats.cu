@@ -5,8 +5,8 @@
 #include "kst_dialect.h"
 
 KST_GLOBAL bank_stats_kernel(bank_stats_args a) {
+  if (KST_PAST_LIST(a.dev_event_list.data, blockIdx.x)) return;
   const uint32_t e = KST_LISTED_EVENT(a.dev_event_list.data, blockIdx.x);
-  if (e == KST_NO_EVENT) return;
   const uint32_t b0 = a.dev_raw_event_offsets.data[e], b1 = a.dev_raw_event_offsets.data[e + 1];
   kst_bank_stat *st = &a.dev_bank_stats.data[e];
   uint32_t *groups = &a.dev_group_items.data[(uint64_t)e * a.props.n_groups];

@@ -98,13 +98,13 @@ KST_DEVICE kst_velo_state fit(const velo_consolidate_args *a, const uint32_t *h,
   return line_state(&sx, &sy, z, n);
 }
 
-/* The CPU fits tracks side by side; -DKST_FIT_SIDE_BY_SIDE=0 gives it the GPU's track per thread instead (as
-   tests/portable_agree.sh does, to check that both give the same bits). */
-#ifndef KST_FIT_SIDE_BY_SIDE
-#define KST_FIT_SIDE_BY_SIDE (!KST_GPU)
+/* The CPU's path (docs/kernels.md) fits tracks side by side; with KST_VELO_CONSOLIDATE_CPU_PATH=0 the CPU runs the
+   GPU's track per thread instead (as tests/portable_agree.sh does, to check that both give the same bits). */
+#ifndef KST_VELO_CONSOLIDATE_CPU_PATH
+#define KST_VELO_CONSOLIDATE_CPU_PATH KST_CPU_PATH_DEFAULT
 #endif
 
-#if KST_FIT_SIDE_BY_SIDE
+#if KST_VELO_CONSOLIDATE_CPU_PATH
 /* The CPU fits FIT_LANES tracks side by side: a filter step is a chain of divisions that one track at a time
    leaves the processor waiting on, and a loop over lanes vectorises. Each lane runs kalman_step's operations, so the
    states are the same bits as fit's. A lane's hits are laid out in its fit order, hit i of lane l at [i][l]. */
@@ -211,8 +211,8 @@ KST_DEVICE int kept(const velo_consolidate_args *a, const uint32_t *off, const k
    seed's middle hit, unique within the event), so that the write kernel finds them in id order without deciding
    again. */
 KST_GLOBAL consolidate_count_kernel(velo_consolidate_args a) {
+  if (KST_PAST_LIST(a.dev_event_list.data, blockIdx.x)) return;
   const uint32_t e = KST_LISTED_EVENT(a.dev_event_list.data, blockIdx.x);
-  if (e == KST_NO_EVENT) return;
   const uint32_t *off = &a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
   const uint64_t cap = a.dev_track_slots.count / a.dev_track_slot_count.count;
   const kst_velo_track_slot *slots = &a.dev_track_slots.data[e * cap];
@@ -251,8 +251,8 @@ KST_DEVICE int place_track(const velo_consolidate_args *a, const kst_velo_track_
 }
 
 KST_GLOBAL consolidate_write_kernel(velo_consolidate_args a) {
+  if (KST_PAST_LIST(a.dev_event_list.data, blockIdx.x)) return;
   const uint32_t e = KST_LISTED_EVENT(a.dev_event_list.data, blockIdx.x);
-  if (e == KST_NO_EVENT) return;
   const uint64_t cap = a.dev_track_slots.count / a.dev_track_slot_count.count;
   const kst_velo_track_slot *slots = &a.dev_track_slots.data[e * cap];
   const uint32_t *slot_hits = &a.dev_track_slot_hits.data[e * cap * KST_VELO_MAX_TRACK_HITS];
@@ -273,7 +273,7 @@ KST_GLOBAL consolidate_write_kernel(velo_consolidate_args a) {
   }
   kst_syncthreads();
   const uint32_t n_kept = a.dev_velo_track_offsets.data[e + 1] - first_track;
-#if KST_FIT_SIDE_BY_SIDE
+#if KST_VELO_CONSOLIDATE_CPU_PATH
   /* The same as the loop below, FIT_LANES tracks at a time. */
   for (uint32_t r0 = 0; r0 < n_kept; r0 += FIT_LANES) {
     static _Thread_local fit_tile toward, away;

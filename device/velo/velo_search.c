@@ -19,12 +19,12 @@ static kst_status set_sizes(kst_ctx *ctx, velo_search_by_triplet_args *a) {
   a->dev_hit_used.count = a->dev_hit_owner.count = hits;
   a->dev_seed_outer.count = a->dev_seed_inner.count = a->dev_seed_key.count = hits;
   a->dev_extension_hit.count = a->dev_extension_key.count = slots;
-  const int serial = kst_velo_search_serial();
-  a->dev_extension_prediction.count = serial ? 4u * slots : 0u;
-  a->dev_scan_hits.count = serial ? 4u * hits : 0u;
-  a->dev_scan_hit_index.count = serial ? hits : 0u;
+  const int cpu_path = kst_velo_search_cpu_path();
+  a->dev_extension_prediction.count = cpu_path ? 4u * slots : 0u;
+  a->dev_scan_hits.count = cpu_path ? 4u * hits : 0u;
+  a->dev_scan_hit_index.count = cpu_path ? hits : 0u;
   /* A slot for each hit position and one for each module's end. */
-  a->dev_scan_slot.count = serial ? hits + events * KST_VELO_MODULES : 0u;
+  a->dev_scan_slot.count = cpu_path ? hits + events * KST_VELO_MODULES : 0u;
   return kst_ok();
 }
 

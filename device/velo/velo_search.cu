@@ -3,6 +3,7 @@
    a hit is settled by the smallest (kink, id) key, so the result does not depend on thread scheduling. */
 #include "device/event_model/velo_geometry.h"
 #include "device/common/kst_math.h"
+#include "device/common/kst_simd.h"
 #include "device/event_model/velo_hits.h"
 #include "device/velo/velo_search.h"
 #include "device/event_model/event_list.h"
@@ -25,16 +26,32 @@ KST_DEVICE uint64_t make_key(float scatter, uint32_t id) {
   return ((uint64_t)bits << 32) | id;
 }
 
+/* The CPU runs a block as one thread, which pays for each hit it scans and each polynomial it evaluates. There the
+   seeding scans copies of the unused hits of the stations it reads, refreshed before each station's seeding, instead
+   of every hit (by then half of the outer station's hits and a quarter of the inner one's belong to tracks: search
+   445 to 415 us per event), and the extension computes its tracks' predicted phis in a loop that vectorises (the
+   arctangent, one track at a time, was 7% of the search). A GPU warp scans 32 hits at a time, and a module's window
+   rarely holds more, so it would gain nothing from the copies, and the extra loops cost its search kernel
+   registers it does not have (it spilled): it scans the hits themselves and computes each phi where it is used. The
+   results are the same bits either way; tests/portable_agree.sh checks that by building the CPU with
+   -DKST_VELO_SEARCH_CPU_PATH=0, which runs the GPU's code with a warp of one (docs/kernels.md). */
+#ifndef KST_VELO_SEARCH_CPU_PATH
+#define KST_VELO_SEARCH_CPU_PATH KST_CPU_PATH_DEFAULT
+#endif
+/* With AVX-512 the CPU gathers a seed's inner and outer hits 16 slots at a time, compressing the ones that pass
+   into the scratch (search 390 to 327 us per event); without, it runs the warp loops with a warp of one. */
+#define KST_SEARCH_X16 (KST_VELO_SEARCH_CPU_PATH && KST_SIMD_AVX512)
+
 /* Each module's phi-sorted hits get a coarse index: for each of KST_PHI_BUCKETS equal phi intervals, the first
    hit at or above its lower edge less a margin. A lookup then starts a short linear scan from its bucket instead
    of a binary search (two thirds of the search's time went into unpredictable binary-search branches). The margin
    is far larger than the rounding of the bucket number, so a lookup never starts past its answer. The results do
    not depend on the number of buckets, only the work does: a CPU thread has room for a fine index (its scans are
    most of the search, and 256 buckets take 8% off it against 64), a GPU block keeps the index in shared memory. */
-#if KST_GPU
-#define KST_PHI_BUCKETS 64
-#else
+#if KST_VELO_SEARCH_CPU_PATH
 #define KST_PHI_BUCKETS 256
+#else
+#define KST_PHI_BUCKETS 64
 #endif
 #define KST_PHI_INDEX_STRIDE (KST_PHI_BUCKETS + 1)
 #define KST_PHI_INDEX_MARGIN 1e-3f
@@ -117,10 +134,10 @@ KST_DEVICE int in_span(const phi_span *s, float v) { return (v >= s->lo) & (v < 
    dozen, and a loop of unknown length that short would run in the compiler's scalar remainder), the slots past the
    last candidate holding infinite slopes, whose kink is above every real one; on a GPU, where each lane loops over
    the candidates alone, one at a time. */
-#if KST_GPU
-#define KST_KINK_TILE 1u
-#else
+#if KST_VELO_SEARCH_CPU_PATH
 #define KST_KINK_TILE 16u
+#else
+#define KST_KINK_TILE 1u
 #endif
 
 /* One warp's seeding scratch: a middle hit's inner candidates and a chunk of its outer hits, each as the slopes of
@@ -129,7 +146,7 @@ KST_DEVICE int in_span(const phi_span *s, float v) { return (v >= s->lo) & (v < 
    local memory. */
 /* Room past the last candidate: on the CPU a vector's worth, for the last tile's fill and the 16-wide gathering's
    whole-vector stores; none on a GPU (a few more bytes there moved the search kernel's fields and made it spill). */
-#define KST_SEED_PAD (KST_GPU ? 0u : 16u)
+#define KST_SEED_PAD (KST_VELO_SEARCH_CPU_PATH ? 16u : 0u)
 typedef struct {
   uint32_t c_hit[KST_SEED_CANDIDATES + KST_SEED_PAD];
   float c_tx[KST_SEED_CANDIDATES + KST_SEED_PAD], c_ty[KST_SEED_CANDIDATES + KST_SEED_PAD];
@@ -157,26 +174,6 @@ KST_DEVICE uint32_t min_kink_bits(const seed_scratch *sc, uint32_t nc, float tx,
   return m;
 }
 
-/* The CPU runs a block as one thread, which pays for each hit it scans and each polynomial it evaluates. There the
-   seeding scans copies of the unused hits of the stations it reads, refreshed before each station's seeding, instead
-   of every hit (by then half of the outer station's hits and a quarter of the inner one's belong to tracks: search
-   445 to 415 us per event), and the extension computes its tracks' predicted phis in a loop that vectorises (the
-   arctangent, one track at a time, was 7% of the search). A GPU warp scans 32 hits at a time, and a module's window
-   rarely holds more, so it would gain nothing from the copies, and the extra loops cost its search kernel
-   registers it does not have (it spilled): it scans the hits themselves and computes each phi where it is used. The
-   results are the same bits either way; tests/portable_agree.sh checks that by building the CPU with
-   -DKST_SEARCH_SERIAL=0, which runs the GPU's code with a warp of one. */
-#ifndef KST_SEARCH_SERIAL
-#define KST_SEARCH_SERIAL (!KST_GPU)
-#endif
-/* With AVX-512 the CPU gathers a seed's inner and outer hits 16 slots at a time, compressing the ones that pass
-   into the scratch (search 390 to 327 us per event); without, it runs the warp loops with a warp of one. */
-#if KST_SEARCH_SERIAL && defined(__AVX512F__) && defined(__BMI2__)
-#define KST_SEARCH_X16 1
-#include <immintrin.h>
-#else
-#define KST_SEARCH_X16 0
-#endif
 
 /* An event's hits as the seeding reads them: a hit's own coordinates by its index, and the hits it scans by their
    slot (on the CPU copies of the modules' unused hits; on a GPU the hits themselves). */
@@ -189,7 +186,7 @@ typedef struct {
   const uint32_t *scan_hit, *slot;
 } hit_view;
 
-#if KST_SEARCH_SERIAL
+#if KST_VELO_SEARCH_CPU_PATH
 KST_DEVICE float scan_x(const hit_view *hv, uint32_t s) { return hv->sx[s]; }
 KST_DEVICE float scan_y(const hit_view *hv, uint32_t s) { return hv->sy[s]; }
 KST_DEVICE float scan_z(const hit_view *hv, uint32_t s) { return hv->sz[s]; }
@@ -218,46 +215,11 @@ typedef struct {
 } seed_choice;
 
 #if KST_SEARCH_X16
-/* Stores the hits of span s from slot `at` on that pass the candidate cuts (phi in the span's interval, slopes to
-   (x1, y1, z1) within +-slope) after the *n already stored, 16 slots at a time, into the hit and slope arrays;
-   stops when room candidates are stored. Returns the slot of the first hit that passes and was not stored (NONE when
-   none is left). The same operations as the scalar loop's, lane by lane, so the same bits. */
+/* The AVX-512 gathering of kst_simd.h over the CPU's copies of the unused hits. */
 static inline uint32_t gather_x16(const hit_view *hv, float x1, float y1, float z1, phi_span s, uint32_t at, float slope,
                                   uint32_t room, uint32_t *hit, float *tx_out, float *ty_out, uint32_t *n) {
-  const __m512 vx1 = _mm512_set1_ps(x1), vy1 = _mm512_set1_ps(y1), vz1 = _mm512_set1_ps(z1);
-  const __m512 lo = _mm512_set1_ps(s.lo), hi = _mm512_set1_ps(s.hi), up = _mm512_set1_ps(slope),
-               down = _mm512_set1_ps(-slope);
-  uint32_t stored = *n;
-  for (; at < s.end; at += 16u) {
-    const uint32_t left = s.end - at;
-    const __mmask16 live = left >= 16u ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1u);
-    const __m512 dz = _mm512_sub_ps(vz1, _mm512_maskz_loadu_ps(live, hv->sz + at));
-    const __m512 tx = _mm512_div_ps(_mm512_sub_ps(vx1, _mm512_maskz_loadu_ps(live, hv->sx + at)), dz);
-    const __m512 ty = _mm512_div_ps(_mm512_sub_ps(vy1, _mm512_maskz_loadu_ps(live, hv->sy + at)), dz);
-    const __m512 phi = _mm512_maskz_loadu_ps(live, hv->sphi + at);
-    __mmask16 ok = _mm512_mask_cmp_ps_mask(live, phi, lo, _CMP_GE_OQ);
-    ok = _mm512_mask_cmp_ps_mask(ok, phi, hi, _CMP_LT_OQ);
-    ok = _mm512_mask_cmp_ps_mask(ok, tx, up, _CMP_LE_OQ);
-    ok = _mm512_mask_cmp_ps_mask(ok, tx, down, _CMP_GE_OQ);
-    ok = _mm512_mask_cmp_ps_mask(ok, ty, up, _CMP_LE_OQ);
-    ok = _mm512_mask_cmp_ps_mask(ok, ty, down, _CMP_GE_OQ);
-    uint32_t take = ok;
-    const uint32_t count = (uint32_t)__builtin_popcount(take);
-    if (stored + count > room) take = _pdep_u32((1u << (room - stored)) - 1u, take);
-    /* Compressed in registers and stored whole (the arrays have room for a vector past their last entry): a
-       compressing store to memory is slow on some processors. */
-    const __m512i ids = _mm512_maskz_loadu_epi32(live, hv->scan_hit + at);
-    _mm512_storeu_si512((void *)(hit + stored), _mm512_maskz_compress_epi32((__mmask16)take, ids));
-    _mm512_storeu_ps(tx_out + stored, _mm512_maskz_compress_ps((__mmask16)take, tx));
-    _mm512_storeu_ps(ty_out + stored, _mm512_maskz_compress_ps((__mmask16)take, ty));
-    if (take != ok) {
-      *n = room;
-      return at + (uint32_t)__builtin_ctz(ok & ~take);
-    }
-    stored += count;
-  }
-  *n = stored;
-  return NONE;
+  return kst_simd_gather_slopes_x16(hv->sx, hv->sy, hv->sz, hv->sphi, hv->scan_hit, x1, y1, z1, s.lo, s.hi, at, s.end,
+                                    slope, room, hit, tx_out, ty_out, n);
 }
 #endif
 
@@ -413,8 +375,8 @@ KST_DEVICE uint32_t take_middle(uint32_t *next) {
    itself the compiler takes 70 registers for the chunk bookkeeping and fits three (search time +15% on an H100);
    held to 64 it spills nothing. */
 KST_GLOBAL_BOUNDED(256, 4) velo_search_kernel(velo_search_by_triplet_args a) {
+  if (KST_PAST_LIST(a.dev_event_list.data, blockIdx.x)) return;
   const uint32_t e = KST_LISTED_EVENT(a.dev_event_list.data, blockIdx.x);
-  if (e == KST_NO_EVENT) return;
   const uint32_t *off = &a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
   const float *X = a.dev_hit_x.data, *Y = a.dev_hit_y.data, *Z = a.dev_hit_z.data, *PHI = a.dev_hit_phi.data;
   uint32_t *used = a.dev_hit_used.data;
@@ -460,7 +422,7 @@ KST_GLOBAL_BOUNDED(256, 4) velo_search_kernel(velo_search_by_triplet_args a) {
     if (threadIdx.x == 0) n_tracks = *count < cap ? *count : cap;
     kst_syncthreads();
     const uint32_t n_live = n_tracks;
-#if KST_SEARCH_SERIAL
+#if KST_VELO_SEARCH_CPU_PATH
     /* A track's predicted x and y on each module of the station, module j's at j * cap; then its phi, over x. */
     float *pred_x = &a.dev_extension_prediction.data[(uint64_t)e * cap * 4u], *pred_y = pred_x + 2u * cap;
     for (uint32_t t = threadIdx.x; t < n_live; t += blockDim.x) {
@@ -494,7 +456,7 @@ KST_GLOBAL_BOUNDED(256, 4) velo_search_kernel(velo_search_by_triplet_args a) {
       for (uint32_t m = 2u * (uint32_t)k; m < 2u * (uint32_t)k + 2u; ++m) {
         if (off[m] == off[m + 1]) continue;
         phi_span sp[2];
-#if KST_SEARCH_SERIAL
+#if KST_VELO_SEARCH_CPU_PATH
         const float phi = pred_x[(m - 2u * (uint32_t)k) * cap + t];
 #else
         const float dz = Z[off[m]] - Z[h1];
@@ -533,7 +495,7 @@ KST_GLOBAL_BOUNDED(256, 4) velo_search_kernel(velo_search_by_triplet_args a) {
     for (uint32_t h = o_begin + threadIdx.x; h < o_end; h += blockDim.x) owner[h] = NO_KEY;
     for (uint32_t h = s_begin + threadIdx.x; h < s_end; h += blockDim.x) owner[h] = NO_KEY;
     if (threadIdx.x == 0) next_middle = m_begin;
-#if KST_SEARCH_SERIAL
+#if KST_VELO_SEARCH_CPU_PATH
     /* The stations the seeding scans, each module's unused hits copied to its first slots: the inner station after
        the extension, and the outer ones after the last station's seeds. */
     for (uint32_t m = 2u * (uint32_t)k + threadIdx.x; m < 2u * last_outer + 2u; m += blockDim.x) {
@@ -636,7 +598,7 @@ KST_GLOBAL_BOUNDED(256, 4) velo_search_kernel(velo_search_by_triplet_args a) {
   }
 }
 
-KST_EXTERN_C int kst_velo_search_serial(void) { return KST_SEARCH_SERIAL; }
+KST_EXTERN_C int kst_velo_search_cpu_path(void) { return KST_VELO_SEARCH_CPU_PATH; }
 
 KST_EXTERN_C kst_status kst_velo_search_launch(velo_search_by_triplet_args a, kst_stream *stream) {
   if (KST_EVENT_LIST_CAPACITY(a.dev_event_list.count) == 0) return kst_ok();

@@ -45,8 +45,8 @@ KST_ALGORITHM_ARGS(velo_search_by_triplet, VELO_SEARCH_BY_TRIPLET_PARAMS, VELO_S
 #ifdef __cplusplus
 extern "C" {
 #endif
-/* Whether the search runs its blocks as one thread (the CPU build), with the scratch buffers only that needs. */
-int kst_velo_search_serial(void);
+/* Whether the search runs its CPU path (KST_VELO_SEARCH_CPU_PATH), with the scratch buffers only that path needs. */
+int kst_velo_search_cpu_path(void);
 /* Launches the search, one block per listed event. */
 kst_status kst_velo_search_launch(velo_search_by_triplet_args a, kst_stream *stream);
 #ifdef __cplusplus

@@ -4,8 +4,8 @@
 #include "tests/example/low_hits.h"
 
 KST_GLOBAL low_hits_kernel(low_hits_args a) {
+  if (KST_PAST_LIST(a.dev_event_list.data, blockIdx.x)) return;
   const uint32_t e = KST_LISTED_EVENT(a.dev_event_list.data, blockIdx.x);
-  if (e == KST_NO_EVENT) return;
   const uint32_t *off = &a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
   __shared__ uint32_t n;
   if (threadIdx.x == 0) n = 0;
