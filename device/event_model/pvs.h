@@ -1,4 +1,5 @@
-/* Primary vertices: the fitted vertex record shared by the PV finder, the IP association and the checker. */
+/* Primary vertices: the fitted vertex record and a track's association to its best vertex, shared by the PV finder,
+   the IP association, the summaries and the checker. */
 #ifndef KST_PVS_H
 #define KST_PVS_H
 
@@ -15,5 +16,18 @@ typedef struct kst_pv {
 
 /* Per-event flags of the PV finder. */
 #define KST_PV_OVERFLOW 1u /* more seeds than the max_pvs capacity: the rest were dropped */
+
+/* A track's association to its best primary vertex; pv is KST_NO_PV when the event has none. */
+typedef struct kst_track_pv {
+  uint32_t pv;   /* index among the event's vertices */
+  float ip;      /* transverse-to-track distance of closest approach to the vertex (mm) */
+  float ip_chi2; /* chi2 of the track's x, y offset at the vertex z, with track and vertex errors */
+} kst_track_pv;
+
+#define KST_NO_PV 0xFFFFFFFFu
+/* An event's association counts, at 2 e + these in dev_track_pv_counts: its tracks with a vertex, and of those the
+   ones with IP chi2 above 9 (more than 3 sigma from their best vertex). Summaries copy these back, not the tracks. */
+#define KST_TRACKS_WITH_PV 0u
+#define KST_TRACKS_DISPLACED 1u
 
 #endif

@@ -7,19 +7,6 @@
 #include "device/event_model/event_list.h"
 #include "device/common/kst_algorithm.h"
 
-/* A track's association to its best primary vertex; pv is KST_NO_PV when the event has none. */
-typedef struct kst_track_pv {
-  uint32_t pv;   /* index among the event's vertices */
-  float ip;      /* transverse-to-track distance of closest approach to the vertex (mm) */
-  float ip_chi2; /* chi2 of the track's x, y offset at the vertex z, with track and vertex errors */
-} kst_track_pv;
-
-#define KST_NO_PV 0xFFFFFFFFu
-/* An event's association counts, at 2 e + these in dev_track_pv_counts: its tracks with a vertex, and of those the
-   ones with IP chi2 above 9 (more than 3 sigma from their best vertex). Summaries copy these back, not the tracks. */
-#define KST_TRACKS_WITH_PV 0u
-#define KST_TRACKS_DISPLACED 1u
-
 #define VELO_PV_IP_PARAMS(P)                                \
   P(dev_event_list, DEVICE_INPUT, kst_event_list_word)          \
   P(dev_velo_track_offsets, DEVICE_INPUT, uint32_t)         \

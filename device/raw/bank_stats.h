@@ -2,18 +2,9 @@
 #ifndef KST_BANK_STATS_H
 #define KST_BANK_STATS_H
 
+#include "device/event_model/bank_stats.h"
 #include "device/event_model/event_list.h"
 #include "device/common/kst_algorithm.h"
-
-/* Per-event statistics of a bank type. */
-typedef struct kst_bank_stat {
-  uint32_t banks, bytes, items;
-  uint32_t errors; /* KST_BANK_ERR_* bits */
-} kst_bank_stat;
-
-#define KST_BANK_ERR_COUNT 1u  /* a count word claims more items than the bank holds */
-#define KST_BANK_ERR_SOURCE 2u /* a source id maps past the last group */
-#define KST_BANK_ERR_TYPE 4u   /* a bank of another type in the block */
 
 #define BANK_STATS_PARAMS(P)                           \
   P(dev_raw_banks, DEVICE_INPUT, char)                 \

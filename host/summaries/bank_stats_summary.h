@@ -2,7 +2,8 @@
 #ifndef KST_BANK_STATS_SUMMARY_H
 #define KST_BANK_STATS_SUMMARY_H
 
-#include "device/raw/bank_stats.h"
+#include "device/common/kst_algorithm.h"
+#include "device/event_model/bank_stats.h"
 
 #define BANK_STATS_SUMMARY_PARAMS(P)                 \
   P(dev_bank_stats, DEVICE_TO_HOST, kst_bank_stat)   \

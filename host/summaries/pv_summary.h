@@ -2,7 +2,8 @@
 #ifndef KST_PV_SUMMARY_H
 #define KST_PV_SUMMARY_H
 
-#include "device/pv/velo_pv_ip.h"
+#include "device/common/kst_algorithm.h"
+#include "device/event_model/pvs.h"
 
 #define PV_SUMMARY_PARAMS(P)                       \
   P(dev_pv_counts, DEVICE_TO_HOST, uint32_t)       \
