@@ -6,7 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-kst_status kst_json_write_file(cJSON *root, const char *path, const char *what) {
+kst_status kst_json_write_file(cJSON *root, const char *path, const char *what, const kst_report_files *files) {
+  if (root && files && files->n) {
+    cJSON *conditions = cJSON_AddObjectToObject(root, "conditions");
+    for (unsigned i = 0; conditions && i < files->n; ++i) cJSON_AddStringToObject(conditions, files->names[i], files->files[i]);
+  }
   char *text = root ? cJSON_Print(root) : NULL;
   cJSON_Delete(root);
   if (!text) return kst_error(KST_ERR_NOMEM, "%s: no memory to build %s", what, path);

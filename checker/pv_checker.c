@@ -476,9 +476,9 @@ static cJSON *report_json(const kst_pv_checker *c) {
   return ok ? root : (cJSON_Delete(root), NULL);
 }
 
-kst_status kst_pv_checker_write_json(const kst_pv_checker *c, const char *path) {
+kst_status kst_pv_checker_write_json(const kst_pv_checker *c, const char *path, const kst_report_files *files) {
   if (!c || !path) return kst_error(KST_ERR_INVALID, "PV checker JSON: NULL checker or path");
-  return kst_json_write_file(report_json(c), path, "PV checker JSON");
+  return kst_json_write_file(report_json(c), path, "PV checker JSON", files);
 }
 
 kst_status kst_pv_checker_plot(const char *json_path, const char *dir) {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "checker/mc_truth.h"
+#include "checker/json_file.h"
 #include "kst_status.h"
 
 #ifdef __cplusplus
@@ -85,7 +86,7 @@ void kst_pv_checker_stats(const kst_pv_checker *c, kst_pv_stats *out);
 /* Prints the summary LHCb users know: efficiencies, false rate, clones, resolution, pulls. */
 void kst_pv_checker_print(const kst_pv_checker *c, FILE *out);
 /* Writes every number and the plot histograms as JSON to path. */
-kst_status kst_pv_checker_write_json(const kst_pv_checker *c, const char *path);
+kst_status kst_pv_checker_write_json(const kst_pv_checker *c, const char *path, const kst_report_files *files);
 /* Runs checker/plots/pv_plots.py on json_path, writing PNGs into dir (created if missing);
  * KST_ERR_UNSUPPORTED when /usr/bin/python3 or its matplotlib/numpy are missing. */
 kst_status kst_pv_checker_plot(const char *json_path, const char *dir);

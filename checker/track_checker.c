@@ -428,7 +428,7 @@ static cJSON *report_json(const kst_track_checker *c) {
   return root;
 }
 
-kst_status kst_track_checker_write_json(const kst_track_checker *c, const char *path) {
+kst_status kst_track_checker_write_json(const kst_track_checker *c, const char *path, const kst_report_files *files) {
   if (!c || !path) return kst_error(KST_ERR_INVALID, "track checker JSON: NULL checker or path");
-  return kst_json_write_file(report_json(c), path, "track checker JSON");
+  return kst_json_write_file(report_json(c), path, "track checker JSON", files);
 }

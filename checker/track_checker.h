@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "checker/mc_truth.h"
+#include "checker/json_file.h"
 #include "kst_status.h"
 
 #ifdef __cplusplus
@@ -76,7 +77,7 @@ const char *kst_track_category_name(int cat);
 /* Prints LHCb's table: the ghost line, then one line per category with particles. */
 void kst_track_checker_print(const kst_track_checker *c, FILE *out);
 /* Writes every number and the plot histograms as JSON to path. */
-kst_status kst_track_checker_write_json(const kst_track_checker *c, const char *path);
+kst_status kst_track_checker_write_json(const kst_track_checker *c, const char *path, const kst_report_files *files);
 
 /* Runs checker/plots/track_plots.py on json_path, writing PNGs into dir (created if missing);
  * KST_ERR_UNSUPPORTED when /usr/bin/python3 or its matplotlib/numpy are missing. (checker/plots.c) */

@@ -17,6 +17,7 @@ typedef struct loader {
   const char *file;
   kst_sequence *seq;
   kst_problems *pb;
+  int own_inputs; /* every input is a buffer of its own instance (kst_sequence_single) */
 } loader;
 
 static void add_problem(loader *L, int warning, const char *path, const char *fmt, ...) {
@@ -274,7 +275,7 @@ static void load_instances(loader *L, const cJSON *list) {
     }
     /* Outputs get buffers first, so an instance cannot bind to itself. */
     for (uint32_t p = 0; p < d->n_params; ++p) {
-      if (kst_param_is_input(d->params[p].kind)) continue;
+      if (kst_param_is_input(d->params[p].kind) && !L->own_inputs) continue;
       kst_buffer_info *nb = realloc(seq->buffers, (seq->n_buffers + 1) * sizeof *nb);
       if (!nb) return add_problem(L, 0, path, "out of memory");
       seq->buffers = nb;
@@ -301,7 +302,7 @@ static void load_instances(loader *L, const cJSON *list) {
           if (kst_param_is_input(d->params[q].kind)) names[nn++] = d->params[q].name;
         add_problem(L, 0, ipath, "algorithm '%s' has no input '%s'%s", d->name, k->string, hint(h, sizeof h, k->string, names, nn));
       }
-    for (uint32_t p = 0; p < d->n_params; ++p) {
+    for (uint32_t p = 0; p < d->n_params && !L->own_inputs; ++p) {
       if (!kst_param_is_input(d->params[p].kind)) continue;
       const cJSON *bnd = cJSON_IsObject(inputs) ? cJSON_GetObjectItemCaseSensitive(inputs, d->params[p].name) : NULL;
       char bpath[200];
@@ -354,9 +355,28 @@ const char *kst_sequence_condition_file(const kst_sequence *seq, const char *nam
   return NULL;
 }
 
+/* Parses json as kst_sequence_parse does; with own_inputs, as kst_sequence_single needs it. */
+static kst_status parse(kst_sequence *seq, const char *json, const char *name, kst_problems *pb, int own_inputs);
+
 kst_status kst_sequence_parse(kst_sequence *seq, const char *json, const char *name, kst_problems *pb) {
+  return parse(seq, json, name, pb, 0);
+}
+
+kst_status kst_sequence_single(kst_sequence *seq, const char *type, const char *properties_json, kst_problems *pb) {
+  char json[4096];
+  const int n = snprintf(json, sizeof json, "{\"sequence\": [{\"type\": \"%s\", \"name\": \"alg\", \"properties\": %s}]}",
+                         type, properties_json && *properties_json ? properties_json : "{}");
+  if (n < 0 || (size_t)n >= sizeof json) {
+    memset(seq, 0, sizeof *seq);
+    memset(pb, 0, sizeof *pb);
+    return kst_error(KST_ERR_CONFIG, "%s: properties too long", type);
+  }
+  return parse(seq, json, type, pb, 1);
+}
+
+static kst_status parse(kst_sequence *seq, const char *json, const char *name, kst_problems *pb, int own_inputs) {
   static const char *const root_keys[] = {"sequence", "description", "conditions"};
-  loader L = {name, seq, pb};
+  loader L = {name, seq, pb, own_inputs};
   memset(seq, 0, sizeof *seq);
   memset(pb, 0, sizeof *pb);
   snprintf(seq->path, sizeof seq->path, "%s", name);
@@ -384,7 +404,9 @@ kst_status kst_sequence_parse(kst_sequence *seq, const char *json, const char *n
       const kst_instance *in = &seq->inst[bi->producer];
       /* Host outputs are usually staging for a copy; scratch is private by definition. */
       kst_param_kind kind = in->desc->params[bi->param].kind;
-      if (bi->n_consumers || in->desc->has_after_sync() || kind == KST_DEVICE_SCRATCH || kind == KST_HOST_OUTPUT) continue;
+      if (bi->n_consumers || in->desc->has_after_sync() || kind == KST_DEVICE_SCRATCH || kind == KST_HOST_OUTPUT ||
+          own_inputs)
+        continue;
       char path[96];
       snprintf(path, sizeof path, "$.sequence[%u]", bi->producer);
       add_problem(&L, 1, path, "output '%s.%s' is never used", in->name, in->desc->params[bi->param].name);

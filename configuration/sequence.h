@@ -58,6 +58,9 @@ typedef struct kst_problems {
 kst_status kst_sequence_load(kst_sequence *seq, const char *path, kst_problems *problems);
 /* As kst_sequence_load, from JSON text; name is used in messages. */
 kst_status kst_sequence_parse(kst_sequence *seq, const char *json, const char *name, kst_problems *problems);
+/* A sequence of one instance of `type` (properties_json: an object of overrides, or NULL) whose inputs are buffers of
+   its own, for running one algorithm on given inputs (host/runtime/harness.h). */
+kst_status kst_sequence_single(kst_sequence *seq, const char *type, const char *properties_json, kst_problems *pb);
 /* Frees a sequence (safe on a zeroed one). */
 void kst_sequence_free(kst_sequence *seq);
 /* Frees the problem lines. */

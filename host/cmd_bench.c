@@ -333,7 +333,7 @@ int kst_cmd_bench(int argc, char **argv) {
       kst_run_result_free(&pt.best, &seq);
     }
   if (!rc && json_path) {
-    s = kst_json_write_file(root, json_path, "kestrel bench");
+    s = kst_json_write_file(root, json_path, "kestrel bench", NULL);
     root = NULL;
     if (s.code) fprintf(stderr, "%s\n", s.msg), rc = 1;
   }

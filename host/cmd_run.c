@@ -103,7 +103,7 @@ int kst_cmd_run(int argc, char **argv) {
   uint32_t n_inputs = 0;
   kst_run_options o;
   const char *conditions[KST_MAX_CONDITIONS];
-  kst_report_options report = {NULL, NULL};
+  kst_report_options report = {.json_path = NULL};
   memset(&o, 0, sizeof o);
   o.conditions = conditions;
   o.progress = isatty(2);

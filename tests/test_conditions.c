@@ -1,10 +1,14 @@
 /* Conditions: how a run finds each condition's file, and the errors that name a misspelt one. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "configuration/file.h"
+#include "configuration/geometry.h"
 #include "host/runtime/conditions.h"
+#include "input/simulation/generate.h"
 #include "velo_run.h"
 
 Test(conditions, the_lhcb_sample_without_a_geometry_option_uses_the_geometry_beside_it) {
@@ -82,4 +86,37 @@ Test(conditions, misspelt_names_are_refused_with_the_closest_one) {
   s = kst_conditions_resolve(&c, &seq, &o, NULL);
   cr_assert(s.code == KST_ERR_CONFIG && strstr(s.msg, "write NAME=FILE"), "%s", s.msg);
   kst_sequence_free(&seq);
+}
+
+Test(conditions, every_json_report_names_the_condition_files) {
+  char path[] = "/tmp/kst_cond_XXXXXX", report[64];
+  close(mkstemp(path));
+  snprintf(report, sizeof report, "%s.json", path);
+  kst_sim_options so;
+  kst_velo_geometry g;
+  kst_sim_options_default(&so);
+  kst_geometry_ideal(&g);
+  cr_assert_eq(kst_sim_generate_file(&so, &g, 20, path, NULL).code, KST_OK);
+  kst_sequence seq;
+  kst_run_result r;
+  velo_load(&seq, "sequences/velo_pv.json");
+  velo_run(&seq, path, (kst_run_options){.validate = 1}, &r);
+  const kst_report_options opt = {.json_path = report};
+  cr_assert_eq(kst_run_report(&r, &seq, &opt).code, KST_OK);
+  const char *files[] = {report, NULL};
+  char pv_report[80];
+  snprintf(pv_report, sizeof pv_report, "%s.pv.json", report);
+  files[1] = pv_report;
+  for (int f = 0; f < 2; ++f) {
+    uint8_t *text;
+    size_t size;
+    cr_assert_eq(kst_read_file(files[f], &text, &size).code, KST_OK, "%s", files[f]);
+    cr_assert(strstr((const char *)text, "\"conditions\"") && strstr((const char *)text, "velo_ideal_geometry.json"),
+              "%s does not name the geometry", files[f]);
+    free(text);
+    unlink(files[f]);
+  }
+  kst_run_result_free(&r, &seq);
+  kst_sequence_free(&seq);
+  unlink(path);
 }

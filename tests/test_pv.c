@@ -4,19 +4,11 @@
 #include <unistd.h>
 
 #include "checker/pv_checker.h"
+#include "device/event_model/pvs.h"
 #include "device/pv/pv_beamline.h"
+#include "host/runtime/harness.h"
 #include "input/simulation/generate.h"
 #include "velo_run.h"
-
-extern const kst_alg_desc kst_alg_pv_beamline;
-
-/* Arguments with every property at its default. */
-static pv_beamline_args default_args(void) {
-  pv_beamline_args a;
-  memset(&a, 0, sizeof a);
-  default_props(&kst_alg_pv_beamline, &a.props);
-  return a;
-}
 
 /* A track through (x, y, z) with slopes tx, ty and 20-micron position errors at that point. */
 static kst_velo_state track(float x, float y, float z, float tx, float ty) {
@@ -28,27 +20,25 @@ static kst_velo_state track(float x, float y, float z, float tx, float ty) {
   return s;
 }
 
-/* Runs the finder on one event's tracks; returns the number of vertices and fills pvs. */
+/* Runs the finder on one event's tracks through the one-algorithm harness (its buffers sized by its own set_sizes,
+   scratch and outputs poisoned with NaN, which the CPU loops reading spare slots must mask); returns the number of
+   vertices and fills pvs (room for 32). */
 static uint32_t find(const kst_velo_state *tracks, uint32_t n, kst_pv *pvs) {
-  pv_beamline_args a = default_args();
-  uint32_t list[2] = {1, 0}, offsets[2] = {0, n}, count = 99, flags = 99;
-  float seeds[64], weight[64 + PV_STRIPES], by_z[(64 + PV_STRIPES) * PV_TRACK_FIELDS];
-  kst_stream *s;
-  cr_assert_eq(kst_stream_create(&s).code, KST_OK);
-  a.dev_event_list.data = list, a.dev_event_list.count = 2;
-  a.dev_velo_track_offsets.data = offsets, a.dev_velo_track_offsets.count = 2;
-  a.dev_velo_states_beam.data = tracks, a.dev_velo_states_beam.count = n;
-  a.dev_pvs.data = pvs, a.dev_pvs.count = a.props.max_pvs;
-  a.dev_pv_counts.data = &count, a.dev_pv_counts.count = 1;
-  a.dev_pv_flags.data = &flags, a.dev_pv_flags.count = 1;
-  a.dev_pv_seeds.data = seeds, a.dev_pv_seeds.count = 32;
-  /* Every float NaN first: the spare slots past the tracks, which the CPU loops read and must mask, stay NaN. */
-  memset(weight, 0xFF, sizeof weight);
-  memset(by_z, 0xFF, sizeof by_z);
-  a.dev_track_weight_sum.data = weight, a.dev_track_weight_sum.count = n + PV_STRIPES;
-  a.dev_tracks_by_z.data = by_z, a.dev_tracks_by_z.count = (uint64_t)PV_TRACK_FIELDS * (n + PV_STRIPES);
-  cr_assert_eq(kst_pv_beamline_launch(a, s).code, KST_OK);
-  kst_stream_destroy(s);
+  const kst_event_list_word list[2] = {1, 0};
+  const uint32_t offsets[2] = {0, n};
+  const kst_harness_input in[] = {
+      {"dev_event_list", list, 2}, {"dev_velo_track_offsets", offsets, 2}, {"dev_velo_states_beam", tracks, n}};
+  kst_harness h;
+  kst_status s = kst_harness_init(&h, "pv_beamline", NULL, NULL, 0);
+  if (!s.code) s = kst_harness_run(&h, NULL, 1, in, 3);
+  cr_assert_eq(s.code, KST_OK, "%s", s.msg);
+  uint64_t n_pvs;
+  const uint32_t count = *(const uint32_t *)kst_harness_get(&h, "dev_pv_counts", NULL);
+  const uint32_t flags = *(const uint32_t *)kst_harness_get(&h, "dev_pv_flags", NULL);
+  const kst_pv *found = (const kst_pv *)kst_harness_get(&h, "dev_pvs", &n_pvs);
+  cr_assert_leq(count, 32);
+  memcpy(pvs, found, count * sizeof *pvs);
+  kst_harness_free(&h);
   cr_assert_eq(flags, 0);
   return count;
 }
@@ -213,8 +203,6 @@ Test(pv, simulated_minimum_bias_floors, .timeout = 300) {
   unlink(path);
 }
 
-#include "device/pv/velo_pv_ip.h"
-
 Test(pv, tracks_are_associated_with_the_vertex_they_come_from) {
   kst_pv pvs[2];
   memset(pvs, 0, sizeof pvs);
@@ -223,23 +211,18 @@ Test(pv, tracks_are_associated_with_the_vertex_they_come_from) {
   kst_velo_state t[3] = {track(0.0f, 0.0f, 30.0f, 0.1f, 0.05f),  /* from vertex 1 */
                          track(0.0f, 0.0f, 0.0f, -0.2f, 0.1f),   /* from vertex 0 */
                          track(0.5f, 0.0f, 30.0f, 0.0f, 0.2f)};  /* passes 0.5 mm from vertex 1 */
-  uint32_t list[2] = {1, 0}, offsets[2] = {0, 3}, count = 2;
-  kst_track_pv out[3];
-  uint32_t counts[2] = {7, 7};
-  velo_pv_ip_args a;
-  memset(&a, 0, sizeof a);
-  a.props.block_dim = 32;
-  a.dev_event_list.data = list, a.dev_event_list.count = 2;
-  a.dev_velo_track_offsets.data = offsets, a.dev_velo_track_offsets.count = 2;
-  a.dev_velo_states_beam.data = t, a.dev_velo_states_beam.count = 3;
-  a.dev_pvs.data = pvs, a.dev_pvs.count = 2;
-  a.dev_pv_counts.data = &count, a.dev_pv_counts.count = 1;
-  a.dev_track_pv.data = out, a.dev_track_pv.count = 3;
-  a.dev_track_pv_counts.data = counts, a.dev_track_pv_counts.count = 2;
-  kst_stream *s;
-  cr_assert_eq(kst_stream_create(&s).code, KST_OK);
-  cr_assert_eq(kst_velo_pv_ip_launch(a, 2, s).code, KST_OK);
-  kst_stream_destroy(s);
+  const kst_event_list_word list[2] = {1, 0};
+  const uint32_t offsets[2] = {0, 3};
+  uint32_t count = 2;
+  kst_harness_input in[] = {{"dev_event_list", list, 2},     {"dev_velo_track_offsets", offsets, 2},
+                            {"dev_velo_states_beam", t, 3},  {"dev_pvs", pvs, 2},
+                            {"dev_pv_counts", &count, 1}};
+  kst_harness h;
+  cr_assert_eq(kst_harness_init(&h, "velo_pv_ip", "{\"block_dim\": 32}", NULL, 0).code, KST_OK);
+  kst_status st = kst_harness_run(&h, NULL, 1, in, 5);
+  cr_assert_eq(st.code, KST_OK, "%s", st.msg);
+  const kst_track_pv *out = (const kst_track_pv *)kst_harness_get(&h, "dev_track_pv", NULL);
+  const uint32_t *counts = (const uint32_t *)kst_harness_get(&h, "dev_track_pv_counts", NULL);
   cr_assert_eq(out[0].pv, 1);
   cr_assert_eq(out[1].pv, 0);
   cr_assert_float_eq(out[0].ip, 0.0f, 1e-5f);
@@ -250,10 +233,31 @@ Test(pv, tracks_are_associated_with_the_vertex_they_come_from) {
   cr_assert_eq(counts[KST_TRACKS_DISPLACED], 1, "only the track 0.5 mm away is displaced");
   /* No vertex in the event: no association. */
   count = 0;
-  cr_assert_eq(kst_stream_create(&s).code, KST_OK);
-  cr_assert_eq(kst_velo_pv_ip_launch(a, 2, s).code, KST_OK);
-  kst_stream_destroy(s);
+  st = kst_harness_run(&h, NULL, 1, in, 5);
+  cr_assert_eq(st.code, KST_OK, "%s", st.msg);
+  out = (const kst_track_pv *)kst_harness_get(&h, "dev_track_pv", NULL);
+  counts = (const uint32_t *)kst_harness_get(&h, "dev_track_pv_counts", NULL);
   cr_assert_eq(out[0].pv, KST_NO_PV);
   cr_assert_eq(counts[KST_TRACKS_WITH_PV], 0);
   cr_assert_eq(counts[KST_TRACKS_DISPLACED], 0);
+  kst_harness_free(&h);
+}
+
+Test(pv, the_harness_names_a_missing_or_inconsistent_input) {
+  kst_harness h;
+  cr_assert_eq(kst_harness_init(&h, "pv_beamline", "{\"max_pvs\": 8}", NULL, 0).code, KST_OK);
+  const kst_event_list_word list[2] = {1, 0};
+  const uint32_t offsets[3] = {0, 0, 0};
+  kst_harness_input in[] = {{"dev_event_list", list, 2}, {"dev_velo_track_offsets", offsets, 3}};
+  kst_status s = kst_harness_run(&h, NULL, 1, in, 1);
+  cr_assert(s.code == KST_ERR_CONFIG && strstr(s.msg, "input dev_velo_track_offsets not given"), "%s", s.msg);
+  kst_harness_input all[] = {{"dev_event_list", list, 2}, {"dev_velo_track_offsets", offsets, 3},
+                             {"dev_velo_states_beam", NULL, 0}};
+  s = kst_harness_run(&h, NULL, 1, all, 3);
+  cr_assert(s.code == KST_ERR_CONFIG && strstr(s.msg, "dev_velo_track_offsets has 3 elements where 2 are needed"), "%s",
+            s.msg);
+  kst_harness_free(&h);
+  s = kst_harness_init(&h, "pv_beamline", "{\"max_pv\": 8}", NULL, 0);
+  cr_assert(s.code == KST_ERR_CONFIG && strstr(s.msg, "did you mean 'max_pvs'"), "%s", s.msg);
+  kst_harness_free(&h);
 }

@@ -254,7 +254,7 @@ Test(pv_checker, invalid_arguments) {
   cr_assert_eq(kst_pv_checker_add_event(c, &e.ev, e.pv, e.n_pv).code, KST_ERR_INVALID);
   cr_assert_eq(kst_pv_checker_merge(c, NULL).code, KST_ERR_INVALID);
   cr_assert_eq(kst_pv_checker_set_min_tracks(NULL, 3).code, KST_ERR_INVALID);
-  cr_assert_eq(kst_pv_checker_write_json(c, NULL).code, KST_ERR_INVALID);
+  cr_assert_eq(kst_pv_checker_write_json(c, NULL, NULL).code, KST_ERR_INVALID);
   kst_pv_stats s;
   kst_pv_checker_stats(c, &s);
   cr_assert_eq(s.events, 0, "failed calls count nothing");
@@ -371,7 +371,7 @@ static char *json_text(const kst_pv_checker *c) {
   int fd = mkstemp(path);
   cr_assert_geq(fd, 0);
   close(fd);
-  kst_status st = kst_pv_checker_write_json(c, path);
+  kst_status st = kst_pv_checker_write_json(c, path, NULL);
   cr_assert_eq(st.code, KST_OK, "%s", st.msg);
   char *s = slurp(path);
   unlink(path);
@@ -535,7 +535,7 @@ Test(pv_checker, json_report) {
   cr_assert_float_eq(num_at(cJSON_GetObjectItemCaseSensitive(rn, "overflow"), "entries"), 0, EPS);
   free(text);
   cJSON_Delete(root);
-  cr_assert_eq(kst_pv_checker_write_json(c, "/nonexistent-dir/x.json").code, KST_ERR_IO);
+  cr_assert_eq(kst_pv_checker_write_json(c, "/nonexistent-dir/x.json", NULL).code, KST_ERR_IO);
   kst_pv_checker_free(c);
 }
 
@@ -549,7 +549,7 @@ Test(pv_checker, plots) {
   snprintf(out, sizeof out, "%s/png", dir);
   kst_pv_checker *c = kst_pv_checker_new();
   feed(c, 0, 30);
-  cr_assert_eq(kst_pv_checker_write_json(c, json).code, KST_OK);
+  cr_assert_eq(kst_pv_checker_write_json(c, json, NULL).code, KST_OK);
   kst_status st = kst_pv_checker_plot(json, out);
   cr_assert_eq(st.code, KST_OK, "%s", st.msg);
   const char *names[] = {"pv_resolution_x_vs_ntracks", "pv_resolution_y_vs_ntracks", "pv_resolution_z_vs_ntracks",

@@ -347,7 +347,7 @@ static char *json_text(const kst_track_checker *c) {
   int fd = mkstemp(path);
   cr_assert_geq(fd, 0);
   close(fd);
-  kst_status st = kst_track_checker_write_json(c, path);
+  kst_status st = kst_track_checker_write_json(c, path, NULL);
   cr_assert_eq(st.code, KST_OK, "%s", st.msg);
   char *s = slurp(path);
   unlink(path);
@@ -489,7 +489,7 @@ Test(track_checker, json_report) {
   cr_assert_float_eq(array_sum(gnt, "numerator"), 1, EPS);
   cJSON_Delete(root);
   free(text);
-  cr_assert_eq(kst_track_checker_write_json(c, "/nonexistent-dir/x.json").code, KST_ERR_IO);
+  cr_assert_eq(kst_track_checker_write_json(c, "/nonexistent-dir/x.json", NULL).code, KST_ERR_IO);
   kst_track_checker_free(c);
 }
 
@@ -503,7 +503,7 @@ Test(track_checker, plots) {
   snprintf(out, sizeof out, "%s/png", dir);
   kst_track_checker *c = kst_track_checker_new();
   feed(c, 0, 5);
-  cr_assert_eq(kst_track_checker_write_json(c, json).code, KST_OK);
+  cr_assert_eq(kst_track_checker_write_json(c, json, NULL).code, KST_OK);
   kst_status st = kst_checker_plot(json, out);
   cr_assert_eq(st.code, KST_OK, "%s", st.msg);
   const char *names[] = {"efficiency_vs_p", "efficiency_vs_pt", "efficiency_vs_eta", "efficiency_vs_phi",

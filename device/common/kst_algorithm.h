@@ -59,6 +59,9 @@ typedef struct kst_batch kst_batch;
 typedef struct kst_report_options {
   const char *json_path; /* write a JSON report here, or NULL */
   const char *plots_dir; /* write plots here, or NULL */
+  /* The run's conditions, for the report to name (filled by kst_run_report): names and files, n of each. */
+  const char *const *condition_names, *const *condition_files;
+  unsigned n_conditions;
 } kst_report_options;
 
 /* State an instance accumulates over batches (a checker's tallies): one per worker, merged at the end. */

@@ -281,9 +281,14 @@ const kst_counter *kst_result_counter(const kst_run_result *r, const kst_sequenc
 }
 
 kst_status kst_run_report(const kst_run_result *r, const kst_sequence *seq, const kst_report_options *opt) {
+  /* Every report names the condition files the run used. */
+  const char *names[8], *files[8];
+  kst_report_options o = opt ? *opt : (kst_report_options){0};
+  for (uint32_t c = 0; c < r->n_conditions && c < 8; ++c) names[c] = r->conditions[c].name, files[c] = r->conditions[c].path;
+  o.condition_names = names, o.condition_files = files, o.n_conditions = r->n_conditions < 8 ? r->n_conditions : 8;
   for (uint32_t i = 0; r->accumulators && i < seq->n; ++i)
     if (r->accumulators[i])
-      KST_TRY(seq->inst[i].desc->accumulator->report(r->accumulators[i], seq->inst[i].name, opt));
+      KST_TRY(seq->inst[i].desc->accumulator->report(r->accumulators[i], seq->inst[i].name, &o));
   return kst_ok();
 }
 

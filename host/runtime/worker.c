@@ -238,6 +238,8 @@ static kst_status plan_batch(kst_worker *w) {
   kst_arena_reset_peak(&w->dev_arena);
   kst_arena_reset_peak(&w->host_arena);
   memset(w->count, 0, seq->n_buffers * sizeof *w->count);
+  for (uint32_t b = 0; w->preset && b < seq->n_buffers; ++b)
+    if (w->preset[b] != UINT64_MAX) w->count[b] = w->preset[b];
   for (uint32_t i = 0; i < seq->n; ++i) {
     kst_ctx *c = &w->ctx[i];
     c->sizing = 1;
@@ -422,6 +424,19 @@ static kst_status process_range(kst_worker *w, const kst_batch *batch, uint64_t 
   }
   if (w->opt->debug_memory) free_separate(w);
   w->batches++;
+  return s;
+}
+
+kst_status kst_worker_run_with(kst_worker *w, const kst_batch *batch, const uint64_t *preset, kst_worker_step before,
+                               kst_worker_step after, void *arg) {
+  w->batch = batch;
+  w->preset = preset;
+  kst_status s = plan_batch(w);
+  w->preset = NULL;
+  if (!s.code) s = before(arg, w);
+  if (!s.code) s = run_batch(w, 0);
+  if (!s.code) s = after(arg, w);
+  if (w->opt->debug_memory) free_separate(w);
   return s;
 }
 

@@ -29,6 +29,7 @@ typedef struct kst_worker {
   int graphs;               /* capture batches; cleared for the rest of the run when a capture fails */
   int warmed;               /* a batch has run directly first, so first-use setup happens outside any capture */
   const kst_batch *batch;
+  const uint64_t *preset;   /* per buffer, a count set before sizing (UINT64_MAX: none); see kst_worker_run_with */
   kst_batch scratch;        /* rebuilt sub-batches when a batch is split */
   kst_counter_set *counters; /* per instance */
   void **accumulators;       /* per instance, NULL for types without one */
@@ -44,6 +45,13 @@ kst_status kst_worker_init(kst_worker *w, const kst_sequence *seq, const kst_run
                            const kst_conditions *conditions);
 /* Runs the sequence on batch `repetitions` times (splitting it when it does not fit). */
 kst_status kst_worker_process(kst_worker *w, const kst_batch *batch);
+/* A step of kst_worker_run_with, given the worker once its buffers are placed (before) or filled (after). */
+typedef kst_status (*kst_worker_step)(void *arg, kst_worker *w);
+/* Runs the sequence once on batch, which must fit: buffers with a count in preset (per buffer, UINT64_MAX: none) get
+   that count before sizing; before() fills them once placed; after() reads results after the synchronisation and the
+   after_sync hooks, while the buffers still exist. For the one-algorithm harness. */
+kst_status kst_worker_run_with(kst_worker *w, const kst_batch *batch, const uint64_t *preset, kst_worker_step before,
+                               kst_worker_step after, void *arg);
 /* Frees everything the worker holds. */
 void kst_worker_free(kst_worker *w);
 
