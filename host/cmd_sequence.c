@@ -85,6 +85,8 @@ int kst_cmd_algorithms(int argc, char **argv) {
       printf(markdown ? "- property `%s` (%s, default %s): %s\n" : "    property %-17s %-14s = %-8s %s\n", q->name, type,
              q->default_json, q->description);
     }
+    for (uint32_t k = 0; k < KST_ALG_MAX_CONDITIONS && d->conditions[k]; ++k)
+      printf(markdown ? "- condition `%s`\n" : "    condition %s\n", d->conditions[k]);
     printf("\n");
   }
   return 0;
