@@ -123,7 +123,7 @@ Test(cli, run_writes_reports_dumps_and_plots, .timeout = 120) {
   snprintf(path, sizeof path, "%s.dump/velo_tracks_29.txt", mdf);
   cr_assert_eq(access(path, R_OK), 0, "one dump file per event");
   cr_assert_eq(kestrel(out, sizeof out, "sequence show sequences/velo_pv.json 2>/dev/null"), 0);
-  cr_assert(strstr(out, "lives [") && strstr(out, "<- velo_hits.dev_hit_x"), "bindings and lifetimes shown");
+  cr_assert(strstr(out, "lives [") && strstr(out, "<- velo_hits.dev_velo_hits"), "bindings and lifetimes shown");
   if (system("/usr/bin/python3 -c 'import matplotlib' 2>/dev/null") == 0) {
     snprintf(args, sizeof args, "run -s sequences/velo.json -i %s --validate --report %s.json --plots %s.plots --no-progress",
              mdf, mdf, mdf);

@@ -10,6 +10,7 @@
 #include "configuration/geometry.h"
 #include "device/velo/velo_consolidate.h"
 #include "device/velo/velo_search.h"
+#include "host/runtime/harness.h"
 #include "input/velopix_convert.h"
 #include "configuration/file.h"
 #include "velo_run.h"
@@ -126,7 +127,15 @@ Test(velo_tracking, track_capacity_overflow_is_flagged_and_counted_not_written_o
   kst_sequence_free(&seq);
 }
 
-extern const kst_alg_desc kst_alg_velo_search_by_triplet;
+/* A hit container (device/event_model/velo_hits.h) holding n hits with these coordinates, LHCbIDs 0..n-1; free() it. */
+static kst_velo_hit_bytes *hit_container(const float *x, const float *y, const float *z, const float *phi, uint32_t n) {
+  kst_velo_hit_bytes *c = malloc((size_t)(n ? n : 1) * sizeof *c);
+  cr_assert_not_null(c);
+  const kst_velo_hits v = kst_velo_hits_out_view(c, n);
+  for (uint32_t i = 0; i < n; ++i) v.x[i] = x[i], v.y[i] = y[i], v.z[i] = z[i], v.phi[i] = phi[i], v.id[i] = i, v.module[i] = 0;
+  return c;
+}
+
 
 /* A straight line x = x0 + tx z, y = y0 + ty z (mm). */
 typedef struct {
@@ -149,15 +158,10 @@ typedef struct {
    hits[0], or of the first candidate when none does. */
 static uint32_t search_hits(const test_hit *hits, uint32_t n, uint32_t max_seed_gap, uint32_t *first,
                             uint32_t *n_first) {
-  velo_search_by_triplet_args a;
-  memset(&a, 0, sizeof a);
-  default_props(&kst_alg_velo_search_by_triplet, &a.props);
-  a.props.max_seed_gap = max_seed_gap;
-  const uint32_t cap = a.props.max_tracks;
-  uint32_t list[2] = {1, 0}, offsets[KST_VELO_OFFSETS_PER_EVENT] = {0}, count = 0, flags = 0;
+  const kst_event_list_word list[2] = {1, 0};
+  uint32_t offsets[KST_VELO_OFFSETS_PER_EVENT] = {0};
   static float x[TEST_MAX_HITS], y[TEST_MAX_HITS], z[TEST_MAX_HITS], phi[TEST_MAX_HITS];
-  static uint32_t used[TEST_MAX_HITS], outer[TEST_MAX_HITS], inner[TEST_MAX_HITS], source[TEST_MAX_HITS];
-  static uint64_t owner[TEST_MAX_HITS], key[TEST_MAX_HITS];
+  static uint32_t source[TEST_MAX_HITS];
   cr_assert(n <= TEST_MAX_HITS);
   /* Module by module, each module's hits in phi order (an insertion sort: a few hundred hits). */
   uint32_t h = 0;
@@ -173,28 +177,19 @@ static uint32_t search_hits(const test_hit *hits, uint32_t n, uint32_t max_seed_
     }
   }
   offsets[KST_VELO_MODULES] = h;
-  kst_velo_track_slot *slots = calloc(cap, sizeof *slots);
-  uint32_t *slot_hits = calloc((size_t)cap * KST_VELO_MAX_TRACK_HITS, sizeof *slot_hits), *ext_hit = calloc(cap, 4);
-  uint64_t *ext_key = calloc(cap, 8);
-  /* The buffers only the CPU build's search uses (see kst_velo_search_serial), at the sizes set_sizes gives them. */
-  float *prediction = calloc((size_t)cap * 4u, sizeof *prediction), *scan_hits = calloc((size_t)h * 4u + 1u, 4);
-  uint32_t *scan_hit_index = calloc(h + 1u, 4), *scan_slot = calloc(h + KST_VELO_MODULES, 4);
-  cr_assert(prediction && scan_hits && scan_hit_index && scan_slot);
-  a.dev_event_list.data = list, a.dev_event_list.count = 2;
-  a.dev_module_offsets.data = offsets, a.dev_module_offsets.count = KST_VELO_OFFSETS_PER_EVENT;
-  a.dev_hit_x.data = x, a.dev_hit_y.data = y, a.dev_hit_z.data = z, a.dev_hit_phi.data = phi;
-  a.dev_hit_x.count = a.dev_hit_y.count = a.dev_hit_z.count = a.dev_hit_phi.count = h;
-  a.dev_track_slots.data = slots, a.dev_track_slot_hits.data = slot_hits;
-  a.dev_track_slot_count.data = &count, a.dev_velo_track_flags.data = &flags;
-  a.dev_hit_used.data = used, a.dev_hit_owner.data = owner, a.dev_seed_outer.data = outer;
-  a.dev_seed_inner.data = inner, a.dev_seed_key.data = key;
-  a.dev_extension_hit.data = ext_hit, a.dev_extension_key.data = ext_key;
-  a.dev_extension_prediction.data = prediction, a.dev_scan_hits.data = scan_hits;
-  a.dev_scan_hit_index.data = scan_hit_index, a.dev_scan_slot.data = scan_slot;
-  kst_stream *s;
-  cr_assert_eq(kst_stream_create(&s).code, KST_OK);
-  cr_assert_eq(kst_velo_search_launch(a, s).code, KST_OK);
-  kst_stream_destroy(s);
+  kst_velo_hit_bytes *container = hit_container(x, y, z, phi, h);
+  char props[64];
+  snprintf(props, sizeof props, "{\"max_seed_gap\": %u}", max_seed_gap);
+  const kst_harness_input in[] = {{"dev_event_list", list, 2},
+                                  {"dev_module_offsets", offsets, KST_VELO_OFFSETS_PER_EVENT},
+                                  {"dev_velo_hits", container, h}};
+  kst_harness hr;
+  kst_status st = kst_harness_init(&hr, "velo_search_by_triplet", props, NULL, 0);
+  if (!st.code) st = kst_harness_run(&hr, NULL, 1, in, 3);
+  cr_assert_eq(st.code, KST_OK, "%s", st.msg);
+  const uint32_t count = *(const uint32_t *)kst_harness_get(&hr, "dev_track_slot_count", NULL);
+  const kst_velo_track_slot *slots = (const kst_velo_track_slot *)kst_harness_get(&hr, "dev_track_slots", NULL);
+  const uint32_t *slot_hits = (const uint32_t *)kst_harness_get(&hr, "dev_track_slot_hits", NULL);
   /* The first candidate holding input hit 0 (the first candidate when none does). */
   uint32_t pick = 0;
   for (uint32_t t = count; t-- > 0;)
@@ -202,8 +197,8 @@ static uint32_t search_hits(const test_hit *hits, uint32_t n, uint32_t max_seed_
       if (source[slot_hits[(size_t)t * KST_VELO_MAX_TRACK_HITS + i]] == 0) pick = t;
   *n_first = count ? slots[pick].n_hits : 0;
   for (uint32_t i = 0; i < *n_first; ++i) first[i] = source[slot_hits[(size_t)pick * KST_VELO_MAX_TRACK_HITS + i]];
-  free(slots), free(slot_hits), free(ext_hit), free(ext_key);
-  free(prediction), free(scan_hits), free(scan_hit_index), free(scan_slot);
+  kst_harness_free(&hr);
+  free(container);
   return count;
 }
 
@@ -306,42 +301,33 @@ Test(velo_tracking, a_track_on_phi_bucket_edges_is_found_whole_among_other_hits)
   for (uint32_t i = 0; i < 5; ++i) cr_assert_eq(first[i], i, "hit %u is input hit %u", i, first[i]);
 }
 
-extern const kst_alg_desc kst_alg_velo_consolidate;
 
 /* Runs velo_consolidate on one event holding one track of n hits (given in the search's order, decreasing station)
    and returns its beam-line state. */
 static kst_velo_state consolidate_one(const test_hit *hits, uint32_t n) {
-  velo_consolidate_args a;
-  memset(&a, 0, sizeof a);
-  default_props(&kst_alg_velo_consolidate, &a.props);
   cr_assert(n >= 5 && n <= KST_VELO_MAX_TRACK_HITS, "five hits or more skip the short-track checks");
-  static float x[KST_VELO_MAX_TRACK_HITS], y[KST_VELO_MAX_TRACK_HITS], z[KST_VELO_MAX_TRACK_HITS];
-  static uint32_t slot_hits[KST_VELO_MAX_TRACK_HITS], out_hits[KST_VELO_MAX_TRACK_HITS], id_slot[KST_VELO_MAX_TRACK_HITS];
-  uint32_t list[2] = {1, 0}, offsets[KST_VELO_OFFSETS_PER_EVENT] = {0}, slot_count = 1, counts = 0, toff[2] = {0, 0};
-  uint32_t begin = 0, n_hits = 0;
-  kst_velo_state beam, end;
-  for (uint32_t i = 0; i < n; ++i) x[i] = hits[i].x, y[i] = hits[i].y, z[i] = hits[i].z, slot_hits[i] = i;
+  float x[KST_VELO_MAX_TRACK_HITS], y[KST_VELO_MAX_TRACK_HITS], z[KST_VELO_MAX_TRACK_HITS], phi[KST_VELO_MAX_TRACK_HITS];
+  uint32_t slot_hits[KST_VELO_MAX_TRACK_HITS] = {0}, offsets[KST_VELO_OFFSETS_PER_EVENT] = {0}, slot_count = 1;
+  const kst_event_list_word list[2] = {1, 0};
+  for (uint32_t i = 0; i < n; ++i) x[i] = hits[i].x, y[i] = hits[i].y, z[i] = hits[i].z, phi[i] = 0.0f, slot_hits[i] = i;
   offsets[KST_VELO_MODULES] = n;
-  kst_velo_track_slot slot = {n, 0, 1};
-  a.dev_event_list.data = list, a.dev_event_list.count = 2;
-  a.dev_module_offsets.data = offsets, a.dev_module_offsets.count = KST_VELO_OFFSETS_PER_EVENT;
-  a.dev_hit_x.data = x, a.dev_hit_y.data = y, a.dev_hit_z.data = z;
-  a.dev_hit_x.count = a.dev_hit_y.count = a.dev_hit_z.count = n;
-  a.dev_track_slots.data = &slot, a.dev_track_slots.count = 1;
-  a.dev_track_slot_hits.data = slot_hits, a.dev_track_slot_hits.count = KST_VELO_MAX_TRACK_HITS;
-  a.dev_track_slot_count.data = &slot_count, a.dev_track_slot_count.count = 1;
-  a.dev_velo_track_counts.data = &counts, a.dev_velo_track_offsets.data = toff;
-  a.dev_velo_track_hit_begin.data = &begin, a.dev_velo_track_n_hits.data = &n_hits;
-  a.dev_velo_track_hits.data = out_hits, a.dev_velo_states_beam.data = &beam, a.dev_velo_states_end.data = &end;
-  a.dev_id_slot.data = id_slot;
-  kst_stream *s;
-  cr_assert_eq(kst_stream_create(&s).code, KST_OK);
-  cr_assert_eq(kst_velo_consolidate_count_launch(a, s).code, KST_OK);
-  cr_assert_eq(counts, 1, "the track is kept");
-  toff[1] = 1;
-  cr_assert_eq(kst_velo_consolidate_write_launch(a, s).code, KST_OK);
-  kst_stream_destroy(s);
-  cr_assert_eq(n_hits, n);
+  const kst_velo_track_slot slot = {n, 0, 1};
+  kst_velo_hit_bytes *container = hit_container(x, y, z, phi, n);
+  const kst_harness_input in[] = {{"dev_event_list", list, 2},
+                                  {"dev_module_offsets", offsets, KST_VELO_OFFSETS_PER_EVENT},
+                                  {"dev_velo_hits", container, n},
+                                  {"dev_track_slots", &slot, 1},
+                                  {"dev_track_slot_hits", slot_hits, KST_VELO_MAX_TRACK_HITS},
+                                  {"dev_track_slot_count", &slot_count, 1}};
+  kst_harness hr;
+  kst_status st = kst_harness_init(&hr, "velo_consolidate", NULL, NULL, 0);
+  if (!st.code) st = kst_harness_run(&hr, NULL, 1, in, 6);
+  cr_assert_eq(st.code, KST_OK, "%s", st.msg);
+  cr_assert_eq(*(const uint32_t *)kst_harness_get(&hr, "dev_velo_track_counts", NULL), 1, "the track is kept");
+  cr_assert_eq(*(const uint32_t *)kst_harness_get(&hr, "dev_velo_track_n_hits", NULL), n);
+  const kst_velo_state beam = *(const kst_velo_state *)kst_harness_get(&hr, "dev_velo_states_beam", NULL);
+  kst_harness_free(&hr);
+  free(container);
   return beam;
 }
 

@@ -34,8 +34,7 @@ static kst_status decode_sizes(kst_ctx *ctx, velo_decode_args *a) {
   KST_TRY(kst_expect_event_list("dev_event_list", a->dev_event_list.count, events));
   /* The host summed every count word while building the batch: an upper bound that needs no sync. */
   const uint64_t n = kst_ctx_bank_items(ctx, a->props.bank_type);
-  a->dev_hit_x.count = a->dev_hit_y.count = a->dev_hit_z.count = a->dev_hit_phi.count = n;
-  a->dev_hit_id.count = a->dev_hit_module.count = n;
+  a->dev_velo_hits.count = n;
   a->dev_unsorted_x.count = a->dev_unsorted_y.count = a->dev_unsorted_z.count = a->dev_unsorted_phi.count = n;
   a->dev_unsorted_id.count = n;
   return kst_ok();

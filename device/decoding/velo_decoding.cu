@@ -124,6 +124,7 @@ KST_GLOBAL velo_decode_kernel(velo_decode_args a, const struct kst_velo_geometry
   kst_syncthreads();
   const float *uphi = a.dev_unsorted_phi.data;
   const uint32_t *uid = a.dev_unsorted_id.data;
+  const kst_velo_hits hits = kst_velo_hits_out_view(a.dev_velo_hits.data, a.dev_velo_hits.count);
   for (uint32_t k = threadIdx.x; k < n_hits; k += blockDim.x) {
     const uint32_t h = base + k, m = KST_VELO_ID_SENSOR(uid[h]) / KST_VELO_SENSORS_PER_MODULE;
     const float phi = uphi[h];
@@ -138,12 +139,12 @@ KST_GLOBAL velo_decode_kernel(velo_decode_args a, const struct kst_velo_geometry
       rank += (uint32_t)((uphi[j] < phi) | ((uphi[j] == phi) & ((uid[j] < id) | ((uid[j] == id) & (j < h)))));
 #endif
     const uint32_t out = off[m] + rank;
-    a.dev_hit_x.data[out] = a.dev_unsorted_x.data[h];
-    a.dev_hit_y.data[out] = a.dev_unsorted_y.data[h];
-    a.dev_hit_z.data[out] = a.dev_unsorted_z.data[h];
-    a.dev_hit_phi.data[out] = phi;
-    a.dev_hit_id.data[out] = id;
-    a.dev_hit_module.data[out] = (uint8_t)m;
+    hits.x[out] = a.dev_unsorted_x.data[h];
+    hits.y[out] = a.dev_unsorted_y.data[h];
+    hits.z[out] = a.dev_unsorted_z.data[h];
+    hits.phi[out] = phi;
+    hits.id[out] = id;
+    hits.module[out] = (uint8_t)m;
   }
 }
 

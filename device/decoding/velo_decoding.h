@@ -3,6 +3,7 @@
 #define KST_VELO_DECODING_H
 
 #include "device/event_model/event_list.h"
+#include "device/event_model/velo_hits.h"
 #include "device/common/kst_algorithm.h"
 
 /* velo_count_hits: validates every bank, counts clusters per module, writes module offsets and error flags. */
@@ -27,12 +28,7 @@ KST_ALGORITHM_ARGS(velo_count_hits, VELO_COUNT_HITS_PARAMS, VELO_COUNT_HITS_PROP
   P(dev_event_list, DEVICE_INPUT, kst_event_list_word)    \
   P(dev_module_offsets, DEVICE_INPUT, uint32_t)       \
   P(dev_velo_errors, DEVICE_INPUT, uint32_t)          \
-  P(dev_hit_x, DEVICE_OUTPUT, float)                  \
-  P(dev_hit_y, DEVICE_OUTPUT, float)                  \
-  P(dev_hit_z, DEVICE_OUTPUT, float)                  \
-  P(dev_hit_phi, DEVICE_OUTPUT, float)                \
-  P(dev_hit_id, DEVICE_OUTPUT, uint32_t)              \
-  P(dev_hit_module, DEVICE_OUTPUT, uint8_t)           \
+  P(dev_velo_hits, DEVICE_OUTPUT, kst_velo_hit_bytes)  \
   P(dev_unsorted_x, DEVICE_SCRATCH, float)            \
   P(dev_unsorted_y, DEVICE_SCRATCH, float)            \
   P(dev_unsorted_z, DEVICE_SCRATCH, float)            \

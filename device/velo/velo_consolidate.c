@@ -5,7 +5,7 @@
 
 static kst_status set_sizes(kst_ctx *ctx, velo_consolidate_args *a) {
   const uint32_t events = kst_ctx_events(ctx);
-  const uint64_t slots = a->dev_track_slots.count, hits = a->dev_hit_x.count;
+  const uint64_t slots = a->dev_track_slots.count, hits = a->dev_velo_hits.count;
   KST_TRY(kst_expect_event_list("dev_event_list", a->dev_event_list.count, events));
   size_t temp = 0;
   KST_TRY(kst_counts_to_offsets_u32(NULL, &temp, NULL, NULL, events, NULL));

@@ -30,7 +30,8 @@ KST_DEVICE void kalman_step(line1d *s, float dz, float m, float var_m, float ms_
    minimum bias the transverse momentum varies much less than the momentum, so steeper tracks are softer and scatter
    more). Uses the end-to-end slope, so that both fit directions agree. */
 KST_DEVICE float slope_noise(const velo_consolidate_args *a, const uint32_t *h, uint32_t n) {
-  const float *X = a->dev_hit_x.data, *Y = a->dev_hit_y.data, *Z = a->dev_hit_z.data;
+  const kst_velo_hits_in hits = kst_velo_hits_view(a->dev_velo_hits.data, a->dev_velo_hits.count);
+  const float *X = hits.x, *Y = hits.y, *Z = hits.z;
   const float dz_all = Z[h[n - 1u]] - Z[h[0]];
   const float tx = (X[h[n - 1u]] - X[h[0]]) / dz_all, ty = (Y[h[n - 1u]] - Y[h[0]]) / dz_all;
   return a->props.ms_noise + a->props.ms_noise_slope2 * (tx * tx + ty * ty);
@@ -42,7 +43,8 @@ KST_DEVICE float slope_noise(const velo_consolidate_args *a, const uint32_t *h, 
    slope. The slope noise enters as a prior worth ms_prior_kinks kinks (a three-hit track has one), and each kink is
    weighed by the inverse of its expected variance squared (kinks between close hits mostly measure hit errors). */
 KST_DEVICE float kink_noise(const velo_consolidate_args *a, const uint32_t *h, uint32_t n) {
-  const float *X = a->dev_hit_x.data, *Y = a->dev_hit_y.data, *Z = a->dev_hit_z.data;
+  const kst_velo_hits_in hits = kst_velo_hits_view(a->dev_velo_hits.data, a->dev_velo_hits.count);
+  const float *X = hits.x, *Y = hits.y, *Z = hits.z;
   const float prior = slope_noise(a, h, n), var = a->props.hit_error * a->props.hit_error;
   const float floor = a->props.ms_noise_floor * prior;
   float sum = 0.0f, weights = 0.0f;
@@ -83,7 +85,8 @@ KST_DEVICE kst_velo_state line_state(const line1d *sx, const line1d *sy, float z
    station; returns the state at the last one. */
 KST_DEVICE kst_velo_state fit(const velo_consolidate_args *a, const uint32_t *h, uint32_t n, int forward,
                               float ms_noise) {
-  const float *X = a->dev_hit_x.data, *Y = a->dev_hit_y.data, *Z = a->dev_hit_z.data;
+  const kst_velo_hits_in hits = kst_velo_hits_view(a->dev_velo_hits.data, a->dev_velo_hits.count);
+  const float *X = hits.x, *Y = hits.y, *Z = hits.z;
   const uint32_t first = forward ? 0u : n - 1u, second = forward ? 1u : n - 2u;
   const float var = a->props.hit_error * a->props.hit_error, dz0 = Z[h[second]] - Z[h[first]];
   line1d sx = line_start(X[h[first]], X[h[second]], dz0, var), sy = line_start(Y[h[first]], Y[h[second]], dz0, var);
@@ -152,9 +155,10 @@ static void fit_lanes(const velo_consolidate_args *a, const fit_tile *t, uint32_
 /* Puts track h[0..n) into lane l of tile t in the given fit order. */
 static void fill_lane(const velo_consolidate_args *a, fit_tile *t, uint32_t l, const uint32_t *h, uint32_t n,
                       int forward, float noise) {
+  const kst_velo_hits_in hits = kst_velo_hits_view(a->dev_velo_hits.data, a->dev_velo_hits.count);
   for (uint32_t i = 0; i < n; ++i) {
     const uint32_t hit = h[forward ? i : n - 1u - i];
-    t->x[i][l] = a->dev_hit_x.data[hit], t->y[i][l] = a->dev_hit_y.data[hit], t->z[i][l] = a->dev_hit_z.data[hit];
+    t->x[i][l] = hits.x[hit], t->y[i][l] = hits.y[hit], t->z[i][l] = hits.z[hit];
   }
   t->n[l] = n, t->noise[l] = noise;
 }
@@ -199,7 +203,8 @@ KST_DEVICE int kept(const velo_consolidate_args *a, const uint32_t *off, const k
   const kst_velo_state s = fit(a, h, t->n_hits, 1, slope_noise(a, h, t->n_hits));
   if (checked_gap && !(s.chi2 < a->props.max_chi2ndof_gap_seed * (float)s.ndof)) return 0;
   if (t->n_hits >= 4u) return 1;
-  const float *X = a->dev_hit_x.data, *Y = a->dev_hit_y.data, *Z = a->dev_hit_z.data;
+  const kst_velo_hits_in hits = kst_velo_hits_view(a->dev_velo_hits.data, a->dev_velo_hits.count);
+  const float *X = hits.x, *Y = hits.y, *Z = hits.z;
   if (s.chi2 < a->props.max_chi2_3hits_displaced && Z[h[2]] > a->props.min_z_3hits_displaced) return 1;
   if (!(s.chi2 < a->props.max_chi2_3hits)) return 0;
   const float dz = Z[h[2]] - Z[h[0]], tx = (X[h[2]] - X[h[0]]) / dz, ty = (Y[h[2]] - Y[h[0]]) / dz;
@@ -245,7 +250,8 @@ KST_DEVICE int place_track(const velo_consolidate_args *a, const kst_velo_track_
   for (uint32_t i = 0; i < *n; ++i) a->dev_velo_track_hits.data[begin + i] = (*h)[i];
   a->dev_velo_track_n_hits.data[out] = *n;
   *noise = kink_noise(a, *h, *n);
-  const float *X = a->dev_hit_x.data, *Y = a->dev_hit_y.data;
+  const kst_velo_hits_in hits = kst_velo_hits_view(a->dev_velo_hits.data, a->dev_velo_hits.count);
+  const float *X = hits.x, *Y = hits.y;
   const uint32_t hf = (*h)[0], hl = (*h)[*n - 1u];
   return X[hl] * X[hl] + Y[hl] * Y[hl] <= X[hf] * X[hf] + Y[hf] * Y[hf];
 }

@@ -2,6 +2,7 @@
 #ifndef KST_VELO_CONSOLIDATE_H
 #define KST_VELO_CONSOLIDATE_H
 
+#include "device/event_model/velo_hits.h"
 #include "device/event_model/velo_tracks.h"
 #include "device/event_model/event_list.h"
 #include "device/common/kst_algorithm.h"
@@ -9,9 +10,7 @@
 #define VELO_CONSOLIDATE_PARAMS(P)                            \
   P(dev_event_list, DEVICE_INPUT, kst_event_list_word)            \
   P(dev_module_offsets, DEVICE_INPUT, uint32_t)               \
-  P(dev_hit_x, DEVICE_INPUT, float)                           \
-  P(dev_hit_y, DEVICE_INPUT, float)                           \
-  P(dev_hit_z, DEVICE_INPUT, float)                           \
+  P(dev_velo_hits, DEVICE_INPUT, kst_velo_hit_bytes)          \
   P(dev_track_slots, DEVICE_INPUT, kst_velo_track_slot)       \
   P(dev_track_slot_hits, DEVICE_INPUT, uint32_t)              \
   P(dev_track_slot_count, DEVICE_INPUT, uint32_t)             \

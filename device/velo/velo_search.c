@@ -5,12 +5,9 @@
 #include "device/event_model/velo_hits.h"
 
 static kst_status set_sizes(kst_ctx *ctx, velo_search_by_triplet_args *a) {
-  const uint64_t events = kst_ctx_events(ctx), hits = a->dev_hit_x.count;
+  const uint64_t events = kst_ctx_events(ctx), hits = a->dev_velo_hits.count;
   KST_TRY(kst_expect_count("dev_module_offsets", a->dev_module_offsets.count, events * KST_VELO_OFFSETS_PER_EVENT));
   KST_TRY(kst_expect_event_list("dev_event_list", a->dev_event_list.count, events));
-  KST_TRY(kst_expect_count("dev_hit_y", a->dev_hit_y.count, hits));
-  KST_TRY(kst_expect_count("dev_hit_z", a->dev_hit_z.count, hits));
-  KST_TRY(kst_expect_count("dev_hit_phi", a->dev_hit_phi.count, hits));
   const uint64_t slots = events * a->props.max_tracks;
   a->dev_track_slots.count = slots;
   a->dev_track_slot_hits.count = slots * KST_VELO_MAX_TRACK_HITS;

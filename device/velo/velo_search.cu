@@ -378,7 +378,8 @@ KST_GLOBAL_BOUNDED(256, 4) velo_search_kernel(velo_search_by_triplet_args a) {
   if (KST_PAST_LIST(a.dev_event_list.data, blockIdx.x)) return;
   const uint32_t e = KST_LISTED_EVENT(a.dev_event_list.data, blockIdx.x);
   const uint32_t *off = &a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
-  const float *X = a.dev_hit_x.data, *Y = a.dev_hit_y.data, *Z = a.dev_hit_z.data, *PHI = a.dev_hit_phi.data;
+  const kst_velo_hits_in hits = kst_velo_hits_view(a.dev_velo_hits.data, a.dev_velo_hits.count);
+  const float *X = hits.x, *Y = hits.y, *Z = hits.z, *PHI = hits.phi;
   uint32_t *used = a.dev_hit_used.data;
   uint64_t *owner = a.dev_hit_owner.data;
   const uint32_t cap = a.props.max_tracks;
@@ -396,8 +397,8 @@ KST_GLOBAL_BOUNDED(256, 4) velo_search_kernel(velo_search_by_triplet_args a) {
      max_scatter_seeding is a slope difference below its square root (doubled, so that rounding never matters). */
   const float inner_slope = a.props.max_slope + 2.0f * sqrtf(a.props.max_scatter_seeding);
   /* The copies' x, y, z and phi, each an array as long as the hits. */
-  float *copy_x = a.dev_scan_hits.data, *copy_y = copy_x + a.dev_hit_x.count, *copy_z = copy_y + a.dev_hit_x.count,
-        *copy_phi = copy_z + a.dev_hit_x.count;
+  float *copy_x = a.dev_scan_hits.data, *copy_y = copy_x + a.dev_velo_hits.count, *copy_z = copy_y + a.dev_velo_hits.count,
+        *copy_phi = copy_z + a.dev_velo_hits.count;
   const hit_view hv = {X, Y, Z, PHI, used, copy_x, copy_y, copy_z, copy_phi, a.dev_scan_hit_index.data,
                       a.dev_scan_slot.data + (uint64_t)e * KST_VELO_MODULES};
 

@@ -39,6 +39,7 @@ static kst_status after_sync(kst_ctx *ctx, const velo_hit_checker_args *a) {
   const kst_batch *b = kst_ctx_batch(ctx);
   const kst_velo_geometry *g = (const kst_velo_geometry *)kst_ctx_condition_host(ctx, "velo_geometry");
   if (!g) return kst_error(KST_ERR_CONFIG, "the velo_geometry condition is not loaded");
+  const kst_velo_hits_in vh = kst_velo_hits_view(a->dev_velo_hits.data, a->dev_velo_hits.count);
   uint64_t k[9] = {0};
   enum { HITS, MATCHED, MC_IDS, MC_FOUND, BAD_EVENTS, NO_MC, DIST_NM, HASH, BAD_MC };
   for (uint32_t e = 0; e < b->n_events; ++e) {
@@ -59,7 +60,7 @@ static kst_status after_sync(kst_ctx *ctx, const velo_hit_checker_args *a) {
       free(hits), free(ids), kst_mc_event_free(&mc);
       return kst_error(KST_ERR_NOMEM, "out of memory");
     }
-    memcpy(hits, a->dev_hit_id.data + h0, n * sizeof *hits);
+    memcpy(hits, vh.id + h0, n * sizeof *hits);
     qsort(hits, n, sizeof *hits, cmp_u32);
     for (uint32_t p = 0; p < mc.n_particles; ++p)
       for (uint32_t i = 0; i < mc.particles[p].n_velo; ++i) ids[n_ids++] = mc.ids[mc.particles[p].velo_first + i];
@@ -72,10 +73,10 @@ static kst_status after_sync(kst_ctx *ctx, const velo_hit_checker_args *a) {
     for (uint32_t i = 0; i < n; ++i) k[MATCHED] += contains(ids, distinct, hits[i]);
     for (uint32_t i = 0; i < distinct; ++i) k[MC_FOUND] += contains(hits, n, ids[i]);
     for (uint32_t h = h0; h < h1; ++h) {
-      float p[3] = {a->dev_hit_x.data[h], a->dev_hit_y.data[h], a->dev_hit_z.data[h]}, lx, ly, lz;
-      kst_geometry_global_to_local(g, (int)KST_VELO_ID_SENSOR(a->dev_hit_id.data[h]), p, &lx, &ly, &lz);
+      float p[3] = {vh.x[h], vh.y[h], vh.z[h]}, lx, ly, lz;
+      kst_geometry_global_to_local(g, (int)KST_VELO_ID_SENSOR(vh.id[h]), p, &lx, &ly, &lz);
       k[DIST_NM] += (uint64_t)llround(fabs((double)lz) * 1e6);
-      k[HASH] += hit_hash(b->first + e, h - h0, p, a->dev_hit_id.data[h]);
+      k[HASH] += hit_hash(b->first + e, h - h0, p, vh.id[h]);
     }
     free(hits);
     free(ids);

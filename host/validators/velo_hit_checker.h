@@ -3,12 +3,10 @@
 #define KST_VELO_HIT_CHECKER_H
 
 #include "device/common/kst_algorithm.h"
+#include "device/event_model/velo_hits.h"
 
 #define VELO_HIT_CHECKER_PARAMS(P)                      \
-  P(dev_hit_x, DEVICE_TO_HOST, float)                   \
-  P(dev_hit_y, DEVICE_TO_HOST, float)                   \
-  P(dev_hit_z, DEVICE_TO_HOST, float)                   \
-  P(dev_hit_id, DEVICE_TO_HOST, uint32_t)               \
+  P(dev_velo_hits, DEVICE_TO_HOST, kst_velo_hit_bytes) \
   P(dev_module_offsets, DEVICE_TO_HOST, uint32_t)       \
   P(dev_velo_errors, DEVICE_TO_HOST, uint32_t)
 

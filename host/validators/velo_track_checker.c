@@ -22,6 +22,7 @@ static kst_status after_sync(kst_ctx *ctx, const velo_track_checker_args *a) {
     return kst_error(KST_ERR_INVALID, "dev_event_list is not a valid event list of the batch");
   kst_track_checker *chk = (kst_track_checker *)kst_ctx_accumulator(ctx);
   const uint32_t *toff = a->dev_velo_track_offsets.data;
+  const uint32_t *ids_of_hits = kst_velo_hits_view(a->dev_velo_hits.data, a->dev_velo_hits.count).id;
   uint32_t max_tracks = 0;
   for (uint32_t e = 0; e < b->n_events; ++e)
     if (toff[e + 1] - toff[e] > max_tracks) max_tracks = toff[e + 1] - toff[e];
@@ -36,7 +37,7 @@ static kst_status after_sync(kst_ctx *ctx, const velo_track_checker_args *a) {
       const uint32_t t = toff[e] + i, begin = a->dev_velo_track_hit_begin.data[t];
       views[i].ids = &ids[at];
       views[i].n = a->dev_velo_track_n_hits.data[t];
-      for (uint32_t h = 0; h < views[i].n; ++h) ids[at++] = a->dev_hit_id.data[a->dev_velo_track_hits.data[begin + h]];
+      for (uint32_t h = 0; h < views[i].n; ++h) ids[at++] = ids_of_hits[a->dev_velo_track_hits.data[begin + h]];
       eta[i] = track_eta(&a->dev_velo_states_beam.data[t]);
     }
     kst_mc_event mc;

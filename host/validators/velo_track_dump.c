@@ -15,6 +15,7 @@ static kst_status after_sync(kst_ctx *ctx, const velo_track_dump_args *a) {
   const kst_batch *b = kst_ctx_batch(ctx);
   const char *dir = kst_ctx_dump_dir(ctx);
   const uint32_t *toff = a->dev_velo_track_offsets.data;
+  const uint32_t *ids_of_hits = kst_velo_hits_view(a->dev_velo_hits.data, a->dev_velo_hits.count).id;
   for (uint32_t e = 0; e < b->n_events; ++e) {
     char path[512];
     snprintf(path, sizeof path, "%s/velo_tracks_%llu.txt", dir, (unsigned long long)(b->first + e));
@@ -25,7 +26,7 @@ static kst_status after_sync(kst_ctx *ctx, const velo_track_dump_args *a) {
     for (uint32_t t = toff[e]; t < toff[e + 1]; ++t) {
       const uint32_t begin = a->dev_velo_track_hit_begin.data[t], n = a->dev_velo_track_n_hits.data[t];
       fprintf(f, "track %u hits", t - toff[e]);
-      for (uint32_t h = 0; h < n; ++h) fprintf(f, " %08x", a->dev_hit_id.data[a->dev_velo_track_hits.data[begin + h]]);
+      for (uint32_t h = 0; h < n; ++h) fprintf(f, " %08x", ids_of_hits[a->dev_velo_track_hits.data[begin + h]]);
       fprintf(f, "\n");
       write_state(f, "beam", &a->dev_velo_states_beam.data[t]);
       write_state(f, "last", &a->dev_velo_states_end.data[t]);

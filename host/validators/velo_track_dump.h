@@ -4,9 +4,10 @@
 
 #include "device/event_model/velo_tracks.h"
 #include "device/common/kst_algorithm.h"
+#include "device/event_model/velo_hits.h"
 
 #define VELO_TRACK_DUMP_PARAMS(P)                             \
-  P(dev_hit_id, DEVICE_TO_HOST, uint32_t)                     \
+  P(dev_velo_hits, DEVICE_TO_HOST, kst_velo_hit_bytes)                     \
   P(dev_velo_track_offsets, DEVICE_TO_HOST, uint32_t)         \
   P(dev_velo_track_hit_begin, DEVICE_TO_HOST, uint32_t)       \
   P(dev_velo_track_n_hits, DEVICE_TO_HOST, uint32_t)          \

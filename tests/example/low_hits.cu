@@ -1,5 +1,4 @@
 /* low_hits kernel: one block per listed event, its threads striding over the event's hits. */
-#include "device/event_model/velo_hits.h"
 #include "kst_dialect.h"
 #include "tests/example/low_hits.h"
 
@@ -7,11 +6,12 @@ KST_GLOBAL low_hits_kernel(low_hits_args a) {
   if (KST_PAST_LIST(a.dev_event_list.data, blockIdx.x)) return;
   const uint32_t e = KST_LISTED_EVENT(a.dev_event_list.data, blockIdx.x);
   const uint32_t *off = &a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
+  const float *y = kst_velo_hits_view(a.dev_velo_hits.data, a.dev_velo_hits.count).y;
   __shared__ uint32_t n;
   if (threadIdx.x == 0) n = 0;
   kst_syncthreads();
   for (uint32_t h = off[0] + threadIdx.x; h < off[KST_VELO_OFFSETS_PER_EVENT - 1]; h += blockDim.x)
-    if (a.dev_hit_y.data[h] < a.props.max_y && a.dev_hit_y.data[h] > -a.props.max_y) kst_atomic_add_u32(&n, 1u);
+    if (y[h] < a.props.max_y && y[h] > -a.props.max_y) kst_atomic_add_u32(&n, 1u);
   kst_syncthreads();
   if (threadIdx.x == 0) a.dev_low_hits.data[e] = n;
 }
