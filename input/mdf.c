@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* MDF is little-endian and the reads below are plain memcpy, so refuse big-endian hosts. */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -18,6 +19,7 @@
 struct kst_mdf_writer {
   FILE *fp;
   char path[512];
+  char temp[600]; /* the file written, renamed to path on close; empty when writing path in place */
   uint32_t n_events;
 };
 
@@ -245,15 +247,27 @@ kst_status kst_mdf_encode_event(uint8_t **out, size_t *out_size, uint32_t run, u
 kst_status kst_mdf_writer_open(kst_mdf_writer **w, const char *path) {
   if (!w || !path) return kst_error(KST_ERR_INVALID, "kst_mdf_writer_open: null argument");
   *w = NULL;
+  if (strlen(path) >= sizeof((kst_mdf_writer *)0)->path) return kst_error(KST_ERR_INVALID, "%s: path too long", path);
   kst_mdf_writer *nw = calloc(1, sizeof *nw);
   if (!nw) return kst_error(KST_ERR_NOMEM, "%s: cannot allocate a writer", path);
-  nw->fp = fopen(path, "wb");
+  snprintf(nw->path, sizeof nw->path, "%s", path);
+  /* A regular file (or a new one) is written beside itself and renamed into place when complete, so a failed write
+     leaves the old file, or none; anything else (a device, a pipe, a link) is written in place. */
+  struct stat sb;
+  const int exists = lstat(path, &sb) == 0;
+  if (!exists || S_ISREG(sb.st_mode)) {
+    snprintf(nw->temp, sizeof nw->temp, "%s.partial-XXXXXX", path);
+    const int fd = mkstemp(nw->temp);
+    nw->fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (fd >= 0 && !nw->fp) close(fd), remove(nw->temp);
+  } else {
+    nw->fp = fopen(path, "wb");
+  }
   if (!nw->fp) {
     kst_status st = kst_error(KST_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
     free(nw);
     return st;
   }
-  snprintf(nw->path, sizeof nw->path, "%s", path);
   *w = nw;
   return kst_ok();
 }
@@ -277,8 +291,20 @@ kst_status kst_mdf_write_event(kst_mdf_writer *w, uint32_t run, uint32_t orbit, 
 kst_status kst_mdf_writer_close(kst_mdf_writer *w) {
   if (!w) return kst_ok();
   kst_status st = kst_ok();
-  if (fclose(w->fp) != 0)
-    st = kst_error(KST_ERR_IO, "%s: close failed: %s", w->path, strerror(errno));
+  if (fclose(w->fp) != 0) st = kst_error(KST_ERR_IO, "%s: close failed: %s", w->path, strerror(errno));
+  if (w->temp[0]) {
+    if (!st.code && rename(w->temp, w->path) != 0)
+      st = kst_error(KST_ERR_IO, "%s: cannot rename %s into place: %s", w->path, w->temp, strerror(errno));
+    /* Only the writer's own temporary file is ever removed. */
+    if (st.code) remove(w->temp);
+  }
   free(w);
   return st;
+}
+
+void kst_mdf_writer_abort(kst_mdf_writer *w) {
+  if (!w) return;
+  fclose(w->fp);
+  if (w->temp[0]) remove(w->temp);
+  free(w);
 }

@@ -77,14 +77,19 @@ typedef struct kst_mdf_bank_out {
 
 typedef struct kst_mdf_writer kst_mdf_writer;
 
-/* Creates (truncates) path for writing MDF records. */
+/* Opens path for writing MDF records. A regular or new file is written to a temporary file beside it, renamed into
+   place by kst_mdf_writer_close; a device, pipe or link is written in place. */
 kst_status kst_mdf_writer_open(kst_mdf_writer **w, const char *path);
 /* Appends one record: header version 3, 7 sub-header words, data type 1, checksum 0,
  * trigger mask all ones, banks padded to 4 bytes with zeros. */
 kst_status kst_mdf_write_event(kst_mdf_writer *w, uint32_t run, uint32_t orbit, uint32_t bunch,
                                const kst_mdf_bank_out *banks, uint32_t n_banks);
-/* Flushes, closes and frees the writer; reports a failed flush as KST_ERR_IO. NULL is a no-op. */
+/* Flushes, closes and frees the writer, and puts the file in place; reports a failed flush or rename as KST_ERR_IO
+   (the target is then left as it was). NULL is a no-op. */
 kst_status kst_mdf_writer_close(kst_mdf_writer *w);
+/* Closes and frees the writer after a failure: its temporary file is removed, the target left as it was (written in
+   place, it keeps what was written). NULL is a no-op. */
+void kst_mdf_writer_abort(kst_mdf_writer *w);
 
 /* Encodes one record into a malloc'd buffer (*out, *out_size) in the writer's format. */
 kst_status kst_mdf_encode_event(uint8_t **out, size_t *out_size, uint32_t run, uint32_t orbit,

@@ -285,11 +285,11 @@ kst_status kst_velopix_convert(const char *dir, const char *out_path, const kst_
     work_free(&work);
     if (s.code == KST_OK) st->events++;
   }
-  kst_status c = kst_mdf_writer_close(w);
-  if (s.code == KST_OK) s = c;
+  /* A partial file would look like a short, valid one: on failure the writer leaves the target as it was. */
+  if (s.code != KST_OK) kst_mdf_writer_abort(w);
+  else s = kst_mdf_writer_close(w);
   free(path);
   free(numbers);
   st->mean_error_mm = st->clusters ? sum_error / (double)st->clusters : 0.0;
-  if (s.code != KST_OK && w) remove(out_path); /* a partial file would look like a short, valid one */
   return s;
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "input/mdf.h"
@@ -307,4 +308,69 @@ Test(mdf, real_minbrunel_file) {
   uint32_t count = 0;
   cr_assert_eq(kst_mdf_count(REAL_MDF, &count).code, KST_OK);
   cr_assert_eq(count, 10);
+}
+
+/* How many temporary files a writer of path left beside it. */
+static int leftover_partials(const char *path) {
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "ls %s.partial-* 2>/dev/null | wc -l", path);
+  FILE *p = popen(cmd, "r");
+  int n = -1;
+  cr_assert_not_null(p);
+  cr_assert_eq(fscanf(p, "%d", &n), 1);
+  pclose(p);
+  return n;
+}
+
+Test(mdf, a_failed_write_leaves_the_old_file_and_no_partial_one) {
+  char *path = temp_path();
+  FILE *f = fopen(path, "w");
+  fputs("old", f);
+  fclose(f);
+  kst_mdf_writer *w;
+  cr_assert_eq(kst_mdf_writer_open(&w, path).code, KST_OK);
+  cr_assert_eq(kst_mdf_write_event(w, 1, 2, 3, test_banks, N_TEST_BANKS).code, KST_OK);
+  kst_mdf_writer_abort(w);
+  char text[8] = {0};
+  f = fopen(path, "r");
+  cr_assert_not_null(f, "the old file is still there");
+  cr_assert_eq(fread(text, 1, sizeof text - 1, f), 3);
+  fclose(f);
+  cr_assert_str_eq(text, "old");
+  cr_assert_eq(leftover_partials(path), 0);
+  /* Completed, the new file replaces it whole. */
+  cr_assert_eq(kst_mdf_writer_open(&w, path).code, KST_OK);
+  cr_assert_eq(kst_mdf_write_event(w, 1, 2, 3, test_banks, N_TEST_BANKS).code, KST_OK);
+  cr_assert_eq(kst_mdf_writer_close(w).code, KST_OK);
+  uint32_t n;
+  cr_assert_eq(kst_mdf_count(path, &n).code, KST_OK);
+  cr_assert_eq(n, 1);
+  cr_assert_eq(leftover_partials(path), 0);
+  unlink(path);
+  free(path);
+}
+
+Test(mdf, a_device_or_a_link_given_as_output_is_never_removed) {
+  struct stat sb;
+  if (stat("/dev/full", &sb) != 0 || !S_ISCHR(sb.st_mode)) cr_skip("no /dev/full here");
+  /* /dev/full takes the write and fails it: the error is reported, the device stays. */
+  kst_mdf_writer *w;
+  cr_assert_eq(kst_mdf_writer_open(&w, "/dev/full").code, KST_OK);
+  kst_status s = kst_mdf_write_event(w, 1, 2, 3, test_banks, N_TEST_BANKS);
+  if (!s.code) s = kst_mdf_writer_close(w);
+  else kst_mdf_writer_abort(w);
+  cr_assert_eq(s.code, KST_ERR_IO, "%s", s.msg);
+  cr_assert(stat("/dev/full", &sb) == 0 && S_ISCHR(sb.st_mode), "/dev/full is still a device");
+  /* A link to it: written through, and the link stays. */
+  char *link = temp_path();
+  unlink(link);
+  cr_assert_eq(symlink("/dev/full", link), 0);
+  cr_assert_eq(kst_mdf_writer_open(&w, link).code, KST_OK);
+  s = kst_mdf_write_event(w, 1, 2, 3, test_banks, N_TEST_BANKS);
+  if (!s.code) s = kst_mdf_writer_close(w);
+  else kst_mdf_writer_abort(w);
+  cr_assert_eq(s.code, KST_ERR_IO);
+  cr_assert(lstat(link, &sb) == 0 && S_ISLNK(sb.st_mode), "the link is still there");
+  unlink(link);
+  free(link);
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "host/validators/mc_from_mdf.h"
@@ -758,4 +759,11 @@ Test(simulation, command_line_errors_are_clear) {
   load_ideal();
   cr_assert_eq(kst_sim_generate_file(&o, &g_ideal, 0, out, NULL).code, KST_ERR_INVALID);
   remove(out);
+  /* A full device fails the write, is named in the error and is not removed (the runs are as root). */
+  struct stat sb;
+  if (stat("/dev/full", &sb) == 0 && S_ISCHR(sb.st_mode)) {
+    cr_assert_eq(cli(err, sizeof err, "-n", "20", "-o", "/dev/full", NULL, NULL), 1);
+    cr_assert_not_null(strstr(err, "/dev/full"), "%s", err);
+    cr_assert(stat("/dev/full", &sb) == 0 && S_ISCHR(sb.st_mode), "/dev/full is still a device");
+  }
 }

@@ -115,8 +115,8 @@ kst_status kst_sim_generate_file(const kst_sim_options *o, const kst_velo_geomet
   }
   kst_sim_event_free(&ev);
   kst_sim_destroy(s);
-  kst_status c = w ? kst_mdf_writer_close(w) : kst_ok();
-  if (!r.code) r = c;
-  if (r.code && w) remove(path); /* a partial file would look like a short, valid one */
+  /* A partial file would look like a short, valid one: on failure the writer leaves the target as it was. */
+  if (r.code) kst_mdf_writer_abort(w);
+  else r = kst_mdf_writer_close(w);
   return kst_error_wrap(r, "generating %s", path);
 }
