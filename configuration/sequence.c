@@ -89,6 +89,12 @@ static kst_status init_instance(kst_instance *in, const kst_alg_desc *d) {
   return kst_ok();
 }
 
+/* Property i of instance src, for an algorithm's check hook. */
+static const void *instance_prop(const void *src, uint32_t i) {
+  const kst_instance *in = (const kst_instance *)src;
+  return in->props + in->prop_offset[i];
+}
+
 static void load_properties(loader *L, kst_instance *in, const cJSON *props, const char *path) {
   const kst_alg_desc *d = in->desc;
   if (!cJSON_IsObject(props)) {
@@ -268,11 +274,13 @@ static void load_instances(loader *L, const cJSON *list) {
       if (seq->inst[j].desc && strcmp(seq->inst[j].name, in->name) == 0)
         add_problem(L, 0, path, "duplicate instance name '%s' (first used at $.sequence[%u])", in->name, j);
     const cJSON *props = cJSON_GetObjectItemCaseSensitive(e, "properties");
-    if (props) {
-      char ppath[128];
-      snprintf(ppath, sizeof ppath, "%s.properties", path);
-      load_properties(L, in, props, ppath);
-    }
+    char ppath[128];
+    snprintf(ppath, sizeof ppath, "%s.properties", path);
+    const uint32_t errors = L->pb->n_errors;
+    if (props) load_properties(L, in, props, ppath);
+    /* Rules across properties, once each has a valid value: what a run would refuse, loading refuses. */
+    const kst_status checked = L->pb->n_errors == errors ? d->check(instance_prop, in) : kst_ok();
+    if (checked.code) add_problem(L, 0, ppath, "%s: %s", d->name, checked.msg);
     /* Outputs get buffers first, so an instance cannot bind to itself. */
     for (uint32_t p = 0; p < d->n_params; ++p) {
       if (kst_param_is_input(d->params[p].kind) && !L->own_inputs) continue;

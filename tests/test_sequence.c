@@ -1,5 +1,6 @@
 /* Tests of sequence loading: one per error kind (each message names the JSON path), bindings and lifetimes. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "configuration/sequence.h"
@@ -145,4 +146,26 @@ Test(sequence, property_parse_and_format) {
   cr_assert(kst_property_parse(&f, "-2.5", &x, &owned, msg, sizeof msg));
   cr_assert_float_eq(x, -2.5f, 0);
   cr_assert_not(kst_property_parse(&f, "true", &x, &owned, msg, sizeof msg));
+}
+
+/* Loads one pv_beamline with these properties (its inputs its own) and returns the first problem, or "". */
+static const char *pv_problem(const char *props) {
+  static char line[600];
+  kst_sequence_free(&seq), kst_problems_free(&pb);
+  const kst_status s = kst_sequence_single(&seq, "pv_beamline", props, &pb);
+  snprintf(line, sizeof line, "%s", s.code && pb.n ? pb.lines[0] : "");
+  cr_assert(!s.code == (pb.n_errors == 0));
+  return line;
+}
+
+Test(sequence, rules_across_properties_are_checked_when_loading, .fini = fini) {
+  /* What a run would refuse, loading refuses, with the JSON path: pv_beamline's histogram range and bin count. */
+  const char *p = pv_problem("{\"z_range\": [300, -300]}");
+  cr_assert(strstr(p, "$.sequence[0].properties: pv_beamline: z_range must be increasing ([300, -300])"), "%s", p);
+  p = pv_problem("{\"z_range\": [5, 5]}");
+  cr_assert(strstr(p, "z_range must be increasing"), "%s", p);
+  p = pv_problem("{\"z_range\": [-2000, 2000], \"bin_width\": 0.01}");
+  cr_assert(strstr(p, "must be at most 8192 bins (400000)"), "%s", p);
+  p = pv_problem("{\"z_range\": [-300, 300]}");
+  cr_assert_str_eq(p, "", "a good range loads");
 }

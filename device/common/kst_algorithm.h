@@ -94,6 +94,9 @@ typedef struct kst_alg_desc {
   kst_status (*run)(kst_ctx *ctx);
   kst_status (*after_sync)(kst_ctx *ctx);
   bool (*has_after_sync)(void); /* whether after_sync does anything (its buffers then live to the batch end) */
+  /* Checks an instance's properties together (the rules a range cannot say): prop(src, i) gives property i's value
+     bytes. The sequence loader calls it, so `kestrel sequence check` refuses what a run would. */
+  kst_status (*check)(const void *(*prop)(const void *src, uint32_t i), const void *src);
 } kst_alg_desc;
 
 /* ---- What an algorithm may ask of its context (host side). */
@@ -147,7 +150,8 @@ const char *kst_ctx_instance_name(const kst_ctx *ctx);
    where
      kst_status sizes(kst_ctx *, alg_args *)             sets the outputs' .count fields
      kst_status run(kst_ctx *, const alg_args *)         queues the device work
-     kst_status after_sync(kst_ctx *, const alg_args *)  reads results on the host */
+     kst_status after_sync(kst_ctx *, const alg_args *)  reads results on the host
+     kst_status check(const alg_props *)                 checks properties together, when the sequence loads */
 #define KST_CTYPE_BOOL bool
 #define KST_CTYPE_INT int32_t
 #define KST_CTYPE_UINT uint32_t
@@ -184,6 +188,7 @@ const char *kst_ctx_instance_name(const kst_ctx *ctx);
     kst_status (*set_sizes)(kst_ctx *ctx, alg##_args *a);                \
     kst_status (*run)(kst_ctx *ctx, const alg##_args *a);                \
     kst_status (*after_sync)(kst_ctx *ctx, const alg##_args *a);         \
+    kst_status (*check)(const alg##_props *p);                           \
   } alg##_hooks;
 
 #define KST__PARAM_DESC(name, kind, type) {#name, KST_##kind, #type, (uint32_t)sizeof(type)},
@@ -195,6 +200,7 @@ const char *kst_ctx_instance_name(const kst_ctx *ctx);
   ++i;
 #define KST__ARG_PUT(name, kind, type) kst_ctx_set_count(ctx, i++, a.name.count);
 #define KST__PROP_GET(name, type, n, def, lo, hi, desc) memcpy(&a.props.name, kst_ctx_prop(ctx, j++), sizeof a.props.name);
+#define KST__PROP_FROM(name, type, n, def, lo, hi, desc) memcpy(&props.name, prop(src, j++), sizeof props.name);
 #define KST_NO_PROPS(Q)
 
 /* Defines the descriptor kst_alg_<alg> from the typed hooks and the designated initialisers that follow them. */
@@ -226,6 +232,14 @@ const char *kst_ctx_instance_name(const kst_ctx *ctx);
     return (hooks).after_sync ? (hooks).after_sync(ctx, &a) : kst_ok();                              \
   }                                                                                                  \
   static bool alg##__has_after(void) { return (hooks).after_sync != NULL; }                          \
+  static kst_status alg##__check(const void *(*prop)(const void *, uint32_t), const void *src) {     \
+    alg##_props props;                                                                               \
+    uint32_t j = 0;                                                                                  \
+    memset(&props, 0, sizeof props);                                                                 \
+    PROPS(KST__PROP_FROM)                                                                            \
+    (void)j, (void)prop, (void)src;                                                                  \
+    return (hooks).check ? (hooks).check(&props) : kst_ok();                                         \
+  }                                                                                                  \
   const kst_alg_desc kst_alg_##alg = {.name = #alg,                                                  \
                                       .params = alg##__params,                                       \
                                       .n_params = (uint32_t)(sizeof alg##__params / sizeof alg##__params[0]), \
@@ -235,6 +249,7 @@ const char *kst_ctx_instance_name(const kst_ctx *ctx);
                                       .run = alg##__run,                                             \
                                       .after_sync = alg##__after,                                    \
                                       .has_after_sync = alg##__has_after,                            \
+                                      .check = alg##__check,                                         \
                                       __VA_ARGS__}
 
 /* ---- The registry. */

@@ -6,10 +6,6 @@ static kst_status set_sizes(kst_ctx *ctx, pv_beamline_args *a) {
   const uint64_t events = kst_ctx_events(ctx);
   KST_TRY(kst_expect_count("dev_velo_track_offsets", a->dev_velo_track_offsets.count, events + 1));
   KST_TRY(kst_expect_event_list("dev_event_list", a->dev_event_list.count, events));
-  if (!(a->props.z_range[1] > a->props.z_range[0]))
-    return kst_error(KST_ERR_CONFIG, "z_range must be increasing ([%g, %g])", a->props.z_range[0], a->props.z_range[1]);
-  if ((a->props.z_range[1] - a->props.z_range[0]) / a->props.bin_width > 8192.0f)
-    return kst_error(KST_ERR_CONFIG, "z_range / bin_width must be at most 8192 bins");
   a->dev_pvs.count = events * a->props.max_pvs;
   a->dev_pv_counts.count = a->dev_pv_flags.count = events;
   a->dev_pv_seeds.count = events * a->props.max_pvs;
@@ -28,6 +24,16 @@ static kst_status run(kst_ctx *ctx, const pv_beamline_args *a) {
   return kst_pv_beamline_launch(*a, s);
 }
 
-static const pv_beamline_hooks pv_beamline_hook_table = {.set_sizes = set_sizes, .run = run};
+/* The histogram needs an increasing z range of at most 8192 bins (the kernel keeps them in shared memory). */
+static kst_status check(const pv_beamline_props *p) {
+  if (!(p->z_range[1] > p->z_range[0]))
+    return kst_error(KST_ERR_CONFIG, "z_range must be increasing ([%g, %g])", p->z_range[0], p->z_range[1]);
+  if ((p->z_range[1] - p->z_range[0]) / p->bin_width > 8192.0f)
+    return kst_error(KST_ERR_CONFIG, "z_range / bin_width must be at most 8192 bins (%g)",
+                     (p->z_range[1] - p->z_range[0]) / p->bin_width);
+  return kst_ok();
+}
+
+static const pv_beamline_hooks pv_beamline_hook_table = {.set_sizes = set_sizes, .run = run, .check = check};
 KST_ALGORITHM(pv_beamline, PV_BEAMLINE_PARAMS, PV_BEAMLINE_PROPS, pv_beamline_hook_table,
               .description = "finds primary vertices: track z histogram at the beam line, peaks, adaptive multi-vertex fit");
