@@ -69,3 +69,15 @@ int kst_cli_load_run_setup(const char *command, kst_sequence *seq, const char *p
   kst_sequence_free(seq);
   return 2;
 }
+
+int kst_cli_report_events(const char *command, const kst_event_source *src) {
+  for (uint32_t i = 0; i < src->errors.n_lines; ++i) fprintf(stderr, "kestrel %s: input error: %s\n", command, src->errors.lines[i]);
+  if (src->errors.count > src->errors.n_lines)
+    fprintf(stderr, "kestrel %s: ... and %llu more input errors\n", command,
+            (unsigned long long)(src->errors.count - src->errors.n_lines));
+  if (src->n_events) return 0;
+  fprintf(stderr, "kestrel %s: no valid event in", command);
+  for (uint32_t f = 0; f < src->n_files; ++f) fprintf(stderr, "%s %s", f ? "," : "", src->files[f].path);
+  fprintf(stderr, " (%llu input error%s)\n", (unsigned long long)src->errors.count, src->errors.count == 1 ? "" : "s");
+  return 1;
+}

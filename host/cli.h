@@ -15,6 +15,9 @@ int kst_cli_load_sequence(kst_sequence *seq, const char *path, int show_warnings
    before any event is read; returns 0 when both succeed (the sequence is then loaded), else the exit code. */
 int kst_cli_load_run_setup(const char *command, kst_sequence *seq, const char *path, int show_warnings,
                            kst_conditions *planned, const kst_run_options *o, const char *first_input);
+/* Prints every input error of src; returns 0 when src holds at least one valid event, else prints that none was read,
+   naming the files, and returns 1. */
+int kst_cli_report_events(const char *command, const kst_event_source *src);
 /* Parses an unsigned number argument; prints an error naming the option and returns 0 on failure. */
 int kst_cli_number(const char *option, const char *text, uint64_t lo, uint64_t hi, uint64_t *out);
 /* Parses "on" or "off" into 1 or 0; prints an error naming the option and returns 0 on anything else. */

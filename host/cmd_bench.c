@@ -276,6 +276,11 @@ int kst_cmd_bench(int argc, char **argv) {
   kst_event_source src;
   kst_status s = kst_events_load(&src, inputs, n_inputs, 0);
   free(inputs);
+  if (!s.code && kst_cli_report_events("bench", &src)) {
+    kst_events_free(&src);
+    kst_sequence_free(&seq);
+    return 1;
+  }
   if (!s.code) s = kst_events_cycle(&src, n_events);
   if (!s.code && src.n_events > n_events) src.n_events = n_events;
   if (s.code) {

@@ -171,7 +171,11 @@ int kst_cmd_run(int argc, char **argv) {
     kst_sequence_free(&seq);
     return 1;
   }
-  for (uint32_t i = 0; i < src.errors.n_lines; ++i) fprintf(stderr, "kestrel run: input error: %s\n", src.errors.lines[i]);
+  if (kst_cli_report_events("run", &src)) {
+    kst_events_free(&src);
+    kst_sequence_free(&seq);
+    return 1;
+  }
   kst_run_result r;
   s = kst_run(&seq, &src, &o, &r);
   int rc = 0;

@@ -173,3 +173,24 @@ Test(cli, graphs_option_takes_on_or_off_and_the_cpu_summary_says_off, .timeout =
   unlink(mdf);
   unlink(json);
 }
+
+Test(cli, a_file_without_a_valid_event_is_an_error_naming_it) {
+  char empty[] = "/tmp/kst_cli_empty_XXXXXX";
+  close(mkstemp(empty));
+  char args[256];
+  snprintf(args, sizeof args, "run -s sequences/velo_pv.json -i %s --no-progress", empty);
+  cr_assert_eq(kestrel(out, sizeof out, args), 1);
+  cr_assert(strstr(out, "kestrel run: no valid event in ") && strstr(out, empty), "%s", out);
+  snprintf(args, sizeof args, "bench -s sequences/velo_pv.json -i %s -n 10", empty);
+  cr_assert_eq(kestrel(out, sizeof out, args), 1);
+  cr_assert(strstr(out, "kestrel bench: no valid event in ") && strstr(out, empty), "%s", out);
+  /* A truncated record is reported with its byte offset before the verdict. */
+  FILE *f = fopen(empty, "wb");
+  const unsigned header[3] = {4000, 4000, 4000};
+  fwrite(header, sizeof header, 1, f);
+  fclose(f);
+  snprintf(args, sizeof args, "bench -s sequences/velo_pv.json -i %s -n 10", empty);
+  cr_assert_eq(kestrel(out, sizeof out, args), 1);
+  cr_assert(strstr(out, "input error: ") && strstr(out, "record 0 at byte 0") && strstr(out, "(1 input error)"), "%s", out);
+  unlink(empty);
+}
