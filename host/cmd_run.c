@@ -65,6 +65,11 @@ static void print_summary(const kst_sequence *seq, const kst_event_source *src, 
          o->batch_size);
   for (uint32_t c = 0; c < r->n_conditions; ++c)
     printf("condition:    %s = %s (%s)\n", r->conditions[c].name, r->conditions[c].path, r->conditions[c].origin);
+  /* A sequence that reads a bank type the files do not hold finds nothing: say so instead of printing zeros. */
+  for (uint32_t k = 0; k < seq->n_bank_types && k < 8 && r->events; ++k)
+    if (!r->banks[k])
+      fprintf(stderr, "kestrel run: warning: the input holds no banks of type %u, which the sequence reads: its "
+              "results are empty\n", seq->bank_types[k]);
   printf("events:       %llu processed", (unsigned long long)r->events);
   if (o->repetitions > 1) printf(" x %u repetitions", o->repetitions);
   printf(", %llu input error%s, %llu too big for the arenas\n", (unsigned long long)src->errors.count,

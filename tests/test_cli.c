@@ -194,3 +194,24 @@ Test(cli, a_file_without_a_valid_event_is_an_error_naming_it) {
   cr_assert(strstr(out, "input error: ") && strstr(out, "record 0 at byte 0") && strstr(out, "(1 input error)"), "%s", out);
   unlink(empty);
 }
+
+Test(cli, a_bank_type_the_input_lacks_is_a_warning, .timeout = 60) {
+  char mdf[] = "/tmp/kst_cli_nobanks_XXXXXX", seqf[] = "/tmp/kst_cli_seq_XXXXXX";
+  generate_sample(mdf, 5, 3);
+  close(mkstemp(seqf));
+  FILE *f = fopen(seqf, "w");
+  fputs("{\"sequence\": [{\"type\": \"data_provider\", \"name\": \"b\", \"properties\": {\"bank_type\": 99}},"
+        "{\"type\": \"event_list_init\", \"name\": \"ev\"},"
+        "{\"type\": \"bank_stats\", \"name\": \"st\", \"properties\": {\"bank_type\": 99}},"
+        "{\"type\": \"bank_stats_summary\", \"name\": \"sum\"}]}", f);
+  fclose(f);
+  char args[256];
+  snprintf(args, sizeof args, "run -s %s -i %s --no-progress", seqf, mdf);
+  cr_assert_eq(kestrel(out, sizeof out, args), 0);
+  cr_assert(strstr(out, "warning: the input holds no banks of type 99, which the sequence reads"), "%s", out);
+  snprintf(args, sizeof args, "run -s sequences/bank_stats.json -i %s --no-progress", mdf);
+  cr_assert_eq(kestrel(out, sizeof out, args), 0);
+  cr_assert(!strstr(out, "holds no banks"), "%s", out);
+  unlink(mdf);
+  unlink(seqf);
+}

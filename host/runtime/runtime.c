@@ -223,6 +223,7 @@ kst_status kst_run(const kst_sequence *seq, const kst_event_source *src, const k
     r->batches += w->batches;
     r->splits += w->splits;
     r->arena_growths += w->growths;
+    for (uint32_t k = 0; k < 8; ++k) r->banks[k] += w->banks[k];
     if (w->dev_arena.capacity > r->device_arena) r->device_arena = w->dev_arena.capacity;
     if (w->host_arena.capacity > r->host_arena) r->host_arena = w->host_arena.capacity;
     r->events_too_big += w->too_big;

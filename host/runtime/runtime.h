@@ -68,6 +68,7 @@ typedef struct kst_run_result {
   uint64_t events_executed;  /* events x repetitions */
   uint64_t batches, splits, events_too_big, syncs;
   uint64_t arena_growths;    /* batches that grew a worker's arenas instead of being split */
+  uint64_t banks[8];         /* banks read of each of the sequence's bank types (kst_sequence.bank_types) */
   uint64_t device_arena, host_arena; /* the largest worker's arenas at the end, bytes */
   double seconds;            /* wall time of the processing (not of loading the files) */
   uint64_t peak_device, peak_host;     /* largest per-batch arena use, bytes */

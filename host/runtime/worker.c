@@ -418,6 +418,10 @@ static kst_status process_range(kst_worker *w, const kst_batch *batch, uint64_t 
     w->peak_batch_events = n;
   }
   if (w->host_arena.peak > w->peak_host) w->peak_host = w->host_arena.peak;
+  for (uint32_t k = 0; k < w->seq->n_bank_types && k < 8; ++k) {
+    const kst_bank_block *blk = kst_batch_block(b, w->seq->bank_types[k]);
+    w->banks[k] += blk ? blk->n_banks : 0;
+  }
   for (uint32_t r = 0; r < w->opt->repetitions; ++r) {
     s = run_batch(w, r);
     if (s.code) break;

@@ -36,6 +36,7 @@ typedef struct kst_worker {
   double *instance_ms;
   uint64_t peak_device, peak_host, peak_batch_events, splits, too_big, batches, h2d_bytes, d2h_bytes;
   uint64_t growths;     /* batches that grew the arenas (arenas_grow) */
+  uint64_t banks[8];    /* banks read of each of the sequence's bank types (seq->bank_types), over the batches run */
   uint64_t setup_syncs; /* synchronisations before the first batch, not counted per batch */
   uint64_t graph_warmup, graph_direct, untimed_runs; /* see kst_run_result */
 } kst_worker;
