@@ -149,6 +149,7 @@ kst_status kst_mdf_next(kst_mdf_file *f, kst_mdf_event *ev, int *done) {
   uint32_t n_banks = 0;
   KST_TRY(check_banks(f, r + KST_MDF_HEADER_SIZE, s0 - KST_MDF_HEADER_SIZE,
                       (uint64_t)f->pos + KST_MDF_HEADER_SIZE, &n_banks));
+  ev->file = f->path;
   ev->index = f->next_index;
   ev->offset = f->pos;
   ev->run = rd32(r + 36);

@@ -28,6 +28,7 @@ typedef struct kst_mdf_bank {
 
 /* One validated record; body points into the file's memory and lives until kst_mdf_close. */
 typedef struct kst_mdf_event {
+  const char *file;         /* the file's path, for messages (valid while the file is open) */
   uint32_t index;           /* record index in file */
   uint64_t offset;          /* byte offset of record in file */
   uint32_t run, orbit, bunch;

@@ -1,5 +1,10 @@
-/* Bank assembly shared by the velopix converter and the simulator, so both write exactly what real data has. */
+/* VELO banks: their assembly, shared by the velopix converter and the simulator so both write what real data has, and the explanation of an event VELO decoding rejects. */
 #include "input/velo_banks.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "device/event_model/velo_geometry.h"
 
 #include "checker/mc_truth.h"
 #include "configuration/geometry.h"
@@ -35,4 +40,34 @@ uint32_t kst_mc_particle_banks(const uint8_t *payload, size_t size, int version,
     banks[k] = (kst_mdf_bank_out){KST_MC_PARTICLE_BANK, (uint8_t)version, (uint16_t)k, payload + off, (uint32_t)len};
   }
   return (uint32_t)n;
+}
+
+int kst_velo_bank_problem(const kst_mdf_event *ev, uint32_t bank_type, char *out, size_t size) {
+  uint32_t seen[(KST_VELO_SENSORS + 31) / 32] = {0};
+  uint32_t pos = 0;
+  kst_mdf_bank bank;
+  while (kst_mdf_bank_next(ev, &pos, &bank)) {
+    if (bank.type != bank_type) continue;
+    const int n0 = snprintf(out, size, "bank type %u source %u: ", bank.type, bank.source_id);
+    char *why = out + (n0 > 0 && (size_t)n0 < size ? n0 : 0);
+    const size_t room = size - (size_t)(why - out);
+    const uint32_t sensor = bank.source_id;
+    if (bank.version != KST_RETINA_BANK_VERSION)
+      return snprintf(why, room, "version %u, not %u", bank.version, KST_RETINA_BANK_VERSION), 1;
+    if (sensor >= KST_VELO_SENSORS) return snprintf(why, room, "sensor %u out of range (0..%u)", sensor, KST_VELO_SENSORS - 1), 1;
+    if (seen[sensor / 32] & (1u << (sensor % 32))) return snprintf(why, room, "a second bank for sensor %u", sensor), 1;
+    seen[sensor / 32] |= 1u << (sensor % 32);
+    uint32_t n = 0;
+    if (bank.payload_size >= 4) memcpy(&n, bank.payload, 4);
+    if (bank.payload_size < 4 || (uint64_t)n * 4u != bank.payload_size - 4u)
+      return snprintf(why, room, "count word %u for a payload of %u bytes", n, bank.payload_size), 1;
+    for (uint32_t i = 0; i < n; ++i) {
+      uint32_t word;
+      memcpy(&word, bank.payload + 4 + 4 * i, 4);
+      const uint32_t column = (word >> 12) & 0x3FFu;
+      if (column >= KST_VELO_COLUMNS)
+        return snprintf(why, room, "cluster %u at column %u, past the sensor's %u", i, column, KST_VELO_COLUMNS), 1;
+    }
+  }
+  return 0;
 }

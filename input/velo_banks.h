@@ -1,4 +1,5 @@
-/* Writing the banks of a VELO event: retina-cluster banks per sensor and MC truth split over banks. */
+/* The banks of a VELO event: writing retina-cluster banks per sensor and MC truth split over banks; explaining a rejected
+   event. */
 #ifndef KST_VELO_BANKS_H
 #define KST_VELO_BANKS_H
 
@@ -23,5 +24,11 @@ size_t kst_mc_particle_bank_count(size_t size);
 /* Splits an MC particle payload over banks with source ids 0, 1, 2, ... (readers concatenate them in that order);
    returns how many it filled. */
 uint32_t kst_mc_particle_banks(const uint8_t *payload, size_t size, int version, kst_mdf_bank_out *banks);
+
+/* Why VELO decoding rejects an event (device/decoding/velo_decoding.cu flags it without saying which bank): the first
+   of its banks of bank_type with another version than 3, a sensor (source id) out of range or repeated, a count word
+   that disagrees with the payload, or a column past the sensor, written to out as "bank type T source S: reason".
+   Returns 0 when none of those is found. */
+int kst_velo_bank_problem(const kst_mdf_event *ev, uint32_t bank_type, char *out, size_t size);
 
 #endif

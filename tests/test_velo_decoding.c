@@ -1,5 +1,6 @@
 /* Tests of VELO decoding: the bit layout, malformed banks flagged per event, and 100% agreement on real data. */
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,9 @@
 #include "device/decoding/velo_cluster.h"
 #include "host/runtime/runtime.h"
 #include "input/mdf.h"
+#include "input/simulation/generate.h"
+#include "input/velo_banks.h"
+#include "velo_run.h"
 
 #define REAL_MDF "../shared/data/lhcb/MiniBrunel_2018_MinBias_FTv4_DIGI_retinacluster_v1.mdf"
 #define REAL_GEOMETRY "../shared/data/lhcb/velo_geometry.bin"
@@ -247,4 +251,102 @@ Test(velo_decoding, portable_atan2_matches_libm_in_every_octant_and_at_the_origi
   cr_assert_eq(kst_atan2f(0.0f, -2.0f), 3.14159265359f, "the negative x axis gives pi, not -pi");
   cr_assert_float_eq(kst_atan2f(2.0f, 0.0f), 1.57079632679f, 1e-7);
   cr_assert_float_eq(kst_atan2f(-2.0f, 0.0f), -1.57079632679f, 1e-7);
+}
+
+/* One event holding the given banks, read back as an MDF event (the file stays open in *f). */
+static kst_mdf_event one_event(const char *path, const kst_mdf_bank_out *banks, uint32_t n, kst_mdf_file *f) {
+  kst_mdf_writer *w;
+  cr_assert_eq(kst_mdf_writer_open(&w, path).code, KST_OK);
+  cr_assert_eq(kst_mdf_write_event(w, 1, 0, 0, banks, n).code, KST_OK);
+  cr_assert_eq(kst_mdf_writer_close(w).code, KST_OK);
+  kst_mdf_event ev;
+  int done = 0;
+  cr_assert_eq(kst_mdf_open(f, path).code, KST_OK);
+  cr_assert_eq(kst_mdf_next(f, &ev, &done).code, KST_OK);
+  return ev;
+}
+
+Test(velo_decoding, a_rejected_event_is_explained_by_bank_and_reason) {
+  char path[] = "/tmp/kst_velo_XXXXXX";
+  close(mkstemp(path));
+  uint32_t good[2] = {1, word(30, 1, 40, 2)}, wrong_count[2] = {3, word(30, 1, 40, 2)}, column[2] = {1, word(800, 0, 4, 0)};
+  const struct {
+    kst_mdf_bank_out banks[2];
+    uint32_t n;
+    const char *why;
+  } cases[] = {
+      {{{73, 3, 250, good, sizeof good}}, 1, "bank type 73 source 250: sensor 250 out of range (0..207)"},
+      {{{73, 3, 9, good, sizeof good}, {73, 3, 9, good, sizeof good}}, 2, "bank type 73 source 9: a second bank for sensor 9"},
+      {{{73, 2, 9, good, sizeof good}}, 1, "bank type 73 source 9: version 2, not 3"},
+      {{{73, 3, 9, wrong_count, sizeof wrong_count}}, 1, "count word 3 for a payload of 8 bytes"},
+      {{{73, 3, 9, column, sizeof column}}, 1, "cluster 0 at column 800, past the sensor's 768"},
+  };
+  for (unsigned c = 0; c < sizeof cases / sizeof cases[0]; ++c) {
+    kst_mdf_file f;
+    const kst_mdf_event ev = one_event(path, cases[c].banks, cases[c].n, &f);
+    char why[256];
+    cr_assert_eq(kst_velo_bank_problem(&ev, 73, why, sizeof why), 1, "case %u", c);
+    cr_assert(strstr(why, cases[c].why), "case %u: %s", c, why);
+    cr_assert_str_eq(ev.file, path);
+    kst_mdf_close(&f);
+  }
+  kst_mdf_file f;
+  const kst_mdf_bank_out fine = {73, 3, 9, good, sizeof good};
+  const kst_mdf_event ev = one_event(path, &fine, 1, &f);
+  char why[256];
+  cr_assert_eq(kst_velo_bank_problem(&ev, 73, why, sizeof why), 0, "a good bank has no problem");
+  kst_mdf_close(&f);
+  unlink(path);
+}
+
+Test(velo_decoding, a_rejected_event_stays_out_of_the_checkers_denominators, .timeout = 120, .init = cr_redirect_stderr) {
+  /* Five simulated events, then the same five with event 2's first VELO bank moved to sensor 250. */
+  char clean[] = "/tmp/kst_velo_XXXXXX", broken[] = "/tmp/kst_velo_XXXXXX", four[] = "/tmp/kst_velo_XXXXXX";
+  close(mkstemp(clean)), close(mkstemp(broken)), close(mkstemp(four));
+  kst_sim_options so;
+  kst_velo_geometry g;
+  kst_sim_options_default(&so);
+  kst_geometry_ideal(&g);
+  cr_assert_eq(kst_sim_generate_file(&so, &g, 5, clean, NULL).code, KST_OK);
+  kst_mdf_file f;
+  kst_mdf_writer *wb, *w4;
+  cr_assert_eq(kst_mdf_open(&f, clean).code, KST_OK);
+  cr_assert_eq(kst_mdf_writer_open(&wb, broken).code, KST_OK);
+  cr_assert_eq(kst_mdf_writer_open(&w4, four).code, KST_OK);
+  static kst_mdf_bank_out banks[4096];
+  for (uint32_t e = 0; e < 5; ++e) {
+    kst_mdf_event ev;
+    int done = 0;
+    cr_assert_eq(kst_mdf_next(&f, &ev, &done).code, KST_OK);
+    uint32_t pos = 0, n = 0;
+    int moved = 0;
+    kst_mdf_bank b;
+    while (kst_mdf_bank_next(&ev, &pos, &b) && n < 4096) {
+      banks[n] = (kst_mdf_bank_out){b.type, b.version, b.source_id, b.payload, b.payload_size};
+      if (e == 2 && b.type == 73 && !moved) banks[n].source_id = 250, moved = 1;
+      ++n;
+    }
+    cr_assert_eq(kst_mdf_write_event(wb, ev.run, ev.orbit, ev.bunch, banks, n).code, KST_OK);
+    if (e != 2) cr_assert_eq(kst_mdf_write_event(w4, ev.run, ev.orbit, ev.bunch, banks, n).code, KST_OK);
+  }
+  kst_mdf_close(&f);
+  cr_assert_eq(kst_mdf_writer_close(wb).code, KST_OK);
+  cr_assert_eq(kst_mdf_writer_close(w4).code, KST_OK);
+  kst_sequence seq;
+  kst_run_result rb, r4;
+  velo_load(&seq, "sequences/velo_pv.json");
+  velo_run(&seq, broken, (kst_run_options){.validate = 1}, &rb);
+  velo_run(&seq, four, (kst_run_options){.validate = 1}, &r4);
+  cr_assert_eq(kst_result_counter(&rb, &seq, "velo_summary", "error:events_with_bad_velo_banks")->values[0], 1);
+  kst_track_category_stats sb, s4;
+  cr_assert_eq(kst_track_checker_category(velo_checker(&rb, &seq, "velo_track_check"), 0, &sb).code, KST_OK);
+  cr_assert_eq(kst_track_checker_category(velo_checker(&r4, &seq, "velo_track_check"), 0, &s4).code, KST_OK);
+  cr_assert(sb.total == s4.total && sb.found == s4.found,
+            "the rejected event's particles are not counted: %llu/%llu against %llu/%llu", (unsigned long long)sb.found, (unsigned long long)sb.total,
+            (unsigned long long)s4.found, (unsigned long long)s4.total);
+  fflush(stderr);
+  kst_run_result_free(&rb, &seq);
+  kst_run_result_free(&r4, &seq);
+  kst_sequence_free(&seq);
+  unlink(clean), unlink(broken), unlink(four);
 }

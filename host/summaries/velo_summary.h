@@ -10,6 +10,8 @@
   P(dev_velo_track_offsets, DEVICE_TO_HOST, uint32_t)      \
   P(dev_module_offsets, DEVICE_TO_HOST, uint32_t)
 
-KST_ALGORITHM_ARGS(velo_summary, VELO_SUMMARY_PARAMS, KST_NO_PROPS)
+#define VELO_SUMMARY_PROPS(Q) \
+  Q(bank_type, UINT, 1, "73", 0, 255, "bank type of the retina-cluster banks, read again to say why an event was rejected")
+KST_ALGORITHM_ARGS(velo_summary, VELO_SUMMARY_PARAMS, VELO_SUMMARY_PROPS)
 
 #endif

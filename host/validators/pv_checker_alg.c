@@ -12,11 +12,14 @@ static kst_status after_sync(kst_ctx *ctx, const pv_checker_args *a) {
   /* Only the listed events are checked: those a filter dropped have no tracks or vertices to judge. */
   if (!kst_event_list_valid(a->dev_event_list.data, a->dev_event_list.count, b->n_events))
     return kst_error(KST_ERR_INVALID, "dev_event_list is not a valid event list of the batch");
+  KST_TRY(kst_expect_count("dev_velo_errors", a->dev_velo_errors.count, b->n_events));
   kst_pv_checker *chk = (kst_pv_checker *)kst_ctx_accumulator(ctx);
   const uint64_t cap = b->n_events ? a->dev_pvs.count / b->n_events : 0;
   kst_pv_view views[1024];
   for (uint32_t k = 0; k < a->dev_event_list.data[0]; ++k) {
     const uint32_t e = a->dev_event_list.data[1u + k];
+    /* An event decoding rejected has no hits to judge: its particles stay out of the denominators. */
+    if (a->dev_velo_errors.data[e]) continue;
     uint32_t n = a->dev_pv_counts.data[e];
     if (n > 1024) n = 1024;
     for (uint32_t i = 0; i < n; ++i) {

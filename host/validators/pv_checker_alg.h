@@ -8,6 +8,7 @@
 
 #define PV_CHECKER_PARAMS(P)                       \
   P(dev_event_list, DEVICE_TO_HOST, kst_event_list_word) \
+  P(dev_velo_errors, DEVICE_TO_HOST, uint32_t)            \
   P(dev_pvs, DEVICE_TO_HOST, kst_pv)               \
   P(dev_pv_counts, DEVICE_TO_HOST, uint32_t)
 

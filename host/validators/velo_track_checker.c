@@ -20,6 +20,7 @@ static kst_status after_sync(kst_ctx *ctx, const velo_track_checker_args *a) {
   /* Only the listed events are checked: those a filter dropped have no tracks or vertices to judge. */
   if (!kst_event_list_valid(a->dev_event_list.data, a->dev_event_list.count, b->n_events))
     return kst_error(KST_ERR_INVALID, "dev_event_list is not a valid event list of the batch");
+  KST_TRY(kst_expect_count("dev_velo_errors", a->dev_velo_errors.count, b->n_events));
   kst_track_checker *chk = (kst_track_checker *)kst_ctx_accumulator(ctx);
   const uint32_t *toff = a->dev_velo_track_offsets.data;
   const uint32_t *ids_of_hits = kst_velo_hits_view(a->dev_velo_hits.data, a->dev_velo_hits.count).id;
@@ -32,6 +33,8 @@ static kst_status after_sync(kst_ctx *ctx, const velo_track_checker_args *a) {
   kst_status st = views && eta && ids ? kst_ok() : kst_error(KST_ERR_NOMEM, "out of memory");
   for (uint32_t k = 0; k < a->dev_event_list.data[0] && !st.code; ++k) {
     const uint32_t e = a->dev_event_list.data[1u + k];
+    /* An event decoding rejected has no hits to judge: its particles stay out of the denominators. */
+    if (a->dev_velo_errors.data[e]) continue;
     uint32_t at = 0, n = toff[e + 1] - toff[e];
     for (uint32_t i = 0; i < n; ++i) {
       const uint32_t t = toff[e] + i, begin = a->dev_velo_track_hit_begin.data[t];

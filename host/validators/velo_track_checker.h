@@ -9,6 +9,7 @@
 
 #define VELO_TRACK_CHECKER_PARAMS(P)                          \
   P(dev_event_list, DEVICE_TO_HOST, kst_event_list_word) \
+  P(dev_velo_errors, DEVICE_TO_HOST, uint32_t)            \
   P(dev_velo_hits, DEVICE_TO_HOST, kst_velo_hit_bytes)                     \
   P(dev_velo_track_offsets, DEVICE_TO_HOST, uint32_t)         \
   P(dev_velo_track_hit_begin, DEVICE_TO_HOST, uint32_t)       \
