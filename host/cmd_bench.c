@@ -32,7 +32,8 @@ static const char bench_usage[] =
     "  --condition NAME=FILE     a condition's file (repeatable; as for kestrel run)\n"
     "  --geometry FILE           the same as --condition velo_geometry=FILE\n"
     "  --device-memory MB, --host-memory MB   arenas per worker (default: grown to fit a batch; given: a bound,\n"
-    "                            and batches that do not fit are split)\n";
+    "                            and batches that do not fit are split)\n"
+    "  --memory-budget MB        all workers' arenas together (as for kestrel run)\n";
 
 typedef struct bench_point {
   uint32_t threads, batch;
@@ -240,6 +241,7 @@ int kst_cmd_bench(int argc, char **argv) {
     }
     else if (!strcmp(a, "--device-memory")) { if (!NUMBER(1, 1 << 20)) return 2; o.device_memory = v << 20; }
     else if (!strcmp(a, "--host-memory")) { if (!NUMBER(1, 1 << 20)) return 2; o.host_memory = v << 20; }
+    else if (!strcmp(a, "--memory-budget")) { if (!NUMBER(1, 1 << 30)) return 2; o.memory_budget = v << 20; }
     else if (!strcmp(a, "--scan")) {
       /* Every following word of the form key=list belongs to the scan. */
       while (i + 1 < argc && strchr(argv[i + 1], '=')) {

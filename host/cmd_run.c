@@ -23,6 +23,8 @@ static const char run_usage[] =
     "  --device-memory MB      device arena per worker (default: 256, grown to fit the largest batch;\n"
     "                          a size given is a bound, and batches that do not fit are split)\n"
     "  --host-memory MB        pinned host arena per worker (default: 64, grown likewise)\n"
+    "  --memory-budget MB      all workers' arenas together, growth included (default: half the machine's\n"
+    "                          memory); -t beyond it is refused before any work\n"
     "  --validate              run the sequence's validators against MC truth\n"
     "  --condition NAME=FILE   a condition's file (repeatable): e.g. velo_geometry=velo_geometry.bin;\n"
     "                          else the sequence's \"conditions\", else the condition's file beside the\n"
@@ -61,8 +63,11 @@ static void print_summary(const kst_sequence *seq, const kst_event_source *src, 
   kst_device_props props;
   if (kst_device_properties(&props).code) snprintf(props.name, sizeof props.name, "?");
   printf("kestrel run: %s, %u file%s, %s backend (%s), %u thread%s, batch size %u\n", seq->path, src->n_files,
-         src->n_files == 1 ? "" : "s", kst_backend_name(), props.name, o->threads, o->threads == 1 ? "" : "s",
+         src->n_files == 1 ? "" : "s", kst_backend_name(), props.name, r->workers, r->workers == 1 ? "" : "s",
          o->batch_size);
+  if (r->workers < o->threads)
+    printf("workers:      %u of the %u asked for: the input makes %u batch%s\n", r->workers, o->threads, r->workers,
+           r->workers == 1 ? "" : "es");
   for (uint32_t c = 0; c < r->n_conditions; ++c)
     printf("condition:    %s = %s (%s)\n", r->conditions[c].name, r->conditions[c].path, r->conditions[c].origin);
   /* A sequence that reads a bank type the files do not hold finds nothing: say so instead of printing zeros. */
@@ -125,6 +130,7 @@ int kst_cmd_run(int argc, char **argv) {
     else if (!strcmp(a, "-r") || !strcmp(a, "--repetitions")) { if (!NUMBER(1, 1000000)) return 2; o.repetitions = (uint32_t)v; }
     else if (!strcmp(a, "--device-memory")) { if (!NUMBER(1, 1 << 20)) return 2; o.device_memory = v << 20; }
     else if (!strcmp(a, "--host-memory")) { if (!NUMBER(1, 1 << 20)) return 2; o.host_memory = v << 20; }
+    else if (!strcmp(a, "--memory-budget")) { if (!NUMBER(1, 1 << 30)) return 2; o.memory_budget = v << 20; }
     else if (!strcmp(a, "--graphs")) { if (!kst_cli_on_off(a, next, &o.graphs)) return free(inputs), 2; ++i; }
     else if (!strcmp(a, "--debug-memory")) o.debug_memory = 1;
     else if (!strcmp(a, "--validate")) o.validate = 1;

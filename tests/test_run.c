@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include "host/runtime/runtime.h"
+#include "configuration/geometry.h"
 #include "input/mdf.h"
+#include "input/simulation/generate.h"
 
 #define REAL_MDF "../shared/data/lhcb/MiniBrunel_2018_MinBias_FTv4_DIGI_retinacluster_v1.mdf"
 
@@ -276,6 +278,52 @@ Test(run, a_run_hook_a_graph_cannot_hold_falls_back_to_direct_launches_with_one_
   cr_assert(strstr(w, "kst_host_alloc inside a graph capture"), "the warning says why: %s", text);
   cr_assert_null(strstr(w + strlen(warning), warning), "one warning, not one per batch or worker: %s", text);
   kst_run_result_free(&r, &seq);
+  kst_events_free(&src);
+  kst_sequence_free(&seq);
+  unlink(path);
+}
+
+Test(run, workers_and_arenas_keep_within_one_memory_budget, .timeout = 120) {
+  char path[] = "/tmp/kst_budget_XXXXXX";
+  close(mkstemp(path));
+  kst_sim_options so;
+  kst_velo_geometry g;
+  kst_sim_options_default(&so);
+  kst_geometry_ideal(&g);
+  cr_assert_eq(kst_sim_generate_file(&so, &g, 1200, path, NULL).code, KST_OK);
+  kst_sequence seq;
+  kst_problems pb;
+  cr_assert_eq(kst_sequence_load(&seq, "sequences/velo_pv.json", &pb).code, KST_OK);
+  kst_problems_free(&pb);
+  kst_event_source src;
+  const char *paths[] = {path};
+  cr_assert_eq(kst_events_load(&src, paths, 1, 0).code, KST_OK);
+  kst_run_result r;
+  /* -t 256 on two batches: two workers hold arenas, not 256. */
+  kst_status s = kst_run(&seq, &src, &(kst_run_options){.threads = 256}, &r);
+  cr_assert_eq(s.code, KST_OK, "%s", s.msg);
+  cr_assert_eq(r.workers, 2);
+  cr_assert_eq(r.events, 1200);
+  kst_run_result_free(&r, &seq);
+  /* More workers than the budget holds: refused before any work, saying how many fit. */
+  s = kst_run(&seq, &src, &(kst_run_options){.threads = 2, .batch_size = 100, .memory_budget = (uint64_t)400 << 20}, &r);
+  cr_assert_eq(s.code, KST_ERR_NOMEM);
+  cr_assert(strstr(s.msg, "2 workers need 640 MiB of arenas (320 MiB each), more than the memory budget of 400 MiB") &&
+            strstr(s.msg, "at most 1 fit"), "%s", s.msg);
+  kst_run_result_free(&r, &seq);
+  /* A batch that needs more than the first arenas grows them within the budget, or is split when growing would pass
+     it; the results are the same. */
+  kst_run_result grown, split;
+  cr_assert_eq(kst_run(&seq, &src, &(kst_run_options){.batch_size = 1200}, &grown).code, KST_OK);
+  s = kst_run(&seq, &src, &(kst_run_options){.batch_size = 1200, .memory_budget = (uint64_t)330 << 20}, &split);
+  cr_assert_eq(s.code, KST_OK, "%s", s.msg);
+  cr_assert(grown.arena_growths >= 1 && grown.splits == 0, "%llu growths", (unsigned long long)grown.arena_growths);
+  cr_assert(split.arena_growths == 0 && split.splits >= 1, "%llu growths %llu splits",
+            (unsigned long long)split.arena_growths, (unsigned long long)split.splits);
+  cr_assert_eq(kst_result_counter(&grown, &seq, "velo_summary", "velo_tracks")->values[0],
+               kst_result_counter(&split, &seq, "velo_summary", "velo_tracks")->values[0]);
+  kst_run_result_free(&grown, &seq);
+  kst_run_result_free(&split, &seq);
   kst_events_free(&src);
   kst_sequence_free(&seq);
   unlink(path);

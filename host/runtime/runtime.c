@@ -2,6 +2,7 @@
 #include "host/runtime/runtime.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,10 +157,29 @@ static void merge_counters(kst_counter_set *into, kst_counter_set *from) {
   from->n = 0;
 }
 
+/* Half the machine's memory: the default budget of all workers' arenas together. */
+static uint64_t default_budget(void) {
+  const long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size / 2 : (uint64_t)8 << 30;
+}
+
 kst_status kst_run(const kst_sequence *seq, const kst_event_source *src, const kst_run_options *opt_in, kst_run_result *r) {
   kst_run_options opt = *opt_in;
   kst_run_options_default(&opt);
   memset(r, 0, sizeof *r);
+  /* Workers beyond the batches would only hold arenas. */
+  const uint64_t batches = (src->n_events + opt.batch_size - 1) / opt.batch_size;
+  if (opt.threads > batches) opt.threads = batches ? (uint32_t)batches : 1u;
+  r->workers = opt.threads;
+  if (!opt.memory_budget) opt.memory_budget = default_budget();
+  const uint64_t per_worker = opt.device_memory + opt.host_memory;
+  if ((uint64_t)opt.threads * per_worker > opt.memory_budget)
+    return kst_error(KST_ERR_NOMEM, "%u workers need %llu MiB of arenas (%llu MiB each), more than the memory budget of "
+                     "%llu MiB (--memory-budget; half the machine's memory by default): at most %llu fit",
+                     opt.threads, (unsigned long long)((uint64_t)opt.threads * per_worker >> 20),
+                     (unsigned long long)(per_worker >> 20), (unsigned long long)(opt.memory_budget >> 20),
+                     (unsigned long long)(opt.memory_budget / per_worker));
+  _Atomic uint64_t committed = (uint64_t)opt.threads * per_worker;
   r->counters = calloc(seq->n, sizeof *r->counters);
   r->instance_ms = calloc(seq->n, sizeof *r->instance_ms);
   r->accumulators = calloc(seq->n, sizeof *r->accumulators);
@@ -195,6 +215,8 @@ kst_status kst_run(const kst_sequence *seq, const kst_event_source *src, const k
   for (uint32_t t = 0; t < opt.threads && !st.code; ++t) {
     wa[t].p = &p;
     st = kst_error_wrap(kst_worker_init(&wa[t].w, seq, &opt, cond), "worker %u", t);
+    wa[t].w.committed = &committed;
+    wa[t].w.budget = opt.memory_budget;
     started = t + 1;
   }
   if (!st.code && opt.preload) {

@@ -19,6 +19,8 @@ typedef struct kst_run_options {
   uint32_t repetitions;     /* each batch runs this many times (-r); counters count the last only */
   uint64_t device_memory;   /* bytes of device arena per worker */
   uint64_t host_memory;     /* bytes of pinned host arena per worker */
+  uint64_t memory_budget;   /* bytes all workers' arenas may take together, growth included (--memory-budget); 0:
+                               half the machine's memory */
   int debug_memory;         /* allocate every buffer separately, so sanitizers see overruns */
   int arenas_grow;          /* a batch that does not fit grows the arenas instead of being split (default when no
                                arena size is given) */
@@ -65,6 +67,7 @@ typedef struct kst_run_result {
   kst_condition_used conditions[8];
   uint32_t n_conditions;
   uint64_t events;           /* distinct events processed */
+  uint32_t workers;          /* workers that ran: -t, or fewer when there are fewer batches */
   uint64_t events_executed;  /* events x repetitions */
   uint64_t batches, splits, events_too_big, syncs;
   uint64_t arena_growths;    /* batches that grew a worker's arenas instead of being split */

@@ -179,9 +179,19 @@ static int grow_arenas(kst_worker *w) {
   if (measured.code) return 0;
   /* The setup's synchronisation is not the batch's: it stays out of the count per batch. */
   const uint64_t syncs = kst_stream_sync_count(w->stream);
+  const uint64_t dev_new = dev_need > dev_cap ? dev_need + dev_need / 4 : dev_cap;
+  const uint64_t host_new = host_need > host_cap ? host_need + host_need / 4 : host_cap;
+  /* The whole process keeps within its budget: a growth that would pass it is not made, and the batch is split. */
+  const uint64_t extra = (dev_new - dev_cap) + (host_new - host_cap);
+  if (w->committed && atomic_fetch_add(w->committed, extra) + extra > w->budget) {
+    atomic_fetch_sub(w->committed, extra);
+    w->setup_syncs += kst_stream_sync_count(w->stream) - syncs;
+    return 0;
+  }
   int grown = 1;
-  if (dev_need > dev_cap) grown = replace_arena(w, 1, dev_need + dev_need / 4);
-  if (grown && host_need > host_cap) grown = replace_arena(w, 0, host_need + host_need / 4);
+  if (dev_new > dev_cap) grown = replace_arena(w, 1, dev_new);
+  if (grown && host_new > host_cap) grown = replace_arena(w, 0, host_new);
+  if (!grown && w->committed) atomic_fetch_sub(w->committed, extra);
   w->setup_syncs += kst_stream_sync_count(w->stream) - syncs;
   return grown;
 }

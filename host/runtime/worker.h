@@ -2,6 +2,8 @@
 #ifndef KST_WORKER_H
 #define KST_WORKER_H
 
+#include <stdatomic.h>
+
 #include "host/runtime/arena.h"
 #include "host/runtime/conditions.h"
 #include "host/runtime/runtime.h"
@@ -36,6 +38,8 @@ typedef struct kst_worker {
   double *instance_ms;
   uint64_t peak_device, peak_host, peak_batch_events, splits, too_big, batches, h2d_bytes, d2h_bytes;
   uint64_t growths;     /* batches that grew the arenas (arenas_grow) */
+  _Atomic uint64_t *committed; /* the arena bytes all workers hold, shared; NULL: no budget */
+  uint64_t budget;              /* the most they may hold (kst_run_options.memory_budget) */
   uint64_t banks[8];    /* banks read of each of the sequence's bank types (seq->bank_types), over the batches run */
   uint64_t setup_syncs; /* synchronisations before the first batch, not counted per batch */
   uint64_t graph_warmup, graph_direct, untimed_runs; /* see kst_run_result */
