@@ -47,8 +47,10 @@ static kst_status fill(void *arg, kst_worker *w) {
     const kst_harness_input *given = input_of(h, p);
     const int device = h->seq.buffers[b].on_device;
     if (!bytes) continue;
-    if (given) KST_TRY(device ? kst_copy_h2d(w->ptr[b], given->data, bytes, w->stream) : (memcpy(w->ptr[b], given->data, bytes), kst_ok()));
-    else KST_TRY(device ? kst_memset(w->ptr[b], 0xFF, bytes, w->stream) : (memset(w->ptr[b], 0xFF, bytes), kst_ok()));
+    if (device && given) KST_TRY(kst_copy_h2d(w->ptr[b], given->data, bytes, w->stream));
+    else if (device) KST_TRY(kst_memset(w->ptr[b], 0xFF, bytes, w->stream));
+    else if (given) memcpy(w->ptr[b], given->data, bytes);
+    else memset(w->ptr[b], 0xFF, bytes);
   }
   return kst_ok();
 }
