@@ -54,6 +54,7 @@ static kst_status alloc_bytes(void **ptr, size_t bytes, const char *what) {
 kst_status kst_device_alloc(void **ptr, size_t bytes) {
   *ptr = NULL;
   KST_TRY(kst_capture_refuse("kst_device_alloc"));
+  KST_TRY(kst_fault_allocation("kst_device_alloc"));
   return alloc_bytes(ptr, bytes, "kst_device_alloc");
 }
 
@@ -66,6 +67,7 @@ kst_status kst_device_free(void *ptr) {
 kst_status kst_host_alloc(void **ptr, size_t bytes) {
   *ptr = NULL;
   KST_TRY(kst_capture_refuse("kst_host_alloc"));
+  KST_TRY(kst_fault_allocation("kst_host_alloc"));
   return alloc_bytes(ptr, bytes, "kst_host_alloc");
 }
 

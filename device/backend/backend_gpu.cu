@@ -63,6 +63,7 @@ const char *kst_backend_name(void) {
 kst_status kst_device_alloc(void **ptr, size_t bytes) {
   *ptr = NULL;
   KST_TRY(kst_capture_refuse("kst_device_alloc"));
+  KST_TRY(kst_fault_allocation("kst_device_alloc"));
   if (bytes == 0) return kst_ok();
   cudaError_t e = cudaMalloc(ptr, bytes);
   if (e != cudaSuccess) {
@@ -81,6 +82,7 @@ kst_status kst_device_free(void *ptr) {
 kst_status kst_host_alloc(void **ptr, size_t bytes) {
   *ptr = NULL;
   KST_TRY(kst_capture_refuse("kst_host_alloc"));
+  KST_TRY(kst_fault_allocation("kst_host_alloc"));
   if (bytes == 0) return kst_ok();
   cudaError_t e = cudaMallocHost(ptr, bytes);
   if (e != cudaSuccess) {

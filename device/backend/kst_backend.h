@@ -42,6 +42,12 @@ const char *kst_backend_name(void);
 
 /* Allocates bytes of device memory. */
 kst_status kst_device_alloc(void **ptr, size_t bytes);
+/* Fault injection for tests: from now on, the n-th device or host allocation fails with KST_ERR_NOMEM (0: none). */
+void kst_fault_fail_allocation(uint64_t n);
+/* Device and host allocations asked for since the last kst_fault_fail_allocation. */
+uint64_t kst_fault_allocations(void);
+/* Counts an allocation and fails it when it is the planned one; every backend's allocators call it first. */
+kst_status kst_fault_allocation(const char *call);
 /* Frees device memory from kst_device_alloc (NULL is fine). */
 kst_status kst_device_free(void *ptr);
 /* Allocates page-locked host memory, so copies can run asynchronously. */
