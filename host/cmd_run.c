@@ -71,7 +71,7 @@ static void print_summary(const kst_sequence *seq, const kst_event_source *src, 
   for (uint32_t c = 0; c < r->n_conditions; ++c)
     printf("condition:    %s = %s (%s)\n", r->conditions[c].name, r->conditions[c].path, r->conditions[c].origin);
   /* A sequence that reads a bank type the files do not hold finds nothing: say so instead of printing zeros. */
-  for (uint32_t k = 0; k < seq->n_bank_types && k < 8 && r->events; ++k)
+  for (uint32_t k = 0; k < seq->n_bank_types && k < KST_BATCH_MAX_TYPES && r->events; ++k)
     if (!r->banks[k])
       fprintf(stderr, "kestrel run: warning: the input holds no banks of type %u, which the sequence reads: its "
               "results are empty\n", seq->bank_types[k]);

@@ -215,3 +215,19 @@ Test(cli, a_bank_type_the_input_lacks_is_a_warning, .timeout = 60) {
   unlink(mdf);
   unlink(seqf);
 }
+
+Test(cli, convert_warns_when_hits_land_on_no_sensor, .timeout = 60) {
+  if (access("../shared/data/velopix/minbias", R_OK)) cr_skip("../shared/data not present: not checked");
+  char mdf[] = "/tmp/kst_cli_convert_XXXXXX";
+  close(mkstemp(mdf));
+  char args[512];
+  /* The velopix events were simulated with LHCb's geometry: the ideal one puts some hits on no sensor. */
+  snprintf(args, sizeof args, "convert velopix ../shared/data/velopix/minbias -n 50 -o %s -g configuration/velo_ideal_geometry.json", mdf);
+  cr_assert_eq(kestrel(out, sizeof out, args), 0, "%s", out);
+  cr_assert(strstr(out, "warning: ") && strstr(out, "land on no sensor of the geometry configuration/velo_ideal_geometry.json"),
+            "%s", out);
+  snprintf(args, sizeof args, "convert velopix ../shared/data/velopix/minbias -n 50 -o %s -g ../shared/data/lhcb/velo_geometry.bin", mdf);
+  cr_assert_eq(kestrel(out, sizeof out, args), 0, "%s", out);
+  cr_assert(!strstr(out, "land on no sensor"), "%s", out);
+  unlink(mdf);
+}

@@ -160,3 +160,47 @@ Test(event_filters, a_global_event_cut_drops_exactly_its_events_and_leaves_the_o
   remove_dir(cut_dir);
   unlink(path);
 }
+
+Test(event_filters, the_velo_track_filter_gates_the_vertex_finder, .timeout = 120) {
+  char path[] = "/tmp/kst_trackfilter_XXXXXX";
+  close(mkstemp(path));
+  kst_sim_options so;
+  kst_velo_geometry g;
+  kst_sim_options_default(&so);
+  so.seed = 12;
+  kst_geometry_ideal(&g);
+  cr_assert_eq(kst_sim_generate_file(&so, &g, 60, path, NULL).code, KST_OK);
+  /* The filter sits between the tracks and the vertices: with a minimum no event reaches, no vertex is found, while
+     the tracks (made before it) are untouched; with a minimum of one, every event with tracks keeps its vertices. */
+  uint64_t pvs[3], tracks[3], passed[3];
+  const char *mins[3] = {NULL, "1", "100000"};
+  for (int v = 0; v < 3; ++v) {
+    char json[4096];
+    snprintf(json, sizeof json,
+             SEQ_HEAD "{\"type\": \"velo_count_hits\", \"name\": \"count\"}, {\"type\": \"velo_decode\", \"name\": \"hits\"},"
+                      "{\"type\": \"velo_search_by_triplet\", \"name\": \"search\"},"
+                      "{\"type\": \"velo_consolidate\", \"name\": \"tracks\"}%s%s%s"
+                      "{\"type\": \"pv_beamline\", \"name\": \"pvs\"}, {\"type\": \"velo_pv_ip\", \"name\": \"track_pv\"},"
+                      "{\"type\": \"event_list_summary\", \"name\": \"passed\"},"
+                      "{\"type\": \"velo_summary\", \"name\": \"velo_summary\"}, {\"type\": \"pv_summary\", \"name\": \"pv_summary\"}]}",
+             mins[v] ? ", {\"type\": \"velo_track_filter\", \"name\": \"f\", \"properties\": {\"min_tracks\": " : ",",
+             mins[v] ? mins[v] : "", mins[v] ? "}}," : "");
+    kst_sequence seq;
+    kst_run_result r;
+    velo_load(&seq, json);
+    velo_run(&seq, path, (kst_run_options){.batch_size = 16}, &r);
+    pvs[v] = kst_result_counter(&r, &seq, "pv_summary", "primary_vertices")->values[0];
+    tracks[v] = kst_result_counter(&r, &seq, "velo_summary", "velo_tracks")->values[0];
+    passed[v] = kst_result_counter(&r, &seq, "passed", "events")->values[0];
+    kst_run_result_free(&r, &seq);
+    kst_sequence_free(&seq);
+  }
+  cr_assert_gt(pvs[0], 0);
+  cr_assert_eq(passed[0], 60, "without the filter the list holds every event");
+  cr_assert(tracks[1] == tracks[0] && tracks[2] == tracks[0], "the filter comes after the tracks");
+  cr_assert_eq(pvs[1], pvs[0], "every simulated event has tracks and keeps its vertices");
+  cr_assert_eq(passed[1], 60);
+  cr_assert(pvs[2] == 0 && passed[2] == 0, "%llu vertices, %llu events past a filter no event passes",
+            (unsigned long long)pvs[2], (unsigned long long)passed[2]);
+  unlink(path);
+}

@@ -63,6 +63,10 @@ Test(example, it_runs_behind_a_filter_and_counts_what_it_says) {
   cr_assert_eq(kst_algorithm_register(&kst_alg_low_hits).code, KST_OK);
   cr_assert_eq(kst_algorithm_register(&kst_alg_low_hits_sum).code, KST_OK);
   cr_assert_eq(kst_algorithm_register(&kst_alg_low_hits).code, KST_OK, "the same type twice is fine");
+  /* Another type under a taken name is refused. */
+  kst_alg_desc impostor = kst_alg_low_hits;
+  kst_status taken = kst_algorithm_register(&impostor);
+  cr_assert(taken.code == KST_ERR_CONFIG && strstr(taken.msg, "low_hits is already registered"), "%s", taken.msg);
   char path[] = "/tmp/kst_example_XXXXXX";
   close(mkstemp(path));
   kst_sim_options so;

@@ -114,8 +114,6 @@ const kst_batch *kst_ctx_batch(const kst_ctx *ctx);
 uint32_t kst_ctx_events(const kst_ctx *ctx);
 /* Items (count words summed while building the batch) of the batch's banks of this type; 0 when it has none. */
 uint64_t kst_ctx_bank_items(const kst_ctx *ctx, uint32_t bank_type);
-/* Whether the batch holds banks of this type (the sequence gathered them). */
-bool kst_ctx_has_banks(const kst_ctx *ctx, uint32_t bank_type);
 /* The worker's stream. */
 kst_stream *kst_ctx_stream(const kst_ctx *ctx);
 /* The device copy of the condition called name (its typed view for kernels), or NULL unless the algorithm declares it

@@ -245,7 +245,7 @@ kst_status kst_run(const kst_sequence *seq, const kst_event_source *src, const k
     r->batches += w->batches;
     r->splits += w->splits;
     r->arena_growths += w->growths;
-    for (uint32_t k = 0; k < 8; ++k) r->banks[k] += w->banks[k];
+    for (uint32_t k = 0; k < KST_BATCH_MAX_TYPES; ++k) r->banks[k] += w->banks[k];
     if (w->dev_arena.capacity > r->device_arena) r->device_arena = w->dev_arena.capacity;
     if (w->host_arena.capacity > r->host_arena) r->host_arena = w->host_arena.capacity;
     r->events_too_big += w->too_big;
@@ -305,10 +305,10 @@ const kst_counter *kst_result_counter(const kst_run_result *r, const kst_sequenc
 
 kst_status kst_run_report(const kst_run_result *r, const kst_sequence *seq, const kst_report_options *opt) {
   /* Every report names the condition files the run used. */
-  const char *names[8], *files[8];
+  const char *names[KST_MAX_CONDITIONS], *files[KST_MAX_CONDITIONS];
   kst_report_options o = opt ? *opt : (kst_report_options){0};
-  for (uint32_t c = 0; c < r->n_conditions && c < 8; ++c) names[c] = r->conditions[c].name, files[c] = r->conditions[c].path;
-  o.condition_names = names, o.condition_files = files, o.n_conditions = r->n_conditions < 8 ? r->n_conditions : 8;
+  for (uint32_t c = 0; c < r->n_conditions; ++c) names[c] = r->conditions[c].name, files[c] = r->conditions[c].path;
+  o.condition_names = names, o.condition_files = files, o.n_conditions = r->n_conditions;
   for (uint32_t i = 0; r->accumulators && i < seq->n; ++i)
     if (r->accumulators[i])
       KST_TRY(seq->inst[i].desc->accumulator->report(r->accumulators[i], seq->inst[i].name, &o));

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "configuration/condition_types.h"
 #include "configuration/sequence.h"
 #include "input/batch.h"
 
@@ -64,14 +65,14 @@ typedef struct kst_condition_used {
 
 /* What a run did. */
 typedef struct kst_run_result {
-  kst_condition_used conditions[8];
+  kst_condition_used conditions[KST_MAX_CONDITIONS];
   uint32_t n_conditions;
   uint64_t events;           /* distinct events processed */
   uint32_t workers;          /* workers that ran: -t, or fewer when there are fewer batches */
   uint64_t events_executed;  /* events x repetitions */
   uint64_t batches, splits, events_too_big, syncs;
   uint64_t arena_growths;    /* batches that grew a worker's arenas instead of being split */
-  uint64_t banks[8];         /* banks read of each of the sequence's bank types (kst_sequence.bank_types) */
+  uint64_t banks[KST_BATCH_MAX_TYPES]; /* banks read of each of the sequence's bank types (kst_sequence.bank_types) */
   uint64_t device_arena, host_arena; /* the largest worker's arenas at the end, bytes */
   double seconds;            /* wall time of the processing (not of loading the files) */
   uint64_t peak_device, peak_host;     /* largest per-batch arena use, bytes */

@@ -20,9 +20,6 @@ uint64_t kst_ctx_bank_items(const kst_ctx *c, uint32_t type) {
   const kst_bank_block *b = type < 256 ? kst_batch_block(c->w->batch, (uint8_t)type) : NULL;
   return b ? b->items_total : 0;
 }
-bool kst_ctx_has_banks(const kst_ctx *c, uint32_t type) {
-  return type < 256 && kst_batch_block(c->w->batch, (uint8_t)type) != NULL;
-}
 
 /* The condition called name when the instance's type declares it. */
 static const kst_condition *declared_condition(const kst_ctx *c, const char *name) {
@@ -428,7 +425,7 @@ static kst_status process_range(kst_worker *w, const kst_batch *batch, uint64_t 
     w->peak_batch_events = n;
   }
   if (w->host_arena.peak > w->peak_host) w->peak_host = w->host_arena.peak;
-  for (uint32_t k = 0; k < w->seq->n_bank_types && k < 8; ++k) {
+  for (uint32_t k = 0; k < w->seq->n_bank_types && k < KST_BATCH_MAX_TYPES; ++k) {
     const kst_bank_block *blk = kst_batch_block(b, w->seq->bank_types[k]);
     w->banks[k] += blk ? blk->n_banks : 0;
   }

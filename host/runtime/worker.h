@@ -40,7 +40,7 @@ typedef struct kst_worker {
   uint64_t growths;     /* batches that grew the arenas (arenas_grow) */
   _Atomic uint64_t *committed; /* the arena bytes all workers hold, shared; NULL: no budget */
   uint64_t budget;              /* the most they may hold (kst_run_options.memory_budget) */
-  uint64_t banks[8];    /* banks read of each of the sequence's bank types (seq->bank_types), over the batches run */
+  uint64_t banks[KST_BATCH_MAX_TYPES]; /* banks read of each of the sequence's bank types (seq->bank_types), over the batches run */
   uint64_t setup_syncs; /* synchronisations before the first batch, not counted per batch */
   uint64_t graph_warmup, graph_direct, untimed_runs; /* see kst_run_result */
 } kst_worker;
