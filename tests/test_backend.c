@@ -14,6 +14,10 @@ Test(backend, impossible_allocation_is_an_error_with_message) {
   s = kst_host_alloc(&p, SIZE_MAX / 2);
   cr_assert_eq(s.code, KST_ERR_NOMEM);
   cr_assert(strlen(s.msg) > 0);
+  /* A terabyte arena: refused with the machine's size, also where a sanitizer's allocator would abort instead. */
+  s = kst_device_alloc(&p, (size_t)1 << 50);
+  cr_assert_eq(s.code, KST_ERR_NOMEM);
+  cr_assert(strstr(s.msg, "more than this machine's") != NULL, "%s", s.msg);
 }
 
 Test(backend, copies_and_memset_round_trip) {

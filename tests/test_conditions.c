@@ -27,7 +27,7 @@ Test(conditions, the_lhcb_sample_without_a_geometry_option_uses_the_geometry_bes
   kst_track_category_stats a, b;
   cr_assert_eq(kst_track_checker_category(velo_checker(&beside, &seq, "velo_track_check"), 0, &a).code, KST_OK);
   cr_assert_eq(kst_track_checker_category(velo_checker(&given, &seq, "velo_track_check"), 0, &b).code, KST_OK);
-  cr_assert(a.found == b.found && a.clones == b.clones && a.clones * 50 < a.found, "%u clones of %u", a.clones, a.found);
+  cr_assert(a.found == b.found && a.clones == b.clones && a.clones * 50 < a.found, "%llu clones of %llu", (unsigned long long)a.clones, (unsigned long long)a.found);
   kst_run_result_free(&beside, &seq);
   kst_run_result_free(&given, &seq);
   kst_sequence_free(&seq);

@@ -328,3 +328,39 @@ Test(run, workers_and_arenas_keep_within_one_memory_budget, .timeout = 120) {
   kst_sequence_free(&seq);
   unlink(path);
 }
+
+Test(run, a_batch_without_one_velo_hit_runs_the_whole_sequence_with_validation) {
+  /* No cluster anywhere: every VELO buffer of the batch is empty, and each kernel must still treat it as memory. */
+  char path[] = "/tmp/kst_run_XXXXXX";
+  close(mkstemp(path));
+  kst_sim_options so;
+  kst_velo_geometry g;
+  kst_sim_options_default(&so);
+  so.seed = 5, so.hit_efficiency = 0.0, so.noise_per_event = 0.0;
+  kst_geometry_ideal(&g);
+  cr_assert_eq(kst_sim_generate_file(&so, &g, 12, path, NULL).code, KST_OK);
+  kst_problems pb;
+  kst_sequence seq;
+  cr_assert_eq(kst_sequence_load(&seq, "sequences/velo_pv.json", &pb).code, KST_OK);
+  kst_problems_free(&pb);
+  const kst_run_options variants[] = {{.batch_size = 12, .validate = 1, .debug_memory = 1},
+                                      {.batch_size = 5, .validate = 1}};
+  for (unsigned v = 0; v < 2; ++v) {
+    kst_event_source src;
+    const char *paths[] = {path};
+    cr_assert_eq(kst_events_load(&src, paths, 1, 0).code, KST_OK);
+    kst_run_result r;
+    kst_status s = kst_run(&seq, &src, &variants[v], &r);
+    cr_assert_eq(s.code, KST_OK, "variant %u: %s", v, s.msg);
+    cr_assert_eq(r.events, 12);
+    const kst_counter *hits = kst_result_counter(&r, &seq, "velo_summary", "velo_hits");
+    const kst_counter *tracks = kst_result_counter(&r, &seq, "velo_summary", "velo_tracks");
+    cr_assert(hits && tracks);
+    cr_assert_eq(hits->values[0], 0);
+    cr_assert_eq(tracks->values[0], 0);
+    kst_run_result_free(&r, &seq);
+    kst_events_free(&src);
+  }
+  kst_sequence_free(&seq);
+  unlink(path);
+}

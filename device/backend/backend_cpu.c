@@ -39,6 +39,12 @@ kst_status kst_device_properties(kst_device_props *props) {
 
 const char *kst_backend_name(void) { return "cpu"; }
 
+/* The machine's memory in bytes (UINT64_MAX when the system does not say). */
+static uint64_t machine_bytes(void) {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  return pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : UINT64_MAX;
+}
+
 static kst_status alloc_bytes(void **ptr, size_t bytes, const char *what) {
   /* 64-byte alignment matches what GPU allocators give, so layouts behave alike. */
   size_t rounded = (bytes + 63) & ~(size_t)63;
@@ -46,7 +52,14 @@ static kst_status alloc_bytes(void **ptr, size_t bytes, const char *what) {
     *ptr = NULL;
     return kst_error(KST_ERR_NOMEM, "%s(%zu bytes): size overflows", what, bytes);
   }
-  *ptr = rounded ? aligned_alloc(64, rounded) : NULL;
+  /* Refused here, not by the allocator: a sanitizer build aborts on sizes no machine has instead of failing. */
+  if (rounded > machine_bytes()) {
+    *ptr = NULL;
+    return kst_error(KST_ERR_NOMEM, "%s(%zu bytes): more than this machine's %llu MiB of memory", what, bytes,
+                     (unsigned long long)(machine_bytes() >> 20));
+  }
+  /* An empty buffer is still a distinct pointer (malloc(0)): kernels may offset it by 0, which is undefined on NULL. */
+  *ptr = rounded ? aligned_alloc(64, rounded) : malloc(0);
   if (rounded && !*ptr) return kst_error(KST_ERR_NOMEM, "%s(%zu bytes): out of memory", what, bytes);
   return kst_ok();
 }

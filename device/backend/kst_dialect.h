@@ -109,7 +109,8 @@ KST_DEVICE uint64_t kst_warp_min_u64(uint64_t v) {
 #define KST_EXTERN_C
 #define KST_GLOBAL static void
 #define KST_GLOBAL_BOUNDED(max_threads, min_blocks) static void
-#define KST_DEVICE static inline
+/* As gcc does for static inline, clang stays quiet about helpers only the warp-wide variant of a kernel calls. */
+#define KST_DEVICE static inline __attribute__((unused))
 #define KST_HOST_DEVICE static inline
 #define KST_RESTRICT restrict
 #define KST_WARP_SIZE 1

@@ -227,7 +227,7 @@ static void add_compatibility(float *ws, const pv_tracks *tk, uint32_t begin, ui
       const kst_velo_state st = pv_state(f, stride, base + j);
       const float gap = f[PV_BEAM_Z * stride + base + j] - vz, p = track_p(track_chi2(&st, vx, vy, vz), max_chi2);
       /* Selected, not multiplied: the spare slots past the run hold any bits. */
-      add[j] = (gap <= window) & (gap >= -window) & (base + j < end) ? p : 0.0f;
+      add[j] = ((gap <= window) & (gap >= -window) & (base + j < end)) ? p : 0.0f;
     }
     for (uint32_t j = 0; j < PV_STRIPES; ++j) ws[base + j] += add[j];
   }

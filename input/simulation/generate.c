@@ -253,7 +253,7 @@ static kst_status sort_hits(kst_sim *s, uint32_t start[KST_VELO_SENSORS + 1]) {
   memcpy(fill, start, sizeof fill);
   for (uint32_t h = 0; h < s->n_hits; h++) out[fill[s->hits[h].sensor]++] = s->hits[h];
   SORT_RUNS(sim_hit, out, start, hit_before);
-  memcpy(s->hits, out, s->n_hits * sizeof *out);
+  if (s->n_hits) memcpy(s->hits, out, s->n_hits * sizeof *out);
   free(out);
   return kst_ok();
 }
