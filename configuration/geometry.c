@@ -4,6 +4,7 @@
 #include "configuration/condition_types.h"
 
 #include "configuration/file.h"
+#include "configuration/json.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -35,12 +36,16 @@ static int invert_transform(const float m[12], float inv[12]) {
   return 1;
 }
 
+/* Farthest coordinate a VELO placement may have, mm. */
+#define KST_GEOMETRY_MAX_MM 5000.0
+
 /* Checks what later code relies on (finite numbers, a searchable column table, invertible
  * transforms) and fills the inverses. */
 static kst_status finish_geometry(kst_velo_geometry *g, const char *path) {
   for (int m = 0; m < KST_VELO_MODULES; m++)
-    if (!isfinite(g->module_z[m]))
-      return kst_error(KST_ERR_FORMAT, "%s: module_z[%d] is not finite", path, m);
+    if (!isfinite(g->module_z[m]) || fabsf(g->module_z[m]) > KST_GEOMETRY_MAX_MM)
+      return kst_error(KST_ERR_FORMAT, "%s: module_z[%d] = %g is not finite or beyond %g mm", path, m,
+                       (double)g->module_z[m], KST_GEOMETRY_MAX_MM);
   for (int c = 0; c < KST_VELO_COLUMNS; c++) {
     if (!isfinite(g->local_x[c]) || !(g->x_pitch[c] > 0.f) || !isfinite(g->x_pitch[c]))
       return kst_error(KST_ERR_FORMAT, "%s: column %d has local_x %g, x_pitch %g (need finite, pitch > 0)",
@@ -56,6 +61,20 @@ static kst_status finish_geometry(kst_velo_geometry *g, const char *path) {
     for (int k = 0; k < 12; k++)
       if (!isfinite(g->transform[s][k]))
         return kst_error(KST_ERR_FORMAT, "%s: transform[%d][%d] is not finite", path, s, k);
+    /* A finite but absurd placement (a translation of 3e38 mm) would put every hit of the sensor out of reach
+       without a word; the detector fits in a few metres and its sensors are rotated, not scaled or sheared. */
+    for (int k = 9; k < 12; k++)
+      if (fabsf(g->transform[s][k]) > KST_GEOMETRY_MAX_MM)
+        return kst_error(KST_ERR_FORMAT, "%s: sensor %d translation[%d] = %g mm is beyond %g mm", path, s, k - 9,
+                         (double)g->transform[s][k], KST_GEOMETRY_MAX_MM);
+    for (int i = 0; i < 3; i++)
+      for (int j = 0; j < 3; j++) {
+        const float *r = g->transform[s];
+        const double dot = (double)r[3 * i] * r[3 * j] + (double)r[3 * i + 1] * r[3 * j + 1] + (double)r[3 * i + 2] * r[3 * j + 2];
+        if (fabs(dot - (i == j)) > 1e-3)
+          return kst_error(KST_ERR_FORMAT, "%s: sensor %d rotation is not a rotation (rows %d and %d have product %g)",
+                           path, s, i, j, dot);
+      }
     if (!invert_transform(g->transform[s], g->inverse[s]))
       return kst_error(KST_ERR_FORMAT, "%s: sensor %d rotation is singular", path, s);
   }
@@ -158,19 +177,18 @@ static kst_status json_key_floats(const cJSON *root, const char *key, float *out
 }
 
 static kst_status parse_json(kst_velo_geometry *out, const char *text, const char *path) {
-  cJSON *root = cJSON_Parse(text);
-  if (!root) {
-    const char *e = cJSON_GetErrorPtr();
-    long at = (e && e >= text) ? (long)(e - text) : -1;
-    return kst_error(KST_ERR_FORMAT, "%s: invalid JSON near byte offset %ld", path, at);
-  }
+  char why[160];
+  cJSON *root = kst_json_parse(text, why, sizeof why);
+  if (!root) return kst_error(KST_ERR_FORMAT, "%s: %s", path, why);
   kst_velo_geometry g;
   kst_status st = kst_ok();
   const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(root, "format");
   const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "version");
   const cJSON *pix = cJSON_GetObjectItemCaseSensitive(root, "pixel_size");
   const cJSON *tr = cJSON_GetObjectItemCaseSensitive(root, "transforms");
-  if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, GEO_JSON_FORMAT) != 0) {
+  if (!cJSON_IsObject(root)) {
+    st = kst_error(KST_ERR_FORMAT, "%s: the top level must be an object with \"format\": \"%s\"", path, GEO_JSON_FORMAT);
+  } else if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, GEO_JSON_FORMAT) != 0) {
     st = kst_error(KST_ERR_FORMAT, "%s: \"format\" must be \"%s\"", path, GEO_JSON_FORMAT);
   } else if (!cJSON_IsNumber(ver) || ver->valuedouble != GEO_JSON_VERSION) {
     st = kst_error(KST_ERR_UNSUPPORTED, "%s: unsupported \"version\" (this reader knows %d)", path,
@@ -218,8 +236,8 @@ kst_status kst_geometry_load(kst_velo_geometry *g, const char *path) {
   KST_TRY(kst_read_file(path, &d, &size));
   size_t k = 0;
   while (k < size && (d[k] == ' ' || d[k] == '\t' || d[k] == '\n' || d[k] == '\r')) k++;
-  /* The binary starts with the u64 count 52, whose first byte is '4', never '{'. */
-  kst_status st = (k < size && d[k] == '{') ? parse_json(g, (const char *)d, path)
+  /* The binary starts with the u64 count 52, whose first byte is '4': text opening an object or an array is JSON. */
+  kst_status st = (k < size && (d[k] == '{' || d[k] == '[')) ? parse_json(g, (const char *)d, path)
                                              : parse_lhcb(g, d, size, path);
   free(d);
   return st;

@@ -3,6 +3,7 @@
 
 #include "configuration/condition_types.h"
 #include "configuration/file.h"
+#include "configuration/json.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -388,14 +389,10 @@ static kst_status parse(kst_sequence *seq, const char *json, const char *name, k
   memset(seq, 0, sizeof *seq);
   memset(pb, 0, sizeof *pb);
   snprintf(seq->path, sizeof seq->path, "%s", name);
-  cJSON *root = cJSON_Parse(json);
+  char why[160];
+  cJSON *root = kst_json_parse(json, why, sizeof why);
   if (!root) {
-    const char *at = cJSON_GetErrorPtr();
-    int line = 1;
-    for (const char *c = json; at && c < at && *c; ++c) line += *c == '\n';
-    char where[32];
-    snprintf(where, sizeof where, "line %d", line);
-    add_problem(&L, 0, where, "not valid JSON near '%.20s'", at ? at : "");
+    add_problem(&L, 0, "$", "%s", why);
     return kst_error(KST_ERR_CONFIG, "%s: not valid JSON", name);
   }
   const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "sequence");
@@ -422,8 +419,11 @@ static kst_status parse(kst_sequence *seq, const char *json, const char *name, k
     plan_lifetimes(seq);
     collect_bank_types(&L);
   }
-  if (pb->n_errors)
+  if (pb->n_errors) {
+    /* A refused sequence owns nothing: callers free only what loaded. */
+    kst_sequence_free(seq);
     return kst_error(KST_ERR_CONFIG, "%s: %u error%s in the sequence", name, pb->n_errors, pb->n_errors > 1 ? "s" : "");
+  }
   return kst_ok();
 }
 

@@ -54,7 +54,7 @@ typedef struct kst_problems {
   uint32_t n, n_errors, n_warnings;
 } kst_problems;
 
-/* Loads and validates path; on any error returns KST_ERR_CONFIG and problems lists every one. */
+/* Loads and validates path; on any error returns KST_ERR_CONFIG, problems lists every one and seq holds nothing. */
 kst_status kst_sequence_load(kst_sequence *seq, const char *path, kst_problems *problems);
 /* As kst_sequence_load, from JSON text; name is used in messages. */
 kst_status kst_sequence_parse(kst_sequence *seq, const char *json, const char *name, kst_problems *problems);

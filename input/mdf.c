@@ -85,10 +85,18 @@ void kst_mdf_close(kst_mdf_file *f) {
   memset(f, 0, sizeof *f);
 }
 
-/* Walks the body once so that kst_mdf_bank_next can trust it afterwards. */
+/* Where the bank header after the one at prev (4-byte steps, as banks are padded) really starts, or 0. */
+static uint32_t next_magic(const uint8_t *body, uint32_t body_size, uint32_t prev) {
+  for (uint32_t p = prev + KST_MDF_BANK_HEADER; p + KST_MDF_BANK_HEADER <= body_size; p += 4)
+    if (rd16(body + p) == KST_MDF_BANK_MAGIC) return p;
+  return 0;
+}
+
+/* Walks the body once so that kst_mdf_bank_next can trust it afterwards. Each error names the bank by index, byte,
+   type and source id; a header out of place is blamed on the length field of the bank before it. */
 static kst_status check_banks(const kst_mdf_file *f, const uint8_t *body, uint32_t body_size,
                               uint64_t body_off, uint32_t *n_banks) {
-  uint32_t pos = 0, n = 0;
+  uint32_t pos = 0, n = 0, prev = 0;
   while (pos < body_size) {
     uint32_t left = body_size - pos;
     unsigned long long at = (unsigned long long)(body_off + pos);
@@ -98,17 +106,37 @@ static kst_status check_banks(const kst_mdf_file *f, const uint8_t *body, uint32
                        left, at, n);
     const uint8_t *b = body + pos;
     uint16_t magic = rd16(b), len = rd16(b + 2);
+    /* A header whose length leads to the next header (or the end) only has its magic damaged; otherwise the walk
+       went astray, and the previous bank's length sent it there. */
+    const uint32_t end = pos + pad4(len);
+    const int header_like = len >= KST_MDF_BANK_HEADER && end <= body_size &&
+                            (end == body_size || (end + 2 <= body_size && rd16(body + end) == KST_MDF_BANK_MAGIC));
+    if (magic != KST_MDF_BANK_MAGIC && n > 0 && !header_like) {
+      const uint8_t *p = body + prev;
+      const uint32_t real = next_magic(body, body_size, prev);
+      if (real)
+        return rec_error(f, KST_ERR_FORMAT,
+                         "bank %u (type %u, source id %u) at byte %llu has length %u, but the next bank header is at "
+                         "byte %llu: its length field is wrong",
+                         n - 1, p[4], rd16(p + 6), (unsigned long long)(body_off + prev), rd16(p + 2),
+                         (unsigned long long)(body_off + real));
+      return rec_error(f, KST_ERR_FORMAT,
+                       "no bank header (magic 0xCBCB) at byte %llu, where bank %u (type %u, source id %u) at byte %llu "
+                       "of length %u ends, nor after it",
+                       at, n - 1, p[4], rd16(p + 6), (unsigned long long)(body_off + prev), rd16(p + 2));
+    }
     if (magic != KST_MDF_BANK_MAGIC)
       return rec_error(f, KST_ERR_FORMAT, "bank %u at byte %llu has magic 0x%04X, expected 0xCBCB",
                        n, at, magic);
     if (len < KST_MDF_BANK_HEADER)
-      return rec_error(f, KST_ERR_FORMAT, "bank %u at byte %llu has length %u, less than 8", n, at,
-                       len);
+      return rec_error(f, KST_ERR_FORMAT, "bank %u (type %u, source id %u) at byte %llu has length %u, less than 8",
+                       n, b[4], rd16(b + 6), at, len);
     if (pad4(len) > left)
       return rec_error(f, KST_ERR_FORMAT,
-                       "bank %u at byte %llu runs past the end of the record "
+                       "bank %u (type %u, source id %u) at byte %llu runs past the end of the record "
                        "(length %u, padded %u, %u bytes left)",
-                       n, at, len, pad4(len), left);
+                       n, b[4], rd16(b + 6), at, len, pad4(len), left);
+    prev = pos;
     pos += pad4(len);
     n++;
   }

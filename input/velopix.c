@@ -2,6 +2,7 @@
 #include "input/velopix.h"
 
 #include "configuration/file.h"
+#include "configuration/json.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -160,12 +161,11 @@ kst_status kst_velopix_read(kst_velopix_event *ev, const char *path) {
   char *text = NULL;
   size_t text_size;
   KST_TRY(kst_read_file(path, (uint8_t **)&text, &text_size));
-  cJSON *root = cJSON_Parse(text);
+  char why[160];
+  cJSON *root = kst_json_parse(text, why, sizeof why);
   kst_status st;
   if (!root) {
-    const char *e = cJSON_GetErrorPtr();
-    st = kst_error(KST_ERR_FORMAT, "%s: invalid JSON near byte offset %ld", path,
-                   e && e >= text ? (long)(e - text) : -1L);
+    st = kst_error(KST_ERR_FORMAT, "%s: %s", path, why);
   } else {
     st = parse_event(root, ev, path);
     cJSON_Delete(root);

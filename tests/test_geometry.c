@@ -169,7 +169,9 @@ Test(geometry, json_round_trip) {
 
 Test(geometry, json_errors) {
   static const struct { const char *text; const char *want; } cases[] = {
-      {"{\"format\": \"kestrel-velo-geometry\", \"version\": 1", "invalid JSON"},
+      {"{\"format\": \"kestrel-velo-geometry\", \"version\": 1", "not valid JSON"},
+      /* Text that opens an array is JSON too, not a truncated binary file. */
+      {"  [1, 2, 3]", "top level must be an object"},
       {"{\"format\": \"other\", \"version\": 1}", "format"},
       {"{\"format\": \"kestrel-velo-geometry\", \"version\": 2}", "version"},
       {"{\"format\": \"kestrel-velo-geometry\", \"version\": 1}", "pixel_size"},
@@ -206,6 +208,40 @@ Test(geometry, json_errors) {
   cr_assert_eq(st.code, KST_ERR_FORMAT);
   cr_assert(strstr(st.msg, "local_x") && strstr(st.msg, "767"), "%s", st.msg);
   unlink(path);
+}
+
+Test(geometry, json_nested_past_the_limit_says_so_with_its_line) {
+  static char text[200010];
+  strcpy(text, "{\n\"format\":\n");
+  memset(text + strlen(text), '[', 100000);
+  char path[64];
+  temp_path(path, sizeof path, "deep");
+  write_bytes(path, text, strlen(text));
+  kst_velo_geometry g;
+  kst_status st = kst_geometry_load(&g, path);
+  cr_assert_eq(st.code, KST_ERR_FORMAT);
+  cr_assert(strstr(st.msg, "nested deeper than 1000 levels") && strstr(st.msg, "line 3"), "%s", st.msg);
+  unlink(path);
+}
+
+Test(geometry, absurd_placements_are_refused_naming_the_sensor) {
+  kst_geometry_ideal(&g_ideal);
+  static uint8_t buf[REAL_SIZE];
+  char path[64];
+  /* A finite translation of 3e38 mm, a rotation scaled by 2 and a module at 1e9 mm: all refused, by name. */
+  for (int c = 0; c < 3; c++) {
+    kst_velo_geometry g = g_ideal;
+    if (c == 0) g.transform[17][10] = 3e38f;
+    if (c == 1)
+      for (int k = 0; k < 9; k++) g.transform[42][k] *= 2.0f;
+    if (c == 2) g.module_z[5] = 1e9f;
+    const size_t n = to_lhcb(&g, buf);
+    kst_status st = load_blob(buf, n, path, sizeof path);
+    cr_assert_eq(st.code, KST_ERR_FORMAT, "case %d", c);
+    const char *want[] = {"sensor 17 translation[1]", "sensor 42 rotation is not a rotation", "module_z[5]"};
+    cr_assert(strstr(st.msg, want[c]), "case %d: %s", c, st.msg);
+    unlink(path);
+  }
 }
 
 /* The committed ideal file must be what the code generates; KST_REGENERATE=1 rewrites it. */

@@ -195,7 +195,7 @@ Test(mdf, bank_past_end_of_record) {
   uint16_t len = 900;
   memcpy(t.buf + off + 2, &len, 2);
   char frag[64];
-  snprintf(frag, sizeof frag, "bank 3 at byte %zu runs past the end", off);
+  snprintf(frag, sizeof frag, "bank 3 (type 33, source id 4660) at byte %zu runs past the end", off);
   expect_record1_error(t, t.size, KST_ERR_FORMAT, frag);
 }
 
@@ -208,13 +208,25 @@ Test(mdf, bad_bank_magic) {
   expect_record1_error(t, t.size, KST_ERR_FORMAT, frag);
 }
 
+Test(mdf, a_wrong_length_field_is_blamed_on_its_own_bank_not_the_next) {
+  /* Bank 2 (7 bytes of payload, length 15) claims 11: the walk lands inside its payload. */
+  two_records t = make_two();
+  size_t off = bank_off(t, 2);
+  uint16_t len = 11;
+  memcpy(t.buf + off + 2, &len, 2);
+  char frag[160];
+  snprintf(frag, sizeof frag, "bank 2 (type 32, source id 3) at byte %zu has length 11, but the next bank header is at "
+           "byte %zu: its length field is wrong", off, bank_off(t, 3));
+  expect_record1_error(t, t.size, KST_ERR_FORMAT, frag);
+}
+
 Test(mdf, bank_length_below_header) {
   two_records t = make_two();
   size_t off = bank_off(t, 1);
   uint16_t len = 4;
   memcpy(t.buf + off + 2, &len, 2);
   char frag[64];
-  snprintf(frag, sizeof frag, "bank 1 at byte %zu has length 4", off);
+  snprintf(frag, sizeof frag, "bank 1 (type 16, source id 2) at byte %zu has length 4", off);
   expect_record1_error(t, t.size, KST_ERR_FORMAT, frag);
 }
 

@@ -17,6 +17,7 @@ static void fini(void) {
 static void expect_error(const char *json, const char *a, const char *b) {
   kst_status s = kst_sequence_parse(&seq, json, "t.json", &pb);
   cr_assert_eq(s.code, KST_ERR_CONFIG, "should fail: %s", json);
+  cr_assert(seq.n == 0 && !seq.inst && !seq.buffers, "a refused sequence holds nothing to free");
   cr_assert_eq(pb.n_errors, 1, "one error expected, got %u (first: %s)", pb.n_errors, pb.n ? pb.lines[0] : "");
   const char *line = NULL;
   for (uint32_t i = 0; i < pb.n; ++i)
@@ -100,6 +101,13 @@ Test(sequence, unknown_key_and_bad_json, .fini = fini) {
   kst_status s = kst_sequence_parse(&seq, "{\n\"sequence\": [\n,]}", "t.json", &pb);
   cr_assert_eq(s.code, KST_ERR_CONFIG);
   cr_assert(strstr(pb.lines[0], "line 3") != NULL, "%s", pb.lines[0]);
+}
+
+Test(sequence, nesting_past_the_limit_is_named_as_such, .fini = fini) {
+  static char json[100100];
+  strcpy(json, "{\"sequence\":\n");
+  memset(json + strlen(json), '[', 100000);
+  expect_error(json, "nested deeper than 1000 levels", "line 2");
 }
 
 Test(sequence, unused_output_is_a_warning, .fini = fini) {

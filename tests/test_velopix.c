@@ -80,7 +80,7 @@ Test(velopix, malformed_events) {
   static const struct { int which; const char *want; } cases[] = {
       {0, "module_prefix_sum"}, {1, "\"z\""}, {2, "montecarlo.particles"}, {3, "\"x\" has 3"},
       {4, "decreases at 11"},   {5, "hit 1"}, {6, "particle 0 must be"}, {7, "53 integers"},
-      {8, "invalid JSON"},
+      {8, "not valid JSON"},
   };
   for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
     switch (cases[k].which) {
