@@ -11,6 +11,10 @@ kst_status kst_json_write_file(cJSON *root, const char *path, const char *what, 
     cJSON *conditions = cJSON_AddObjectToObject(root, "conditions");
     for (unsigned i = 0; conditions && i < files->n; ++i) cJSON_AddStringToObject(conditions, files->names[i], files->files[i]);
   }
+  if (root && files && files->input_json) {
+    cJSON *input = cJSON_Parse(files->input_json);
+    if (input) cJSON_AddItemToObject(root, "input", input);
+  }
   char *text = root ? cJSON_Print(root) : NULL;
   cJSON_Delete(root);
   if (!text) return kst_error(KST_ERR_NOMEM, "%s: no memory to build %s", what, path);

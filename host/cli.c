@@ -70,6 +70,14 @@ int kst_cli_load_run_setup(const char *command, kst_sequence *seq, const char *p
   return 2;
 }
 
+void kst_cli_report_rejections(const char *command, const kst_run_result *r) {
+  for (uint32_t i = 0; i < r->rejected.n_lines; ++i)
+    fprintf(stderr, "kestrel %s: rejected %s\n", command, r->rejected.lines[i]);
+  if (r->rejected.count > r->rejected.n_lines)
+    fprintf(stderr, "kestrel %s: ... and %llu more rejected events (see the accounting line)\n", command,
+            (unsigned long long)(r->rejected.count - r->rejected.n_lines));
+}
+
 int kst_cli_report_events(const char *command, const kst_event_source *src) {
   for (uint32_t i = 0; i < src->errors.n_lines; ++i) fprintf(stderr, "kestrel %s: input error: %s\n", command, src->errors.lines[i]);
   if (src->errors.count > src->errors.n_lines)

@@ -15,6 +15,8 @@ int kst_cli_load_sequence(kst_sequence *seq, const char *path, int show_warnings
    before any event is read; returns 0 when both succeed (the sequence is then loaded), else the exit code. */
 int kst_cli_load_run_setup(const char *command, kst_sequence *seq, const char *path, int show_warnings,
                            kst_conditions *planned, const kst_run_options *o, const char *first_input);
+/* Prints the run's first rejected events in full on stderr, then how many more. */
+void kst_cli_report_rejections(const char *command, const kst_run_result *r);
 /* Prints every input error of src; returns 0 when src holds at least one valid event, else prints that none was read,
    naming the files, and returns 1. */
 int kst_cli_report_events(const char *command, const kst_event_source *src);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "host/cli.h"
+#include "host/runtime/accounting.h"
 #include "host/runtime/runtime.h"
 #include "host/runtime/conditions.h"
 #include "kst_backend.h"
@@ -79,6 +80,12 @@ static void print_summary(const kst_sequence *seq, const kst_event_source *src, 
   if (o->repetitions > 1) printf(" x %u repetitions", o->repetitions);
   printf(", %llu input error%s, %llu too big for the arenas\n", (unsigned long long)src->errors.count,
          src->errors.count == 1 ? "" : "s", (unsigned long long)r->events_too_big);
+  kst_accounting acct;
+  char line[1024];
+  kst_status as = kst_run_accounting(r, seq, &acct);
+  if (as.code) snprintf(line, sizeof line, "%s", as.msg);
+  else kst_accounting_format(&acct, line, sizeof line);
+  printf("accounting:   %s\n", line);
   uint64_t executed_batches = r->batches * o->repetitions;
   printf("batches:      %llu (%llu split%s), %.2f synchronisations per batch\n", (unsigned long long)r->batches,
          (unsigned long long)r->splits, r->splits == 1 ? "" : "s",
@@ -194,10 +201,11 @@ int kst_cmd_run(int argc, char **argv) {
     fprintf(stderr, "kestrel run: %s\n", s.msg);
     rc = 1;
   } else {
+    kst_cli_report_rejections("run", &r);
     print_summary(&seq, &src, &o, &r);
     s = kst_run_report(&r, &seq, &report);
     if (s.code) fprintf(stderr, "kestrel run: report: %s\n", s.msg), rc = 1;
-    if (src.errors.count) rc = 3;
+    if (src.errors.count || r.rejected.count) rc = 3;
   }
   kst_run_result_free(&r, &seq);
   kst_events_free(&src);

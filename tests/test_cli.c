@@ -8,6 +8,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "input/mdf.h"
+
 /* Runs a kestrel command line; returns the exit code and puts stdout+stderr into out. */
 static int kestrel(char *out, size_t size, const char *args) {
   char cmd[2048];
@@ -230,4 +232,52 @@ Test(cli, convert_warns_when_hits_land_on_no_sensor, .timeout = 60) {
   cr_assert_eq(kestrel(out, sizeof out, args), 0, "%s", out);
   cr_assert(!strstr(out, "land on no sensor"), "%s", out);
   unlink(mdf);
+}
+
+Test(cli, bad_records_and_banks_are_named_and_the_accounting_balances, .timeout = 120) {
+  /* 5 simulated events; record 2 gets a VELO bank for sensor 250, and a truncated copy of record 0 follows. */
+  char mdf[] = "/tmp/kst_acct_XXXXXX", args[1024], path[300];
+  generate_sample(mdf, 5, 4);
+  kst_mdf_file f;
+  cr_assert_eq(kst_mdf_open(&f, mdf).code, KST_OK);
+  uint8_t *bytes = malloc(f.size + 100);
+  memcpy(bytes, f.data, f.size);
+  kst_mdf_event ev;
+  int done = 0;
+  for (int e = 0; e <= 2; ++e) cr_assert_eq(kst_mdf_next(&f, &ev, &done).code, KST_OK);
+  uint32_t pos = 0;
+  kst_mdf_bank bank;
+  while (kst_mdf_bank_next(&ev, &pos, &bank) && bank.type != 73) {}
+  cr_assert_eq(bank.type, 73);
+  const uint32_t bank_at = bank.offset;
+  bytes[bank_at + 6] = 250, bytes[bank_at + 7] = 0;
+  memcpy(bytes + f.size, f.data, 100);
+  FILE *out_file = fopen(mdf, "wb");
+  cr_assert_eq(fwrite(bytes, 1, f.size + 100, out_file), f.size + 100);
+  fclose(out_file);
+  kst_mdf_close(&f);
+  free(bytes);
+
+  snprintf(args, sizeof args, "run -s sequences/velo_pv.json -i %s --validate --report %s.json --no-progress", mdf, mdf);
+  cr_assert_eq(kestrel(out, sizeof out, args), 3, "bad input is exit status 3: %s", out);
+  snprintf(path, sizeof path, "rejected %s record 2 (byte %llu): velo_summary: bank type 73 source 250: sensor 250 out of range",
+           mdf, (unsigned long long)ev.offset);
+  cr_assert(strstr(out, path), "the rejected event named in full (%s): %s", path, out);
+  cr_assert(strstr(out, "record 5 at byte"), "the malformed record named: %s", out);
+  cr_assert(strstr(out, "accounting:   6 records read = 4 accepted + 2 rejected (1 malformed_record by input, "
+                        "1 velo_bank_sensor by velo_summary)"), "%s", out);
+  snprintf(path, sizeof path, "%s.json", mdf);
+  cJSON *root = read_json(path);
+  const cJSON *input = cJSON_GetObjectItemCaseSensitive(root, "input");
+  cr_assert_not_null(input, "the report carries the accounting");
+  cr_assert_eq(cJSON_GetObjectItemCaseSensitive(input, "records_read")->valuedouble, 6);
+  cr_assert_eq(cJSON_GetObjectItemCaseSensitive(input, "accepted")->valuedouble, 4);
+  cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(input, "reasons")), 2);
+  const cJSON *rejected = cJSON_GetObjectItemCaseSensitive(input, "rejected_events");
+  cr_assert_eq(cJSON_GetArraySize(rejected), 1);
+  cr_assert(strstr(cJSON_GetArrayItem(rejected, 0)->valuestring, "source 250"));
+  cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(input, "malformed_records")), 1);
+  cJSON_Delete(root);
+  snprintf(args, sizeof args, "rm -f %s %s.json %s.json.pv.json", mdf, mdf, mdf);
+  cr_assert_eq(system(args), 0);
 }

@@ -9,6 +9,7 @@
 #include "configuration/geometry.h"
 #include "device/common/kst_math.h"
 #include "device/decoding/velo_cluster.h"
+#include "host/runtime/accounting.h"
 #include "host/runtime/runtime.h"
 #include "input/mdf.h"
 #include "input/simulation/generate.h"
@@ -88,6 +89,26 @@ Test(velo_decoding, malformed_banks_flag_their_event_and_the_others_go_on) {
     run(path, (kst_run_options){.batch_size = batch, .debug_memory = 1}, &seq, &r);
     cr_assert_eq(counter(&r, &seq, "error:events_with_bad_velo_banks")->values[0], 4);
     cr_assert_eq(counter(&r, &seq, "hits")->values[0], good, "only the two good events keep hits");
+    /* The accounting balances, reason by reason, and the first rejections name file, record, byte, bank and why. */
+    kst_accounting a;
+    kst_status as = kst_run_accounting(&r, &seq, &a);
+    cr_assert_eq(as.code, KST_OK, "%s", as.msg);
+    cr_assert(a.read == 6 && a.accepted == 2 && a.rejected == 4, "%llu = %llu + %llu", (unsigned long long)a.read,
+              (unsigned long long)a.accepted, (unsigned long long)a.rejected);
+    const char *reasons[] = {"velo_bank_count_word", "velo_bank_sensor", "velo_bank_column"};
+    const uint64_t events[] = {1, 2, 1};
+    cr_assert_eq(a.n_reasons, 3);
+    for (int k = 0; k < 3; ++k) {
+      uint32_t i = 0;
+      while (i < a.n_reasons && strcmp(a.reasons[i].reason, reasons[k])) ++i;
+      cr_assert(i < a.n_reasons && a.reasons[i].events == events[k], "%s", reasons[k]);
+    }
+    cr_assert_eq(r.rejected.count, 4);
+    cr_assert_eq(r.rejected.n_lines, 4);
+    char want[256];
+    snprintf(want, sizeof want, "%s record 2 (byte ", path);
+    cr_assert(strstr(r.rejected.lines[1], want) && strstr(r.rejected.lines[1], "bank type 73 source 250: sensor 250 out of range"),
+              "%s", r.rejected.lines[1]);
     kst_run_result_free(&r, &seq);
     kst_sequence_free(&seq);
   }

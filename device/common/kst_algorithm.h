@@ -62,6 +62,7 @@ typedef struct kst_report_options {
   /* The run's conditions, for the report to name (filled by kst_run_report): names and files, n of each. */
   const char *const *condition_names, *const *condition_files;
   unsigned n_conditions;
+  const char *input_json; /* the run's input accounting, a JSON object (filled by kst_run_report) */
 } kst_report_options;
 
 /* State an instance accumulates over batches (a checker's tallies): one per worker, merged at the end. */
@@ -124,6 +125,12 @@ const void *kst_ctx_condition_host(const kst_ctx *ctx, const char *name);
 /* Adds values to this instance's counter `name` (an array of n entries); summed over batches and workers. A name
    must keep one length: another length is an error, not a silent truncation. */
 kst_status kst_ctx_count_add(kst_ctx *ctx, const char *name, const uint64_t *values, uint32_t n);
+/* Says that event e of the batch is rejected (by decoding: its raw data cannot be trusted) for reason, a short key
+   such as "velo_sensor", with detail naming the bank ("bank type 73 source 250: sensor out of range"). In after_sync
+   only. An event counts once, for the first instance in sequence order that rejects it, in this instance's counter
+   "rejected:REASON"; the run adds the file, record and byte to the first few details and balances its accounting
+   (records read = accepted + rejected, per reason) with these counters. */
+kst_status kst_ctx_reject_event(kst_ctx *ctx, uint32_t e, const char *reason, const char *detail);
 /* The --dump directory (NULL when not dumping). */
 const char *kst_ctx_dump_dir(const kst_ctx *ctx);
 /* This worker's accumulator for the instance (NULL when its type has none). */

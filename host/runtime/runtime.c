@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "host/runtime/accounting.h"
 #include "host/runtime/worker.h"
 
 void kst_run_options_default(kst_run_options *o) {
@@ -136,6 +137,41 @@ static void *worker_main(void *arg) {
 }
 
 /* Adds the worker's counters into the result's, by name, so the sum does not depend on which worker ran what. */
+/* Copies the input's error lines into the result, which outlives no source but is read without it. */
+static kst_status copy_errors(kst_input_errors *into, const kst_input_errors *from) {
+  into->count = from->count;
+  into->lines = calloc(from->n_lines ? from->n_lines : 1, sizeof *into->lines);
+  if (!into->lines) return kst_error(KST_ERR_NOMEM, "run result: out of memory");
+  for (uint32_t k = 0; k < from->n_lines; ++k) {
+    if (!(into->lines[k] = strdup(from->lines[k]))) return kst_error(KST_ERR_NOMEM, "run result: out of memory");
+    into->n_lines++;
+  }
+  return kst_ok();
+}
+
+/* Moves a worker's rejection lines into the result's (each still led by its 20-digit event number). */
+static void take_rejections(kst_input_errors *into, kst_input_errors *from) {
+  into->count += from->count;
+  char **lines = realloc(into->lines, (into->n_lines + from->n_lines) * sizeof *lines + 1);
+  for (uint32_t k = 0; k < from->n_lines; ++k) {
+    if (lines) lines[into->n_lines++] = from->lines[k];
+    else free(from->lines[k]);
+  }
+  if (lines) into->lines = lines;
+  free(from->lines);
+  memset(from, 0, sizeof *from);
+}
+
+static int by_text(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Keeps the run's first KST_REJECTED_LINES rejections in event order, without their event numbers. */
+static void finish_rejections(kst_input_errors *r) {
+  if (r->n_lines) qsort(r->lines, r->n_lines, sizeof *r->lines, by_text);
+  for (uint32_t k = KST_REJECTED_LINES; k < r->n_lines; ++k) free(r->lines[k]);
+  if (r->n_lines > KST_REJECTED_LINES) r->n_lines = KST_REJECTED_LINES;
+  for (uint32_t k = 0; k < r->n_lines; ++k) memmove(r->lines[k], r->lines[k] + 21, strlen(r->lines[k] + 21) + 1);
+}
+
 static void merge_counters(kst_counter_set *into, kst_counter_set *from) {
   for (uint32_t i = 0; i < from->n; ++i) {
     kst_counter *c = &from->items[i];
@@ -171,6 +207,8 @@ kst_status kst_run(const kst_sequence *seq, const kst_event_source *src, const k
   const uint64_t batches = (src->n_events + opt.batch_size - 1) / opt.batch_size;
   if (opt.threads > batches) opt.threads = batches ? (uint32_t)batches : 1u;
   r->workers = opt.threads;
+  r->records_read = src->n_events + src->errors.count;
+  KST_TRY(copy_errors(&r->malformed, &src->errors));
   if (!opt.memory_budget) opt.memory_budget = default_budget();
   const uint64_t per_worker = opt.device_memory + opt.host_memory;
   if ((uint64_t)opt.threads * per_worker > opt.memory_budget)
@@ -279,8 +317,10 @@ kst_status kst_run(const kst_sequence *seq, const kst_event_source *src, const k
     free(w->accumulators);
     free(w->counters);
     free(w->instance_ms);
+    take_rejections(&r->rejected, &w->rejections);
     kst_worker_free(w);
   }
+  finish_rejections(&r->rejected);
   r->events = p.done_events;
   r->events_executed = p.done_events * opt.repetitions;
   for (uint32_t s = 0; s < p.n_slots; ++s) kst_batch_free(&p.slots[s]);
@@ -304,15 +344,19 @@ const kst_counter *kst_result_counter(const kst_run_result *r, const kst_sequenc
 }
 
 kst_status kst_run_report(const kst_run_result *r, const kst_sequence *seq, const kst_report_options *opt) {
-  /* Every report names the condition files the run used. */
+  /* Every report names the condition files the run used and carries its accounting. */
   const char *names[KST_MAX_CONDITIONS], *files[KST_MAX_CONDITIONS];
   kst_report_options o = opt ? *opt : (kst_report_options){0};
   for (uint32_t c = 0; c < r->n_conditions; ++c) names[c] = r->conditions[c].name, files[c] = r->conditions[c].path;
   o.condition_names = names, o.condition_files = files, o.n_conditions = r->n_conditions;
-  for (uint32_t i = 0; r->accumulators && i < seq->n; ++i)
-    if (r->accumulators[i])
-      KST_TRY(seq->inst[i].desc->accumulator->report(r->accumulators[i], seq->inst[i].name, &o));
-  return kst_ok();
+  char *input = NULL;
+  KST_TRY(kst_accounting_json(r, seq, &input));
+  o.input_json = input;
+  kst_status s = kst_ok();
+  for (uint32_t i = 0; r->accumulators && i < seq->n && !s.code; ++i)
+    if (r->accumulators[i]) s = seq->inst[i].desc->accumulator->report(r->accumulators[i], seq->inst[i].name, &o);
+  free(input);
+  return s;
 }
 
 void kst_run_result_free(kst_run_result *r, const kst_sequence *seq) {
@@ -325,5 +369,9 @@ void kst_run_result_free(kst_run_result *r, const kst_sequence *seq) {
   }
   free(r->counters);
   free(r->instance_ms);
+  for (uint32_t k = 0; k < r->rejected.n_lines; ++k) free(r->rejected.lines[k]);
+  free(r->rejected.lines);
+  for (uint32_t k = 0; k < r->malformed.n_lines; ++k) free(r->malformed.lines[k]);
+  free(r->malformed.lines);
   memset(r, 0, sizeof *r);
 }

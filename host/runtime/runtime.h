@@ -49,6 +49,9 @@ typedef struct kst_counter_set {
   uint32_t n;
 } kst_counter_set;
 
+/* Rejected events explained in full in a run's result; the rest are counted. */
+#define KST_REJECTED_LINES 10
+
 /* Input problems: every malformed record, by file, record and byte offset. */
 typedef struct kst_input_errors {
   uint64_t count;
@@ -68,6 +71,8 @@ typedef struct kst_run_result {
   kst_condition_used conditions[KST_MAX_CONDITIONS];
   uint32_t n_conditions;
   uint64_t events;           /* distinct events processed */
+  uint64_t records_read;     /* records the reader found in the files: valid events and malformed records */
+  kst_input_errors malformed; /* of them, the malformed records (a copy of the input's errors) */
   uint32_t workers;          /* workers that ran: -t, or fewer when there are fewer batches */
   uint64_t events_executed;  /* events x repetitions */
   uint64_t batches, splits, events_too_big, syncs;
@@ -87,7 +92,8 @@ typedef struct kst_run_result {
   kst_counter_set *counters;           /* per instance */
   double *instance_ms;                 /* per instance: summed device (GPU) or wall (CPU) time */
   void **accumulators;                 /* per instance: merged over workers, NULL for types without one */
-  kst_input_errors input;
+  kst_input_errors rejected;           /* events an algorithm rejected (kst_ctx_reject_event): how many, and the first
+                                          KST_REJECTED_LINES, each naming file, record, byte, instance, bank and reason */
 } kst_run_result;
 
 /* Events read from MDF files; the files stay in memory while the events are used. */

@@ -76,6 +76,36 @@ kst_status kst_ctx_count_add(kst_ctx *c, const char *name, const uint64_t *value
   return kst_ok();
 }
 
+kst_status kst_ctx_reject_event(kst_ctx *c, uint32_t e, const char *reason, const char *detail) {
+  kst_worker *w = c->w;
+  if (e >= w->batch->n_events || e >= w->rejected_capacity)
+    return kst_error(KST_ERR_INVALID, "kst_ctx_reject_event: event %u outside the batch of %u (or outside after_sync)",
+                     e, w->batch->n_events);
+  if (w->rejected[e]) return kst_ok();
+  w->rejected[e] = 1;
+  char name[48];
+  snprintf(name, sizeof name, "rejected:%s", reason);
+  const uint64_t one = 1;
+  KST_TRY(kst_ctx_count_add(c, name, &one, 1));
+  kst_input_errors *r = &w->rejections;
+  r->count++;
+  if (r->n_lines == KST_REJECTED_LINES) return kst_ok();
+  const kst_mdf_event *ev = &w->batch->events[e];
+  char line[640];
+  /* Led by the global event number, so the runtime can keep the run's first lines whichever worker found them. */
+  snprintf(line, sizeof line, "%020llu %s record %u (byte %llu): %s: %s", (unsigned long long)(w->batch->first + e),
+           ev->file ? ev->file : "?", ev->index,
+           (unsigned long long)ev->offset, w->seq->inst[c->inst].name, detail);
+  char **lines = realloc(r->lines, (r->n_lines + 1) * sizeof *lines);
+  if (!lines || !(lines[r->n_lines] = strdup(line))) {
+    if (lines) r->lines = lines;
+    return kst_error(KST_ERR_NOMEM, "rejected event: out of memory");
+  }
+  r->lines = lines;
+  r->n_lines++;
+  return kst_ok();
+}
+
 static int skipped(const kst_worker *w, uint32_t i);
 static kst_status allocate_arena(kst_worker *w, int device, uint64_t bytes);
 static kst_status plan_batch(kst_worker *w);
@@ -226,7 +256,11 @@ void kst_worker_free(kst_worker *w) {
   free(w->separate);
   free(w->ctx);
   free(w->marks);
-  /* counters, instance_ms and accumulators are handed to the result by the runtime, which frees them. */
+  free(w->rejected);
+  for (uint32_t k = 0; k < w->rejections.n_lines; ++k) free(w->rejections.lines[k]);
+  free(w->rejections.lines);
+  /* counters, instance_ms and accumulators are handed to the result by the runtime, which frees them (and takes the
+     rejection lines first, when it runs the worker). */
 }
 
 /* ---- One batch. */
@@ -384,6 +418,12 @@ static kst_status run_batch(kst_worker *w, uint32_t repetition) {
     w->instance_ms[i] += ms;
   }
   if (!summarise) return kst_ok();
+  if (w->rejected_capacity < w->batch->n_events) {
+    uint8_t *r = realloc(w->rejected, w->batch->n_events);
+    if (!r) return kst_error(KST_ERR_NOMEM, "worker: out of memory for %u events' rejection flags", w->batch->n_events);
+    w->rejected = r, w->rejected_capacity = w->batch->n_events;
+  }
+  memset(w->rejected, 0, w->rejected_capacity);
   for (uint32_t i = 0; i < seq->n; ++i) {
     if (!seq->inst[i].desc->has_after_sync() || skipped(w, i)) continue;
     kst_status s = seq->inst[i].desc->after_sync(&w->ctx[i]);

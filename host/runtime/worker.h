@@ -43,6 +43,9 @@ typedef struct kst_worker {
   uint64_t banks[KST_BATCH_MAX_TYPES]; /* banks read of each of the sequence's bank types (seq->bank_types), over the batches run */
   uint64_t setup_syncs; /* synchronisations before the first batch, not counted per batch */
   uint64_t graph_warmup, graph_direct, untimed_runs; /* see kst_run_result */
+  uint8_t *rejected;          /* per event of the batch being summarised: already rejected by an earlier instance */
+  uint32_t rejected_capacity;
+  kst_input_errors rejections; /* this worker's rejected events: count and the first KST_REJECTED_LINES lines */
 } kst_worker;
 
 /* Creates the worker's stream and arenas. */

@@ -7,22 +7,27 @@
 #include "input/batch.h"
 #include "input/velo_banks.h"
 
-#include <stdatomic.h>
 #include <stdio.h>
 
-/* Events explained on stderr in one process; the rest are counted. */
-#define EXPLAINED_EVENTS 10
+/* The reason key of decoding flags (the first of them, in the order the bank check looks), for the accounting. */
+static const char *reason_of(uint32_t flags) {
+  if (flags & KST_VELO_ERR_VERSION) return "velo_bank_version";
+  if (flags & KST_VELO_ERR_SENSOR) return "velo_bank_sensor";
+  if (flags & KST_VELO_ERR_COUNT) return "velo_bank_count_word";
+  return "velo_bank_column";
+}
 
-/* Says which bank made decoding reject event e of the batch, and why, for the first EXPLAINED_EVENTS of a process. */
-static void explain(kst_ctx *ctx, uint32_t e, uint32_t flags, uint32_t bank_type) {
-  static atomic_uint explained;
-  if (atomic_fetch_add(&explained, 1u) >= EXPLAINED_EVENTS) return;
-  const kst_mdf_event *ev = &kst_ctx_batch(ctx)->events[e];
-  char why[256];
-  if (!kst_velo_bank_problem(ev, bank_type, why, sizeof why))
-    snprintf(why, sizeof why, "more clusters than the batch counted (flags 0x%x)", flags);
-  fprintf(stderr, "kestrel: VELO decoding rejected %s record %u (byte %llu): %s; the event has no VELO hits and is left "
-          "out of the checkers\n", ev->file ? ev->file : "?", ev->index, (unsigned long long)ev->offset, why);
+kst_status kst_velo_reject_flagged(kst_ctx *ctx, const uint32_t *flags, uint32_t bank_type) {
+  const kst_batch *b = kst_ctx_batch(ctx);
+  for (uint32_t e = 0; e < b->n_events; ++e) {
+    if (!flags[e]) continue;
+    /* kst_velo_bank_problem re-reads the record on the host: the device flags say what is wrong, not where. */
+    char why[256];
+    if (!kst_velo_bank_problem(&b->events[e], bank_type, why, sizeof why))
+      snprintf(why, sizeof why, "more clusters than the batch counted (flags 0x%x)", flags[e]);
+    KST_TRY(kst_ctx_reject_event(ctx, e, reason_of(flags[e]), why));
+  }
+  return kst_ok();
 }
 
 static kst_status after_sync(kst_ctx *ctx, const velo_summary_args *a) {
@@ -32,9 +37,9 @@ static kst_status after_sync(kst_ctx *ctx, const velo_summary_args *a) {
     k[1] += off[KST_VELO_MODULES] - off[0];
     k[2] += a->dev_velo_track_offsets.data[e + 1] - a->dev_velo_track_offsets.data[e];
     k[3] += a->dev_velo_errors.data[e] != 0;
-    if (a->dev_velo_errors.data[e]) explain(ctx, (uint32_t)e, a->dev_velo_errors.data[e], a->props.bank_type);
     k[4] += (a->dev_velo_track_flags.data[e] & KST_VELO_TRACKS_OVERFLOW) != 0;
   }
+  KST_TRY(kst_velo_reject_flagged(ctx, a->dev_velo_errors.data, a->props.bank_type));
   const char *names[] = {"events", "velo_hits", "velo_tracks", "error:events_with_bad_velo_banks",
                          "error:events_over_track_capacity"};
   for (int i = 0; i < 5; ++i) KST_TRY(kst_ctx_count_add(ctx, names[i], &k[i], 1));

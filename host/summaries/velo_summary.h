@@ -14,4 +14,8 @@
   Q(bank_type, UINT, 1, "73", 0, 255, "bank type of the retina-cluster banks, read again to say why an event was rejected")
 KST_ALGORITHM_ARGS(velo_summary, VELO_SUMMARY_PARAMS, VELO_SUMMARY_PROPS)
 
+/* Rejects (kst_ctx_reject_event) every event of the batch VELO decoding flagged, naming its first bad bank of
+   bank_type and the reason; for any after_sync hook that reads dev_velo_errors. */
+kst_status kst_velo_reject_flagged(kst_ctx *ctx, const uint32_t *flags, uint32_t bank_type);
+
 #endif

@@ -49,7 +49,7 @@ static kst_status acc_report(const void *acc, const char *instance, const kst_re
   printf("%s: primary vertices against MC truth\n", instance);
   kst_pv_checker_print((const kst_pv_checker *)acc, stdout);
   if (!opt || !opt->json_path) return kst_ok();
-  const kst_report_files files = {opt->condition_names, opt->condition_files, opt->n_conditions};
+  const kst_report_files files = {opt->condition_names, opt->condition_files, opt->n_conditions, opt->input_json};
   char path[512];
   snprintf(path, sizeof path, "%s.pv.json", opt->json_path);
   KST_TRY(kst_pv_checker_write_json((const kst_pv_checker *)acc, path, &files));

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/summaries/velo_summary.h"
 #include "host/validators/mc_from_mdf.h"
 #include "device/event_model/velo_hits.h"
 #include "configuration/geometry.h"
@@ -42,6 +43,8 @@ static kst_status after_sync(kst_ctx *ctx, const velo_hit_checker_args *a) {
   const kst_velo_hits_in vh = kst_velo_hits_view(a->dev_velo_hits.data, a->dev_velo_hits.count);
   uint64_t k[9] = {0};
   enum { HITS, MATCHED, MC_IDS, MC_FOUND, BAD_EVENTS, NO_MC, DIST_NM, HASH, BAD_MC };
+  /* Bank type 73: the checker reads retina clusters only (the decoder's bank_type is not visible here). */
+  KST_TRY(kst_velo_reject_flagged(ctx, a->dev_velo_errors.data, KST_BANK_VELO_RETINA));
   for (uint32_t e = 0; e < b->n_events; ++e) {
     if (a->dev_velo_errors.data[e]) {
       k[BAD_EVENTS]++;

@@ -67,7 +67,7 @@ static kst_status acc_report(const void *acc, const char *instance, const kst_re
   printf("%s: VELO tracks against MC truth\n", instance);
   kst_track_checker_print((const kst_track_checker *)acc, stdout);
   if (!opt || !opt->json_path) return kst_ok();
-  const kst_report_files files = {opt->condition_names, opt->condition_files, opt->n_conditions};
+  const kst_report_files files = {opt->condition_names, opt->condition_files, opt->n_conditions, opt->input_json};
   KST_TRY(kst_track_checker_write_json((const kst_track_checker *)acc, opt->json_path, &files));
   if (opt->plots_dir) KST_TRY(kst_checker_plot(opt->json_path, opt->plots_dir));
   return kst_ok();
