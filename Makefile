@@ -6,7 +6,8 @@ HIP_ARCH ?= gfx90a
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 KESTREL := build/cpu/kestrel
 
-.PHONY: all deps build demo test test-asan cuda hip gpu-deps clean
+.PHONY: all deps build demo test test-asan san-deps fuzz cuda hip gpu-deps clean
+FUZZ_SECONDS ?= 60
 
 all: build
 
@@ -34,10 +35,26 @@ demo: build
 test: build
 	cd build/cpu && ctest --output-on-failure -j $(JOBS)
 
-test-asan: deps
-	cmake -S . -B build/asan -DKST_BACKEND=cpu -DCMAKE_BUILD_TYPE=Debug -DKST_SANITIZE=ON >/dev/null
-	cmake --build build/asan -j $(JOBS)
-	cd build/asan && ASAN_OPTIONS=allocator_may_return_null=1 ctest --output-on-failure -j $(JOBS)
+# Installs clang (with its sanitizer and libFuzzer runtimes) when missing.
+san-deps: deps
+	@command -v clang >/dev/null || { echo "kestrel: installing clang"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq clang >/dev/null; }
+
+# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer, built by gcc and then by clang (each
+# catches what the other misses: clang reports arithmetic on NULL, gcc some object-size overruns).
+test-asan: san-deps
+	for cc in gcc clang; do \
+	  CC=$$cc cmake -S . -B build/asan-$$cc -DKST_BACKEND=cpu -DCMAKE_BUILD_TYPE=Debug -DKST_SANITIZE=ON >/dev/null && \
+	  cmake --build build/asan-$$cc -j $(JOBS) && \
+	  (cd build/asan-$$cc && ASAN_OPTIONS=allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    ctest --output-on-failure -j $(JOBS)) || exit 1; \
+	done
+
+# Every libFuzzer harness of tests/fuzz for FUZZ_SECONDS each (make fuzz FUZZ_SECONDS=600).
+fuzz: san-deps build
+	CC=clang cmake -S . -B build/fuzz -DKST_BACKEND=cpu -DCMAKE_BUILD_TYPE=Debug -DKST_FUZZ=ON -DKST_BUILD_TESTS=OFF >/dev/null
+	cmake --build build/fuzz -j $(JOBS)
+	bash tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
 
 cuda: deps
 	cmake -S . -B build/cuda -DKST_BACKEND=cuda -DKST_CUDA_ARCH=$(CUDA_ARCH) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \

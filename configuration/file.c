@@ -1,6 +1,8 @@
 /* kst_read_file: regular files only (a directory or a device gives a clear error), read in one go. */
 #include "configuration/file.h"
 
+#include "kst_backend.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,11 @@ kst_status kst_read_file(const char *path, uint8_t **data, size_t *size) {
   if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
     fclose(f);
     return kst_error(KST_ERR_IO, "%s: not a regular file", path);
+  }
+  const kst_status injected = kst_fault_read(path);
+  if (injected.code) {
+    fclose(f);
+    return injected;
   }
   const size_t n = (size_t)st.st_size;
   uint8_t *buf = malloc(n + 1);

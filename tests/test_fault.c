@@ -52,3 +52,45 @@ Test(fault, every_allocation_of_a_run_fails_cleanly, .timeout = 300) {
   kst_sequence_free(&seq);
   unlink(path);
 }
+
+Test(fault, every_file_read_of_a_run_fails_cleanly, .timeout = 120) {
+  /* The reads: the sequence, the MDF file and the geometry condition; each refused in turn gives an I/O error naming
+     the file, and nothing leaks (under AddressSanitizer). */
+  char path[] = "/tmp/kst_fault_XXXXXX";
+  close(mkstemp(path));
+  kst_sim_options so;
+  kst_velo_geometry g;
+  kst_sim_options_default(&so);
+  kst_geometry_ideal(&g);
+  cr_assert_eq(kst_sim_generate_file(&so, &g, 10, path, NULL).code, KST_OK);
+  uint64_t reads = 0;
+  for (uint64_t n = 0; n == 0 || n <= reads; ++n) {
+    kst_fault_fail_read(n);
+    kst_sequence seq;
+    kst_problems pb;
+    kst_event_source src;
+    kst_run_result r;
+    const char *paths[] = {path};
+    kst_status s = kst_sequence_load(&seq, "sequences/velo_pv.json", &pb);
+    kst_problems_free(&pb);
+    if (!s.code) {
+      s = kst_events_load(&src, paths, 1, 0);
+      if (!s.code) {
+        s = kst_run(&seq, &src, &(kst_run_options){.validate = 1, .batch_size = 4}, &r);
+        kst_run_result_free(&r, &seq);
+        kst_events_free(&src);
+      }
+    }
+    kst_sequence_free(&seq);
+    if (n == 0) {
+      cr_assert_eq(s.code, KST_OK, "%s", s.msg);
+      reads = kst_fault_reads();
+      cr_assert_geq(reads, 3, "the sequence, the events and the geometry are read (%llu)", (unsigned long long)reads);
+      continue;
+    }
+    cr_assert_eq(s.code, KST_ERR_IO, "read %llu of %llu: %s", (unsigned long long)n, (unsigned long long)reads, s.msg);
+    cr_assert(strstr(s.msg, "injected failure of file read"), "read %llu: %s", (unsigned long long)n, s.msg);
+  }
+  kst_fault_fail_read(0);
+  unlink(path);
+}

@@ -48,6 +48,12 @@ void kst_fault_fail_allocation(uint64_t n);
 uint64_t kst_fault_allocations(void);
 /* Counts an allocation and fails it when it is the planned one; every backend's allocators call it first. */
 kst_status kst_fault_allocation(const char *call);
+/* Fault injection for tests: from now on, the n-th whole-file read (kst_read_file) fails with KST_ERR_IO (0: none). */
+void kst_fault_fail_read(uint64_t n);
+/* File reads asked for since the last kst_fault_fail_read. */
+uint64_t kst_fault_reads(void);
+/* Counts a file read and fails it when it is the planned one; kst_read_file calls it after opening the file. */
+kst_status kst_fault_read(const char *path);
 /* Frees device memory from kst_device_alloc (NULL is fine). */
 kst_status kst_device_free(void *ptr);
 /* Allocates page-locked host memory, so copies can run asynchronously. */
