@@ -4,9 +4,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "device/decoding/scifi_cluster.h"
 #include "kst_backend.h"
 
-int kst_bank_type_has_count_word(uint8_t type) { return type == KST_BANK_VELO_RETINA; }
+int kst_bank_type_has_items(uint8_t type) {
+  return type == KST_BANK_VELO_RETINA || type == KST_BANK_UT || type == KST_BANK_SCIFI;
+}
+
+uint32_t kst_bank_items(uint8_t type, const uint8_t *payload, uint32_t size) {
+  if (size < 4) return 0;
+  uint32_t head;
+  memcpy(&head, payload, 4);
+  /* A count larger than the payload can hold is not trusted for sizing; the decoder flags it. */
+  if (type == KST_BANK_VELO_RETINA) return head <= (size - 4u) / 4u ? head : (size - 4u) / 4u;
+  if (type == KST_BANK_UT) return (head & 0xFFFFu) <= (size - 4u) / 2u ? (head & 0xFFFFu) : (size - 4u) / 2u;
+  if (type == KST_BANK_SCIFI) {
+    const int32_t words = kst_scifi_word_count(payload, size);
+    const int32_t clusters = words < 0 ? -1 : kst_scifi_cluster_count(payload + 4, (uint32_t)words);
+    return clusters < 0 ? 0u : (uint32_t)clusters;
+  }
+  return 0;
+}
 
 /* Grows a pinned buffer to hold at least need bytes; keeps contents irrelevant (rebuilt every batch). */
 static kst_status grow(void **buf, uint64_t *cap, uint64_t need) {
@@ -46,7 +64,7 @@ static kst_status build_block(kst_bank_block *blk, const kst_mdf_event *events, 
     blk->items_cap = (uint64_t)(n + 1) * sizeof(uint32_t);
   }
 
-  const int counted = kst_bank_type_has_count_word(blk->type);
+  const int counted = kst_bank_type_has_items(blk->type);
   uint64_t off = 0, b = 0, items_total = 0;
   for (uint32_t e = 0; e < n; ++e) {
     uint32_t pos = 0;
@@ -61,13 +79,7 @@ static kst_status build_block(kst_bank_block *blk, const kst_mdf_event *events, 
       memset(blk->data + off + bank.length, 0, padded - bank.length);
       blk->bank_offsets[b++] = (uint32_t)off;
       off += padded;
-      if (counted && bank.payload_size >= 4) {
-        uint32_t c;
-        memcpy(&c, bank.payload, 4);
-        /* A count larger than the payload can hold is not trusted for sizing; the decoder flags it. */
-        if ((uint64_t)c * 4u > bank.payload_size - 4u) c = (bank.payload_size - 4u) / 4u;
-        items += c;
-      }
+      if (counted) items += kst_bank_items(blk->type, bank.payload, bank.payload_size);
     }
     if (items > UINT32_MAX) items = UINT32_MAX;
     blk->event_items[e] = (uint32_t)items;

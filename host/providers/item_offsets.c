@@ -1,4 +1,4 @@
-/* bank_item_offsets: the host already read every count word while building the batch, so offsets cost no sync. */
+/* bank_item_offsets: the host already counted every bank's items while building the batch, so offsets cost no sync. */
 #include "host/providers/item_offsets.h"
 
 #include "input/batch.h"
@@ -13,8 +13,8 @@ static kst_status set_sizes(kst_ctx *ctx, bank_item_offsets_args *a) {
 static kst_status run(kst_ctx *ctx, const bank_item_offsets_args *a) {
   const kst_batch *b = kst_ctx_batch(ctx);
   const uint32_t type = a->props.bank_type;
-  if (!kst_bank_type_has_count_word((uint8_t)type))
-    return kst_error(KST_ERR_CONFIG, "bank type %u has no leading count word to count", type);
+  if (!kst_bank_type_has_items((uint8_t)type))
+    return kst_error(KST_ERR_CONFIG, "bank type %u has no items the batch counts (73 VELO, 66 UT, 64 SciFi)", type);
   const kst_bank_block *blk = kst_batch_block(b, (uint8_t)type);
   if (!blk)
     return kst_error(KST_ERR_CONFIG, "no banks of type %u in the batch: the sequence needs a data_provider with "

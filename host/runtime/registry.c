@@ -18,6 +18,12 @@
   X(velo_count_hits)            \
   X(velo_decode)                \
   X(velo_hit_checker)           \
+  X(ut_count_hits)              \
+  X(ut_decode)                  \
+  X(scifi_count_hits)           \
+  X(scifi_decode)               \
+  X(ut_hit_checker)             \
+  X(scifi_hit_checker)          \
   X(velo_search_by_triplet)     \
   X(velo_consolidate)            \
   X(velo_track_checker)          \
