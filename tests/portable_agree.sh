@@ -37,3 +37,17 @@ for s in "${samples[@]}"; do
   done
   echo "portable_agree: $name: $(ls "$out/cpu-$name" | wc -l) dump files identical in the three builds"
 done
+# UT and SciFi decoding: the checkers' container hashes (x and id of every hit, in container order) must agree.
+if [ -f "$data/detector/ut_boards.bin" ]; then
+  for b in cpu portable gpu-path; do
+    build/$b/kestrel run -s sequences/downstream_decoding.json -i "$data/MiniBrunel_2018_MinBias_FTv4_DIGI_retinacluster_v1.mdf" \
+      --validate --no-progress 2>&1 | grep -E 'container_hash|mc_ids_decoded' >"$out/$b-downstream.txt"
+  done
+  for b in portable gpu-path; do
+    if ! diff -q "$out/cpu-downstream.txt" "$out/$b-downstream.txt" >/dev/null || [ ! -s "$out/$b-downstream.txt" ]; then
+      echo "portable_agree: UT/SciFi hit containers of build/$b differ from build/cpu's" >&2
+      exit 1
+    fi
+  done
+  echo "portable_agree: UT and SciFi hit containers identical in the three builds"
+fi

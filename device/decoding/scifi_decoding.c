@@ -36,6 +36,7 @@ static kst_status decode_sizes(kst_ctx *ctx, scifi_decode_args *a) {
   KST_TRY(kst_expect_event_list("dev_event_list", a->dev_event_list.count, events));
   /* The host counted every bank's clusters by the same rule while building the batch: no sync needed. */
   a->dev_scifi_hits.count = a->dev_scifi_unsorted.count = kst_ctx_bank_items(ctx, a->props.bank_type);
+  a->dev_scifi_sort.count = 3 * a->dev_scifi_unsorted.count; /* group, order and place of every cluster */
   return kst_ok();
 }
 

@@ -1,5 +1,6 @@
 /* SciFi decoding kernels: validate and count clusters per zone, then decode each bank's clusters into its zone's run
    and sort each zone by (x, id, weight). */
+#include "device/common/kst_group_order.h"
 #include "device/decoding/scifi_cluster.h"
 #include "device/decoding/scifi_decoding.h"
 #include "device/event_model/event_list.h"
@@ -9,6 +10,11 @@
 #include "kst_dialect.h"
 
 #define BANK_WORDS ((KST_SCIFI_BANKS + 31) / 32)
+/* Sorting groups: 128 x bins per zone over the SciFi's +-3300 mm (a few clusters per bin; only speed depends on
+   them). */
+#define X_BINS 128u
+#define X_HALF_WIDTH 3300.0f
+#define GROUPS (KST_SCIFI_ZONES * X_BINS)
 
 /* The zone of a channel id, or -1 when it is on no mat of T1..T3 that the geometry holds. */
 KST_DEVICE int32_t channel_zone(const kst_scifi_geometry *g, uint32_t channel) {
@@ -77,26 +83,32 @@ KST_GLOBAL scifi_count_kernel(scifi_count_hits_args a, const kst_scifi_geometry 
   }
 }
 
-/* Every cluster goes to a free slot of its zone's run, then to its rank by (x, id, weight) in the zone: the layout is
-   the same for any thread count and on any device (clusters equal in all three are equal in every field). */
+/* Every cluster goes to a free slot of the event's run, then to its place in (zone, x, id, weight) order (grouped by
+   x bins of its zone, kst_group_order): the layout is the same for any thread count and on any device (clusters equal
+   in all four are equal in every field). */
 KST_GLOBAL scifi_decode_kernel(scifi_decode_args a, const kst_scifi_geometry *g) {
-  __shared__ uint32_t fill[KST_SCIFI_ZONES];
+  __shared__ uint32_t written;
+  __shared__ uint32_t start[GROUPS + 1], fill[GROUPS];
   if (KST_PAST_LIST(a.dev_event_list.data, blockIdx.x)) return;
   const uint32_t e = KST_LISTED_EVENT(a.dev_event_list.data, blockIdx.x);
   if (a.dev_scifi_errors.data[e]) return;
   const uint32_t *off = &a.dev_scifi_hit_offsets.data[(uint64_t)e * KST_SCIFI_OFFSETS_PER_EVENT];
-  for (uint32_t z = threadIdx.x; z < KST_SCIFI_ZONES; z += blockDim.x) fill[z] = off[z];
+  const uint32_t lo = off[0], hi = off[KST_SCIFI_ZONES];
+  if (threadIdx.x == 0) written = lo;
   kst_syncthreads();
   const kst_scifi_hits tmp = kst_scifi_hits_out_view(a.dev_scifi_unsorted.data, a.dev_scifi_unsorted.count);
+  const uint64_t cap = a.dev_scifi_unsorted.count;
+  uint32_t *group = a.dev_scifi_sort.data, *order = group + cap, *dest = order + cap;
   const uint32_t b0 = a.dev_raw_event_offsets.data[e], b1 = a.dev_raw_event_offsets.data[e + 1];
   for (uint32_t b = b0 + threadIdx.x; b < b1; b += blockDim.x) {
     const uint8_t *bank = (const uint8_t *)a.dev_raw_banks.data + a.dev_raw_bank_offsets.data[b];
     const uint32_t source = KST_RAW_BANK_SOURCE(bank);
     const uint32_t n = (uint32_t)kst_scifi_word_count(bank + KST_RAW_BANK_HEADER, payload_bytes(bank));
     const uint8_t *words = bank + KST_RAW_BANK_HEADER + 4;
+    uint32_t h = kst_atomic_add_u32(&written, (uint32_t)kst_scifi_cluster_count(words, n));
     kst_scifi_walk walk = {0, 0};
     kst_scifi_cluster c;
-    while (kst_scifi_next_cluster(words, n, &walk, &c) == 1) {
+    for (; kst_scifi_next_cluster(words, n, &walk, &c) == 1; ++h) {
       const uint32_t channel = g->first_channel[source] + (uint32_t)c.offset;
       const uint32_t zone = (uint32_t)channel_zone(g, channel), m = ((channel >> 9) & 0x7FFu) - 512u;
       /* Along the mat: the channel's centre in half channels, the die gap past channel 63, the SiPM's place. */
@@ -105,8 +117,8 @@ KST_GLOBAL scifi_decode_kernel(scifi_decode_args a, const kst_scifi_geometry *g)
       const float ex = g->mirror_x[m] + u * g->ddx_x[m], ey = g->mirror_y[m] + u * g->ddx_y[m];
       const float ez = g->mirror_z[m] + u * g->ddx_z[m], dy = g->global_dy[m];
       const float error = a.props.error_base + a.props.error_per_size * (float)c.pseudo_size;
-      const uint32_t h = kst_atomic_add_u32(&fill[zone], 1u);
-      tmp.x[h] = ex - g->dxdy[m] * ey;
+      const float x = ex - g->dxdy[m] * ey;
+      tmp.x[h] = x;
       tmp.z[h] = ez - g->dzdy[m] * ey;
       tmp.dxdy[h] = g->dxdy[m];
       tmp.dzdy[h] = g->dzdy[m];
@@ -116,29 +128,23 @@ KST_GLOBAL scifi_decode_kernel(scifi_decode_args a, const kst_scifi_geometry *g)
       tmp.weight[h] = 1.0f / (error * error);
       tmp.id[h] = (KST_SCIFI_DETECTOR << 28) | channel;
       tmp.zone[h] = (uint8_t)zone;
+      group[h] = zone * X_BINS + kst_x_bin(x, X_HALF_WIDTH, X_BINS);
     }
   }
   kst_syncthreads();
+  kst_group_order(group, tmp.x, tmp.id, tmp.weight, lo, hi, GROUPS, start, fill, order, dest);
   const kst_scifi_hits out = kst_scifi_hits_out_view(a.dev_scifi_hits.data, a.dev_scifi_hits.count);
-  for (uint32_t h = off[0] + threadIdx.x; h < off[KST_SCIFI_ZONES]; h += blockDim.x) {
-    const uint32_t z = tmp.zone[h], id = tmp.id[h];
-    const float x = tmp.x[h], w = tmp.weight[h];
-    uint32_t rank = 0;
-    /* Bitwise, not short-circuit: no branches, so the CPU build vectorises this loop. */
-    for (uint32_t j = off[z]; j < off[z + 1]; ++j)
-      rank += (uint32_t)((tmp.x[j] < x) |
-                         ((tmp.x[j] == x) & ((tmp.id[j] < id) | ((tmp.id[j] == id) & ((tmp.weight[j] < w) |
-                                                                                      ((tmp.weight[j] == w) & (j < h)))))));
-    const uint32_t o = off[z] + rank;
-    out.x[o] = x;
+  for (uint32_t h = lo + threadIdx.x; h < hi; h += blockDim.x) {
+    const uint32_t o = lo + dest[h];
+    out.x[o] = tmp.x[h];
     out.z[o] = tmp.z[h];
     out.dxdy[o] = tmp.dxdy[h];
     out.dzdy[o] = tmp.dzdy[h];
     out.y_min[o] = tmp.y_min[h];
     out.y_max[o] = tmp.y_max[h];
-    out.weight[o] = w;
-    out.id[o] = id;
-    out.zone[o] = (uint8_t)z;
+    out.weight[o] = tmp.weight[h];
+    out.id[o] = tmp.id[h];
+    out.zone[o] = tmp.zone[h];
   }
 }
 

@@ -31,7 +31,8 @@ KST_ALGORITHM_ARGS(scifi_count_hits, SCIFI_COUNT_HITS_PARAMS, SCIFI_COUNT_HITS_P
   P(dev_scifi_hit_offsets, DEVICE_INPUT, uint32_t)        \
   P(dev_scifi_errors, DEVICE_INPUT, uint32_t)             \
   P(dev_scifi_hits, DEVICE_OUTPUT, kst_scifi_hit_bytes)   \
-  P(dev_scifi_unsorted, DEVICE_SCRATCH, kst_scifi_hit_bytes)
+  P(dev_scifi_unsorted, DEVICE_SCRATCH, kst_scifi_hit_bytes) \
+  P(dev_scifi_sort, DEVICE_SCRATCH, uint32_t)
 /* Hit error = error_base + error_per_size x pseudo-size (mm), LHCb's parametrisation of the cluster resolution. */
 #define SCIFI_DECODE_PROPS(Q)                                                                          \
   Q(bank_type, UINT, 1, "64", 0, 255, "bank type of the SciFi banks (sizes the hit container)")      \

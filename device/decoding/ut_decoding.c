@@ -36,6 +36,7 @@ static kst_status decode_sizes(kst_ctx *ctx, ut_decode_args *a) {
   KST_TRY(kst_expect_event_list("dev_event_list", a->dev_event_list.count, events));
   /* The host summed every bank's hit count while building the batch: an upper bound that needs no sync. */
   a->dev_ut_hits.count = a->dev_ut_unsorted.count = kst_ctx_bank_items(ctx, a->props.bank_type);
+  a->dev_ut_sort.count = 3 * a->dev_ut_unsorted.count; /* group, order and place of every hit */
   return kst_ok();
 }
 

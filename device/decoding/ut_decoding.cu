@@ -1,5 +1,6 @@
 /* UT decoding kernels: validate and count per layer, then decode each bank's hits into its layer's run and sort each
    layer by (x, id). */
+#include "device/common/kst_group_order.h"
 #include "device/decoding/ut_decoding.h"
 #include "device/event_model/event_list.h"
 #include "device/event_model/raw_banks.h"
@@ -8,6 +9,10 @@
 #include "kst_dialect.h"
 
 #define BOARD_WORDS ((KST_UT_BOARDS + 31) / 32)
+/* Sorting groups: 64 x bins per layer over the UT's +-900 mm (a few hits per bin; only speed depends on them). */
+#define X_BINS 64u
+#define X_HALF_WIDTH 900.0f
+#define GROUPS (KST_UT_LAYERS * X_BINS)
 
 /* Payload bytes of a bank (0 when its length is shorter than its header). */
 KST_DEVICE uint32_t payload_bytes(const uint8_t *bank) {
@@ -64,31 +69,36 @@ KST_GLOBAL ut_count_kernel(ut_count_hits_args a, const kst_ut_readout *r) {
   }
 }
 
-/* Every hit goes to a free slot of its layer's run (the order there does not matter), then to its rank by (x, id)
-   in the layer: the layout is the same for any thread count and on any device. Two hits equal in (x, id) are the
-   same word twice and identical in every field, so their order among themselves changes no byte. */
+/* Every hit goes to a free slot of the event's run, then to its place in (layer, x, id) order (grouped by x bins of
+   its layer, kst_group_order): the layout is the same for any thread count and on any device. Two hits equal in
+   (x, id) are the same word twice and identical in every field, so their order among themselves changes no byte. */
 KST_GLOBAL ut_decode_kernel(ut_decode_args a, const kst_ut_readout *r, const kst_ut_geometry *g) {
-  __shared__ uint32_t fill[KST_UT_LAYERS];
+  __shared__ uint32_t written;
+  __shared__ uint32_t start[GROUPS + 1], fill[GROUPS];
   if (KST_PAST_LIST(a.dev_event_list.data, blockIdx.x)) return;
   const uint32_t e = KST_LISTED_EVENT(a.dev_event_list.data, blockIdx.x);
   if (a.dev_ut_errors.data[e]) return;
   const uint32_t *off = &a.dev_ut_hit_offsets.data[(uint64_t)e * KST_UT_OFFSETS_PER_EVENT];
-  for (uint32_t l = threadIdx.x; l < KST_UT_LAYERS; l += blockDim.x) fill[l] = off[l];
+  const uint32_t lo = off[0], hi = off[KST_UT_LAYERS];
+  if (threadIdx.x == 0) written = lo;
   kst_syncthreads();
   const kst_ut_hits tmp = kst_ut_hits_out_view(a.dev_ut_unsorted.data, a.dev_ut_unsorted.count);
+  uint32_t *group = a.dev_ut_sort.data, *order = group + a.dev_ut_unsorted.count, *dest = order + a.dev_ut_unsorted.count;
   const uint32_t b0 = a.dev_raw_event_offsets.data[e], b1 = a.dev_raw_event_offsets.data[e + 1];
   for (uint32_t b = b0 + threadIdx.x; b < b1; b += blockDim.x) {
     const uint8_t *bank = (const uint8_t *)a.dev_raw_banks.data + a.dev_raw_bank_offsets.data[b];
     const uint32_t board = KST_RAW_BANK_SOURCE(bank), n = KST_RAW_U32(bank + KST_RAW_BANK_HEADER) & 0xFFFFu;
     const uint8_t *words = bank + KST_RAW_BANK_HEADER + 4;
+    const uint32_t first = kst_atomic_add_u32(&written, n);
     for (uint32_t i = 0; i < n; ++i) {
       const uint32_t word = KST_RAW_U16(words + 2 * i), channel = (word >> 2) & 0xFFFu;
       const uint32_t row = board * KST_UT_LANES_PER_BOARD + channel / KST_UT_STRIPS_PER_LANE;
       const uint32_t strip = channel % KST_UT_STRIPS_PER_LANE + 1u, s = r->sector[row], layer = r->layer[row];
       /* Position along the sector in strips, quarter strips from the fraction bits. */
       const float pos = (float)(int32_t)(strip - g->first_strip[s]) + (float)(word & 3u) * 0.25f;
-      const uint32_t h = kst_atomic_add_u32(&fill[layer], 1u);
-      tmp.x[h] = g->p0_x[s] + pos * g->dp0di_x[s];
+      const uint32_t h = first + i;
+      const float x = g->p0_x[s] + pos * g->dp0di_x[s];
+      tmp.x[h] = x;
       tmp.z[h] = g->p0_z[s];
       tmp.dxdy[h] = g->dxdy[s];
       tmp.y_begin[h] = g->p0_y[s] + pos * g->dp0di_y[s];
@@ -96,26 +106,22 @@ KST_GLOBAL ut_decode_kernel(ut_decode_args a, const kst_ut_readout *r, const kst
       tmp.weight[h] = 12.0f / (g->pitch[s] * g->pitch[s]);
       tmp.id[h] = (KST_UT_DETECTOR << 28) | (r->chan_id[row] + strip - 1u);
       tmp.layer[h] = (uint8_t)layer;
+      group[h] = layer * X_BINS + kst_x_bin(x, X_HALF_WIDTH, X_BINS);
     }
   }
   kst_syncthreads();
+  kst_group_order(group, tmp.x, tmp.id, NULL, lo, hi, GROUPS, start, fill, order, dest);
   const kst_ut_hits out = kst_ut_hits_out_view(a.dev_ut_hits.data, a.dev_ut_hits.count);
-  for (uint32_t h = off[0] + threadIdx.x; h < off[KST_UT_LAYERS]; h += blockDim.x) {
-    const uint32_t l = tmp.layer[h], id = tmp.id[h];
-    const float x = tmp.x[h];
-    uint32_t rank = 0;
-    /* Bitwise, not short-circuit: no branches, so the CPU build vectorises this loop. */
-    for (uint32_t j = off[l]; j < off[l + 1]; ++j)
-      rank += (uint32_t)((tmp.x[j] < x) | ((tmp.x[j] == x) & ((tmp.id[j] < id) | ((tmp.id[j] == id) & (j < h)))));
-    const uint32_t o = off[l] + rank;
-    out.x[o] = x;
+  for (uint32_t h = lo + threadIdx.x; h < hi; h += blockDim.x) {
+    const uint32_t o = lo + dest[h];
+    out.x[o] = tmp.x[h];
     out.z[o] = tmp.z[h];
     out.dxdy[o] = tmp.dxdy[h];
     out.y_begin[o] = tmp.y_begin[h];
     out.y_end[o] = tmp.y_end[h];
     out.weight[o] = tmp.weight[h];
-    out.id[o] = id;
-    out.layer[o] = (uint8_t)l;
+    out.id[o] = tmp.id[h];
+    out.layer[o] = tmp.layer[h];
   }
 }
 

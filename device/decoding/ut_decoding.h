@@ -30,7 +30,8 @@ KST_ALGORITHM_ARGS(ut_count_hits, UT_COUNT_HITS_PARAMS, UT_COUNT_HITS_PROPS)
   P(dev_ut_hit_offsets, DEVICE_INPUT, uint32_t)           \
   P(dev_ut_errors, DEVICE_INPUT, uint32_t)                \
   P(dev_ut_hits, DEVICE_OUTPUT, kst_ut_hit_bytes)         \
-  P(dev_ut_unsorted, DEVICE_SCRATCH, kst_ut_hit_bytes)
+  P(dev_ut_unsorted, DEVICE_SCRATCH, kst_ut_hit_bytes)   \
+  P(dev_ut_sort, DEVICE_SCRATCH, uint32_t)
 #define UT_DECODE_PROPS(Q)                                                                             \
   Q(bank_type, UINT, 1, "66", 0, 255, "bank type of the UT banks (sizes the hit container)")         \
   Q(block_dim, UINT, 1, "128", 1, 1024, "threads per block (one block per event)")

@@ -50,12 +50,25 @@ kst_status kst_id_counts_add(kst_id_counts *k, const uint32_t *ids, uint32_t n, 
   return kst_ok();
 }
 
+void kst_id_counts_hash(kst_id_counts *k, uint64_t event, const float *x, const uint32_t *ids, uint32_t n) {
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t bits;
+    memcpy(&bits, &x[i], sizeof bits);
+    /* Mixed per hit and summed: batches may arrive in any order, the sum does not care. */
+    uint64_t h = (event * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)(i + 1) * 0xC2B2AE3D27D4EB4Full) ^ ((uint64_t)bits << 32 | ids[i]);
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDull;
+    h ^= h >> 33;
+    k->hash += h;
+  }
+}
+
 kst_status kst_id_counts_report(kst_ctx *ctx, const kst_id_counts *k) {
   const char *names[] = {"hits", "hits_from_mc", "mc_ids", "mc_ids_decoded", "error:events_with_bad_banks",
-                         "events_without_mc", "error:events_with_bad_mc_truth"};
+                         "events_without_mc", "error:events_with_bad_mc_truth", "container_hash"};
   const uint64_t values[] = {k->hits, k->hits_from_mc, k->mc_ids, k->mc_ids_decoded, k->bad_events,
-                             k->events_without_mc, k->bad_mc};
-  for (int i = 0; i < 7; ++i) KST_TRY(kst_ctx_count_add(ctx, names[i], &values[i], 1));
+                             k->events_without_mc, k->bad_mc, k->hash};
+  for (int i = 0; i < 8; ++i) KST_TRY(kst_ctx_count_add(ctx, names[i], &values[i], 1));
   return kst_ok();
 }
 

@@ -12,7 +12,11 @@
    by decoding, without MC, with unreadable MC truth. */
 typedef struct kst_id_counts {
   uint64_t hits, hits_from_mc, mc_ids, mc_ids_decoded, bad_events, events_without_mc, bad_mc;
+  uint64_t hash; /* of every event's (x, id) in container order: equal across builds and devices when the bytes are */
 } kst_id_counts;
+
+/* Adds event (its global number) with its n hits' x and ids, in container order, to the hash. */
+void kst_id_counts_hash(kst_id_counts *k, uint64_t event, const float *x, const uint32_t *ids, uint32_t n);
 
 /* Adds one event: its n decoded ids against the distinct MC ids of detector type detector (3 UT, 5 SciFi) in mc. */
 kst_status kst_id_counts_add(kst_id_counts *k, const uint32_t *ids, uint32_t n, const kst_mc_event *mc, uint32_t detector);
