@@ -24,6 +24,9 @@
   X(scifi_decode)               \
   X(ut_hit_checker)             \
   X(scifi_hit_checker)          \
+  X(ut_hit_dump)                \
+  X(scifi_hit_dump)             \
+  X(mc_particle_dump)           \
   X(velo_search_by_triplet)     \
   X(velo_consolidate)            \
   X(velo_track_checker)          \

@@ -1,0 +1,102 @@
+/* ut_hit_dump, scifi_hit_dump and mc_particle_dump: one text file per event and kind, floats as %.9g (exact). */
+#include "host/validators/downstream_dumps.h"
+
+#include <stdio.h>
+
+#include "device/event_model/event_list.h"
+#include "host/validators/mc_from_mdf.h"
+#include "input/batch.h"
+
+/* Opens DIR/<kind>_<event>.txt for writing. */
+static kst_status open_dump(kst_ctx *ctx, const char *kind, uint64_t event, FILE **f, char *path, size_t size) {
+  snprintf(path, size, "%s/%s_%llu.txt", kst_ctx_dump_dir(ctx), kind, (unsigned long long)event);
+  *f = fopen(path, "w");
+  return *f ? kst_ok() : kst_error(KST_ERR_IO, "%s: cannot write the dump", path);
+}
+
+static kst_status close_dump(FILE *f, const char *path) {
+  return fclose(f) == 0 ? kst_ok() : kst_error(KST_ERR_IO, "%s: write failed", path);
+}
+
+static kst_status ut_after_sync(kst_ctx *ctx, const ut_hit_dump_args *a) {
+  const kst_batch *b = kst_ctx_batch(ctx);
+  const kst_ut_hits_in h = kst_ut_hits_view(a->dev_ut_hits.data, a->dev_ut_hits.count);
+  for (uint32_t e = 0; e < b->n_events; ++e) {
+    const uint32_t *off = &a->dev_ut_hit_offsets.data[(uint64_t)e * KST_UT_OFFSETS_PER_EVENT];
+    FILE *f;
+    char path[512];
+    KST_TRY(open_dump(ctx, "ut_hits", b->first + e, &f, path, sizeof path));
+    fprintf(f, "event %llu hits %u\n", (unsigned long long)(b->first + e), off[KST_UT_LAYERS] - off[0]);
+    for (uint32_t k = off[0]; k < off[KST_UT_LAYERS]; ++k)
+      fprintf(f, "%08x %u %.9g %.9g %.9g %.9g %.9g %.9g\n", h.id[k], h.layer[k], h.x[k], h.z[k], h.dxdy[k], h.y_begin[k],
+              h.y_end[k], h.weight[k]);
+    KST_TRY(close_dump(f, path));
+  }
+  return kst_ok();
+}
+
+static kst_status scifi_after_sync(kst_ctx *ctx, const scifi_hit_dump_args *a) {
+  const kst_batch *b = kst_ctx_batch(ctx);
+  const kst_scifi_hits_in h = kst_scifi_hits_view(a->dev_scifi_hits.data, a->dev_scifi_hits.count);
+  for (uint32_t e = 0; e < b->n_events; ++e) {
+    const uint32_t *off = &a->dev_scifi_hit_offsets.data[(uint64_t)e * KST_SCIFI_OFFSETS_PER_EVENT];
+    FILE *f;
+    char path[512];
+    KST_TRY(open_dump(ctx, "scifi_hits", b->first + e, &f, path, sizeof path));
+    fprintf(f, "event %llu hits %u\n", (unsigned long long)(b->first + e), off[KST_SCIFI_ZONES] - off[0]);
+    for (uint32_t k = off[0]; k < off[KST_SCIFI_ZONES]; ++k)
+      fprintf(f, "%08x %u %.9g %.9g %.9g %.9g %.9g %.9g %.9g\n", h.id[k], h.zone[k], h.x[k], h.z[k], h.dxdy[k],
+              h.dzdy[k], h.y_min[k], h.y_max[k], h.weight[k]);
+    KST_TRY(close_dump(f, path));
+  }
+  return kst_ok();
+}
+
+/* The ids of one subdetector of a particle, as " n id id ...". */
+static void write_ids(FILE *f, const kst_mc_event *mc, uint32_t first, uint32_t n) {
+  fprintf(f, " %u", n);
+  for (uint32_t i = 0; i < n && first + i < mc->n_ids; ++i) fprintf(f, " %08x", mc->ids[first + i]);
+}
+
+static kst_status mc_after_sync(kst_ctx *ctx, const mc_particle_dump_args *a) {
+  (void)a;
+  const kst_batch *b = kst_ctx_batch(ctx);
+  for (uint32_t e = 0; e < b->n_events; ++e) {
+    kst_mc_event mc;
+    KST_TRY(kst_mc_event_from_mdf(&b->events[e], &mc));
+    FILE *f;
+    char path[512];
+    kst_status s = open_dump(ctx, "mc_particles", b->first + e, &f, path, sizeof path);
+    if (s.code) {
+      kst_mc_event_free(&mc);
+      return s;
+    }
+    fprintf(f, "event %llu particles %u\n", (unsigned long long)(b->first + e), mc.n_particles);
+    for (uint32_t p = 0; p < mc.n_particles; ++p) {
+      const kst_mc_particle *q = &mc.particles[p];
+      fprintf(f, "particle %u %d %.9g %.9g %.9g %.9g %.9g %.9g %.9g %.9g %u %u %u %u %u %u %u %u %d %d", q->key, q->pid,
+              q->p, q->pt, q->eta, q->phi, q->charge, q->ovx, q->ovy, q->ovz, q->is_long, q->is_down, q->has_velo,
+              q->has_ut, q->has_scifi, q->from_b, q->from_c, q->from_s, q->mother_key, q->mother_pid);
+      write_ids(f, &mc, q->velo_first, q->n_velo);
+      write_ids(f, &mc, q->ut_first, q->n_ut);
+      write_ids(f, &mc, q->scifi_first, q->n_scifi);
+      fprintf(f, "\n");
+    }
+    kst_mc_event_free(&mc);
+    KST_TRY(close_dump(f, path));
+  }
+  return kst_ok();
+}
+
+static const ut_hit_dump_hooks ut_hit_dump_hook_table = {.after_sync = ut_after_sync};
+KST_ALGORITHM(ut_hit_dump, UT_HIT_DUMP_PARAMS, KST_NO_PROPS, ut_hit_dump_hook_table,
+              .description = "writes every event's UT hits as text, with --dump DIR", .flags = KST_ALG_DUMP);
+
+static const scifi_hit_dump_hooks scifi_hit_dump_hook_table = {.after_sync = scifi_after_sync};
+KST_ALGORITHM(scifi_hit_dump, SCIFI_HIT_DUMP_PARAMS, KST_NO_PROPS, scifi_hit_dump_hook_table,
+              .description = "writes every event's SciFi hits as text, with --dump DIR", .flags = KST_ALG_DUMP);
+
+static const mc_particle_dump_hooks mc_particle_dump_hook_table = {.after_sync = mc_after_sync};
+KST_ALGORITHM(mc_particle_dump, MC_PARTICLE_DUMP_PARAMS, KST_NO_PROPS, mc_particle_dump_hook_table,
+              .description = "writes every event's MC particles with their VELO, UT and SciFi ids as text, with --dump DIR",
+              .flags = KST_ALG_DUMP);

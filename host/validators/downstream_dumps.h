@@ -1,0 +1,25 @@
+/* Dumpers for kestrel run --dump DIR: every event's UT hits, SciFi hits and MC particles as text (docs/downstream.md). */
+#ifndef KST_DOWNSTREAM_DUMPS_H
+#define KST_DOWNSTREAM_DUMPS_H
+
+#include "device/common/kst_algorithm.h"
+#include "device/event_model/event_list.h"
+#include "device/event_model/scifi_hits.h"
+#include "device/event_model/ut_geometry.h"
+#include "device/event_model/ut_hits.h"
+
+#define UT_HIT_DUMP_PARAMS(P)                        \
+  P(dev_ut_hits, DEVICE_TO_HOST, kst_ut_hit_bytes)   \
+  P(dev_ut_hit_offsets, DEVICE_TO_HOST, uint32_t)
+KST_ALGORITHM_ARGS(ut_hit_dump, UT_HIT_DUMP_PARAMS, KST_NO_PROPS)
+
+#define SCIFI_HIT_DUMP_PARAMS(P)                           \
+  P(dev_scifi_hits, DEVICE_TO_HOST, kst_scifi_hit_bytes)   \
+  P(dev_scifi_hit_offsets, DEVICE_TO_HOST, uint32_t)
+KST_ALGORITHM_ARGS(scifi_hit_dump, SCIFI_HIT_DUMP_PARAMS, KST_NO_PROPS)
+
+/* No device input: it reads the MC banks of the batch's records. */
+#define MC_PARTICLE_DUMP_PARAMS(P) P(dev_event_list, DEVICE_TO_HOST, kst_event_list_word)
+KST_ALGORITHM_ARGS(mc_particle_dump, MC_PARTICLE_DUMP_PARAMS, KST_NO_PROPS)
+
+#endif
