@@ -27,11 +27,13 @@
   X(ut_hit_dump)                \
   X(scifi_hit_dump)             \
   X(mc_particle_dump)           \
+  X(long_track_dump)            \
   X(velo_search_by_triplet)     \
   X(velo_consolidate)            \
   X(velo_track_checker)          \
   X(velo_track_dump)             \
   X(velo_summary)               \
+  X(forward_tracking)           \
   X(pv_beamline)                \
   X(pv_summary)                 \
   X(pv_checker)                 \

@@ -52,6 +52,35 @@ static kst_status scifi_after_sync(kst_ctx *ctx, const scifi_hit_dump_args *a) {
   return kst_ok();
 }
 
+static kst_status long_after_sync(kst_ctx *ctx, const long_track_dump_args *a) {
+  const kst_batch *b = kst_ctx_batch(ctx);
+  const uint32_t *velo_ids = kst_velo_hits_view(a->dev_velo_hits.data, a->dev_velo_hits.count).id;
+  const uint32_t *scifi_ids = kst_scifi_hits_view(a->dev_scifi_hits.data, a->dev_scifi_hits.count).id;
+  const uint32_t *toff = a->dev_velo_track_offsets.data;
+  for (uint32_t e = 0; e < b->n_events; ++e) {
+    FILE *f;
+    char path[512];
+    KST_TRY(open_dump(ctx, "long_tracks", b->first + e, &f, path, sizeof path));
+    uint32_t n = 0;
+    for (uint32_t t = toff[e]; t < toff[e + 1]; ++t) n += a->dev_long_tracks.data[t].n_hits != 0;
+    fprintf(f, "event %llu long_tracks %u\n", (unsigned long long)(b->first + e), n);
+    for (uint32_t t = toff[e]; t < toff[e + 1]; ++t) {
+      const kst_long_track *l = &a->dev_long_tracks.data[t];
+      if (!l->n_hits) continue;
+      const uint32_t begin = a->dev_velo_track_hit_begin.data[t], nv = a->dev_velo_track_n_hits.data[t];
+      fprintf(f, "track %u qop %.9g x %.9g tx %.9g curvature %.9g rms %.9g y %.9g ty %.9g velo %u", t - toff[e], l->qop,
+              l->x, l->tx, l->curvature, l->rms, l->y, l->ty, nv);
+      for (uint32_t k = 0; k < nv; ++k) fprintf(f, " %08x", velo_ids[a->dev_velo_track_hits.data[begin + k]]);
+      fprintf(f, " scifi %u", l->n_hits);
+      for (uint32_t k = 0; k < l->n_hits; ++k)
+        fprintf(f, " %08x", scifi_ids[a->dev_long_scifi_hits.data[(uint64_t)t * KST_LONG_MAX_SCIFI_HITS + k]]);
+      fprintf(f, "\n");
+    }
+    KST_TRY(close_dump(f, path));
+  }
+  return kst_ok();
+}
+
 /* The ids of one subdetector of a particle, as " n id id ...". */
 static void write_ids(FILE *f, const kst_mc_event *mc, uint32_t first, uint32_t n) {
   fprintf(f, " %u", n);
@@ -95,6 +124,11 @@ KST_ALGORITHM(ut_hit_dump, UT_HIT_DUMP_PARAMS, KST_NO_PROPS, ut_hit_dump_hook_ta
 static const scifi_hit_dump_hooks scifi_hit_dump_hook_table = {.after_sync = scifi_after_sync};
 KST_ALGORITHM(scifi_hit_dump, SCIFI_HIT_DUMP_PARAMS, KST_NO_PROPS, scifi_hit_dump_hook_table,
               .description = "writes every event's SciFi hits as text, with --dump DIR", .flags = KST_ALG_DUMP);
+
+static const long_track_dump_hooks long_track_dump_hook_table = {.after_sync = long_after_sync};
+KST_ALGORITHM(long_track_dump, LONG_TRACK_DUMP_PARAMS, KST_NO_PROPS, long_track_dump_hook_table,
+              .description = "writes every event's long tracks (q/p, T segment, VELO and SciFi LHCbIDs) as text, with --dump DIR",
+              .flags = KST_ALG_DUMP);
 
 static const mc_particle_dump_hooks mc_particle_dump_hook_table = {.after_sync = mc_after_sync};
 KST_ALGORITHM(mc_particle_dump, MC_PARTICLE_DUMP_PARAMS, KST_NO_PROPS, mc_particle_dump_hook_table,

@@ -1,0 +1,343 @@
+/* The forward search. For each VELO track and each x layer, the hits in the window its momentum range allows are
+   projected to the reference plane under the magnet model: those of the track's particle agree there. The window of
+   projections with the most x layers seeds the track; stereo hits are added where the model puts them; the T segment
+   is fitted, outliers dropped; q/p comes from the slope change. One thread per VELO track, no atomics: the same
+   result on any device. */
+#include <math.h>
+
+#include "device/event_model/magnet.h"
+#include "device/event_model/scifi_hits.h"
+#include "device/event_model/velo_tracks.h"
+#include "device/forward/forward_tracking.h"
+#include "kst_dialect.h"
+
+#define X_LAYERS 6u
+#define CANDIDATES 512u
+#define NONE 0xFFFFFFFFu
+#define WINDOWS 8u     /* clusters of projections refined per VELO track */
+
+/* The model of one VELO track: its line and the magnet's numbers at its slopes. */
+typedef struct track_model {
+  float x0, y0, z0, tx, ty;
+  float kick_z0, kick_z1, curvature, z_ref, cubic;
+} track_model;
+
+/* A projected x-layer hit. */
+typedef struct candidate {
+  float x_ref, dtx;
+  uint32_t hit, layer;
+} candidate;
+
+/* The SciFi layer of the i-th x layer (0, 3, 4, 7, 8, 11) and of the i-th stereo layer (1, 2, 5, 6, 9, 10). */
+KST_DEVICE uint32_t x_layer(uint32_t i) { return (i / 2u) * 4u + (i % 2u) * 3u; }
+KST_DEVICE uint32_t uv_layer(uint32_t i) { return (i / 2u) * 4u + 1u + i % 2u; }
+
+/* z where the track's line and its T segment cross, for a slope change dtx. */
+KST_DEVICE float kick_position(const track_model *m, float dtx) { return m->kick_z0 + m->kick_z1 * dtx * dtx; }
+
+/* How far x moves at z per unit of slope change: the lever arm from the kick, plus the T stations' own bending. */
+KST_DEVICE float lever(const track_model *m, float z, float dtx) {
+  const float dz = z - m->z_ref;
+  return (z - kick_position(m, dtx)) + m->curvature * dz * dz * (1.0f + m->cubic * dz);
+}
+
+/* The line's x and y at z. */
+KST_DEVICE float line_x(const track_model *m, float z) { return m->x0 + m->tx * (z - m->z0); }
+KST_DEVICE float line_y(const track_model *m, float z) { return m->y0 + m->ty * (z - m->z0); }
+
+/* The slope change that takes the track through x at z (the kick position depends on it: two refinements). */
+KST_DEVICE float solve_dtx(const track_model *m, float x, float z) {
+  float dtx = 0.0f;
+  for (int k = 0; k < 3; ++k) dtx = (x - line_x(m, z)) / lever(m, z, dtx);
+  return dtx;
+}
+
+/* First index in [lo, hi) whose x is at least v (hits are x-sorted in a zone). */
+KST_DEVICE uint32_t lower_bound(const float *x, uint32_t lo, uint32_t hi, float v) {
+  while (lo < hi) {
+    const uint32_t mid = lo + (hi - lo) / 2u;
+    if (x[mid] < v) lo = mid + 1u;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* Whether a hit's fibre reaches the track's y (with the tolerance), and its z there. */
+KST_DEVICE int reaches(const kst_scifi_hits_in *h, uint32_t k, float y, float tol) {
+  return (y >= h->y_min[k] - tol) & (y <= h->y_max[k] + tol);
+}
+
+/* Gathers the candidates of x layer li into c (sorted by x_ref): returns how many. */
+KST_DEVICE uint32_t gather(const track_model *m, const kst_scifi_hits_in *h, const uint32_t *off, uint32_t li,
+                           float dtx_max, float y_tol, candidate *c) {
+  const uint32_t layer = x_layer(li);
+  uint32_t n = 0;
+  for (uint32_t half = 0; half < 2u; ++half) {
+    const uint32_t h0 = off[2u * layer + half], h1 = off[2u * layer + half + 1u];
+    if (h0 == h1) continue;
+    const float z = h->z[h0], y = line_y(m, z);
+    if ((half == 0u && y > y_tol) || (half == 1u && y < -y_tol)) continue;
+    const float reach = dtx_max * lever(m, z, dtx_max), xl = line_x(m, z);
+    const uint32_t first = n;
+    for (uint32_t k = lower_bound(h->x, h0, h1, xl - reach); k < h1 && h->x[k] <= xl + reach && n < CANDIDATES; ++k) {
+      const float zk = h->z[k] + h->dzdy[k] * line_y(m, h->z[k]);
+      if (!reaches(h, k, line_y(m, zk), y_tol)) continue;
+      const float dtx = solve_dtx(m, h->x[k], zk);
+      c[n].x_ref = line_x(m, m->z_ref) + dtx * (m->z_ref - kick_position(m, dtx));
+      c[n].dtx = dtx;
+      c[n].hit = k;
+      c[n].layer = li;
+      /* The second half's hits join the first's in order (only tracks near y = 0 see both). */
+      uint32_t at = n++;
+      while (at > first && c[at - 1].x_ref > c[at].x_ref) {
+        const candidate t = c[at];
+        c[at] = c[at - 1], c[at - 1] = t;
+        --at;
+      }
+    }
+  }
+  return n;
+}
+
+/* Least squares over the n points with used[i] of the segment model with n_par parameters: x = p0 + p1 u +
+   p2 u^2 (1 + cubic' u) - sl (p3 + p4 u), u = (z - z_ref) / 1000 (scaled so floats stay well conditioned). A stereo
+   point's x was taken at the VELO line's y, and its slope sl = dx/dy turns p3 + p4 u, the correction to that y,
+   into x; x points have sl = 0. Returns 0 when singular. */
+KST_DEVICE int fit_segment(const float *zs, const float *xs, const float *sl, const int *used, uint32_t n, uint32_t n_par,
+                           float z_ref, float cubic, float *p) {
+  float s[5][6];
+  for (uint32_t r = 0; r < n_par; ++r)
+    for (uint32_t q = 0; q <= n_par; ++q) s[r][q] = 0.0f;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (!used[i]) continue;
+    const float u = (zs[i] - z_ref) * 0.001f;
+    const float f[5] = {1.0f, u, u * u * (1.0f + cubic * 1000.0f * u), -sl[i], -sl[i] * u};
+    for (uint32_t r = 0; r < n_par; ++r) {
+      for (uint32_t q = 0; q < n_par; ++q) s[r][q] += f[r] * f[q];
+      s[r][n_par] += f[r] * xs[i];
+    }
+  }
+  /* Gaussian elimination without pivoting: the matrix is symmetric positive definite when the points determine the
+     parameters; a tiny pivot means they do not. */
+  for (uint32_t r = 0; r < n_par; ++r) {
+    if (!(s[r][r] > 1e-9f)) return 0;
+    for (uint32_t q = r + 1; q < n_par; ++q) {
+      const float f = s[q][r] / s[r][r];
+      for (uint32_t k = r; k <= n_par; ++k) s[q][k] -= f * s[r][k];
+    }
+  }
+  for (int r = (int)n_par - 1; r >= 0; --r) {
+    float v = s[r][n_par];
+    for (uint32_t q = (uint32_t)r + 1; q < n_par; ++q) v -= s[r][q] * p[q];
+    p[r] = v / s[r][r];
+  }
+  for (uint32_t r = n_par; r < 5u; ++r) p[r] = 0.0f;
+  return 1;
+}
+
+/* The segment's x at z on the VELO line's y, corrected for a stereo hit of slope sl. */
+KST_DEVICE float segment_x(const float *p, float z, float sl, float z_ref, float cubic) {
+  const float u = (z - z_ref) * 0.001f;
+  return p[0] + p[1] * u + p[2] * u * u * (1.0f + cubic * 1000.0f * u) - sl * (p[3] + p[4] * u);
+}
+
+/* A cluster of projections: entries [first, last] of the merged candidates, its x layers and its width. */
+typedef struct window {
+  uint32_t first, last, layers;
+  float spread;
+} window;
+
+/* More x layers, then narrower. */
+KST_DEVICE int better_window(const window *a, const window *b) {
+  return a->layers > b->layers || (a->layers == b->layers && a->spread < b->spread);
+}
+
+/* A fitted T segment and its hits (used[k]: kept by the fit). */
+typedef struct segment {
+  float zs[12], xs[12], sl[12], p[5], rms2;
+  uint32_t hit[12], layer[12], n, n_used, n_x;
+  int used[12];
+} segment;
+
+/* From a cluster: one hit per x layer (nearest the cluster's mean projection), the stereo hits where the model puts
+   the track, and the fitted segment with hits farther than max_residual dropped; 0 when too few layers remain. */
+KST_DEVICE int refine(const forward_tracking_args *a, const track_model *m, const kst_scifi_hits_in *h,
+                      const uint32_t *off, const candidate *all, const window *win, segment *sg) {
+  float mean = 0.0f, dtx = 0.0f;
+  for (uint32_t k = win->first; k <= win->last; ++k) mean += all[k].x_ref;
+  mean /= (float)(win->last - win->first + 1u);
+  uint32_t chosen[X_LAYERS];
+  for (uint32_t li = 0; li < X_LAYERS; ++li) chosen[li] = NONE;
+  for (uint32_t k = win->first; k <= win->last; ++k) {
+    const uint32_t li = all[k].layer;
+    const float d = all[k].x_ref - mean;
+    if (chosen[li] == NONE || d * d < (all[chosen[li]].x_ref - mean) * (all[chosen[li]].x_ref - mean)) chosen[li] = k;
+  }
+  const float y_tol = a->props.y_tolerance;
+  uint32_t n = 0;
+  for (uint32_t li = 0; li < X_LAYERS; ++li) {
+    if (chosen[li] == NONE) continue;
+    const uint32_t k = all[chosen[li]].hit;
+    dtx += all[chosen[li]].dtx;
+    sg->zs[n] = h->z[k] + h->dzdy[k] * line_y(m, h->z[k]), sg->xs[n] = h->x[k], sg->sl[n] = 0.0f, sg->hit[n] = k;
+    sg->layer[n] = x_layer(li);
+    sg->used[n++] = 1;
+  }
+  dtx /= (float)n;
+  /* The x hits alone fix the segment when they can (one spare), and then place the stereo hits better than the
+     model's mean slope change does. */
+  sg->n = n;
+  const int x_fit = n >= 4u && fit_segment(sg->zs, sg->xs, sg->sl, sg->used, n, 3u, m->z_ref, m->cubic, sg->p);
+  const uint32_t n_x_hits = n;
+  /* Stereo hits: x(y) = x0 + dxdy y on the track's y. */
+  for (uint32_t li = 0; li < X_LAYERS; ++li) {
+    const uint32_t layer = uv_layer(li);
+    uint32_t best = NONE;
+    float best_d = a->props.uv_tolerance, best_z = 0.0f, best_x = 0.0f, best_sl = 0.0f;
+    for (uint32_t half = 0; half < 2u; ++half) {
+      const uint32_t h0 = off[2u * layer + half], h1 = off[2u * layer + half + 1u];
+      if (h0 == h1) continue;
+      const float y = line_y(m, h->z[h0]);
+      if ((half == 0u && y > y_tol) || (half == 1u && y < -y_tol)) continue;
+      const float z = h->z[h0] + h->dzdy[h0] * y;
+      const float x_pred = x_fit ? segment_x(sg->p, z, 0.0f, m->z_ref, m->cubic) : line_x(m, z) + dtx * lever(m, z, dtx);
+      const float at = x_pred - h->dxdy[h0] * y, reach = a->props.uv_tolerance;
+      for (uint32_t k = lower_bound(h->x, h0, h1, at - reach); k < h1 && h->x[k] <= at + reach; ++k) {
+        const float zk = h->z[k] + h->dzdy[k] * y, yk = line_y(m, zk);
+        if (!reaches(h, k, yk, y_tol)) continue;
+        const float xk = h->x[k] + h->dxdy[k] * yk;
+        const float d = xk - (x_fit ? segment_x(sg->p, zk, 0.0f, m->z_ref, m->cubic) : line_x(m, zk) + dtx * lever(m, zk, dtx));
+        if ((d < 0.0f ? -d : d) < best_d) best = k, best_d = d < 0.0f ? -d : d, best_z = zk, best_x = xk, best_sl = h->dxdy[k];
+      }
+    }
+    if (best != NONE) {
+      sg->zs[n] = best_z, sg->xs[n] = best_x, sg->sl[n] = best_sl, sg->hit[n] = best, sg->layer[n] = layer;
+      sg->used[n++] = 1;
+    }
+  }
+  sg->n = n;
+  if (n < a->props.min_layers) return 0;
+  /* Fit, dropping the worst hit while it is too far. */
+  uint32_t n_used = n;
+  for (;;) {
+    /* The stereo hits correct the track's y when there are two of them (a line), else it stays the VELO line's. */
+    uint32_t n_uv = 0;
+    for (uint32_t k = n_x_hits; k < n; ++k) n_uv += sg->used[k];
+    if (!fit_segment(sg->zs, sg->xs, sg->sl, sg->used, n, n_uv >= 2u ? 5u : 3u, m->z_ref, m->cubic, sg->p)) return 0;
+    uint32_t worst = NONE;
+    float worst_d = 0.0f, rms2 = 0.0f;
+    for (uint32_t k = 0; k < n; ++k) {
+      if (!sg->used[k]) continue;
+      const float d = sg->xs[k] - segment_x(sg->p, sg->zs[k], sg->sl[k], m->z_ref, m->cubic);
+      rms2 += d * d;
+      if (d * d > worst_d) worst = k, worst_d = d * d;
+    }
+    sg->rms2 = rms2 / (float)n_used;
+    if (worst_d <= a->props.max_residual * a->props.max_residual) break;
+    sg->used[worst] = 0;
+    if (--n_used < a->props.min_layers) return 0;
+  }
+  if (sg->rms2 > a->props.max_rms * a->props.max_rms) return 0;
+  /* The stereo hits' y must continue the VELO track's: another particle's T segment rarely does. */
+  const float dy = sg->p[3], dty = sg->p[4] * 0.001f;
+  if (dy > a->props.max_dy || dy < -a->props.max_dy || dty > a->props.max_dty || dty < -a->props.max_dty) return 0;
+  sg->n_used = n_used;
+  sg->n_x = 0;
+  for (uint32_t k = 0; k < n; ++k) sg->n_x += sg->used[k] && (sg->layer[k] % 4u == 0u || sg->layer[k] % 4u == 3u);
+  return sg->n_x >= a->props.min_x_layers;
+}
+
+/* Searches one VELO track; writes its long-track slot. */
+KST_DEVICE void forward_track(const forward_tracking_args *a, const kst_magnet *magnet, const kst_scifi_hits_in *h,
+                              const uint32_t *off, uint32_t t) {
+  const kst_velo_state *s = &a->dev_velo_states_end.data[t];
+  kst_long_track *out = &a->dev_long_tracks.data[t];
+  uint32_t *out_hits = &a->dev_long_scifi_hits.data[(uint64_t)t * KST_LONG_MAX_SCIFI_HITS];
+  out->n_hits = 0;
+  if (!(s->tx <= a->props.max_slope && s->tx >= -a->props.max_slope && s->ty <= a->props.max_slope &&
+        s->ty >= -a->props.max_slope))
+    return;
+  const float tx2 = s->tx * s->tx, ty2 = s->ty * s->ty;
+  track_model m;
+  m.x0 = s->x, m.y0 = s->y, m.z0 = s->z, m.tx = s->tx, m.ty = s->ty;
+  m.kick_z0 = a->props.kick_z[0] + a->props.kick_z[2] * tx2 + a->props.kick_z[3] * ty2;
+  m.kick_z1 = a->props.kick_z[1];
+  m.curvature = a->props.curvature[0] + a->props.curvature[1] * tx2 + a->props.curvature[2] * ty2;
+  m.z_ref = a->props.z_ref, m.cubic = a->props.cubic;
+  const float scale = a->props.momentum_scale[0] + a->props.momentum_scale[1] * tx2 + a->props.momentum_scale[2] * ty2;
+  const float dtx_max = scale / a->props.min_p, y_tol = a->props.y_tolerance;
+
+  /* Candidates of the six x layers, merged by x_ref. */
+  candidate layer_c[X_LAYERS][CANDIDATES], all[X_LAYERS * CANDIDATES];
+  uint32_t n_c[X_LAYERS], head[X_LAYERS], n_all = 0;
+  for (uint32_t li = 0; li < X_LAYERS; ++li) n_c[li] = gather(&m, h, off, li, dtx_max, y_tol, layer_c[li]), head[li] = 0;
+  for (;;) {
+    uint32_t pick = NONE;
+    for (uint32_t li = 0; li < X_LAYERS; ++li)
+      if (head[li] < n_c[li] && (pick == NONE || layer_c[li][head[li]].x_ref < layer_c[pick][head[pick]].x_ref)) pick = li;
+    if (pick == NONE) break;
+    all[n_all++] = layer_c[pick][head[pick]++];
+  }
+
+  /* Clusters of projections: overlapping windows that reach min_x_layers are one cluster, represented by its window
+     with the most x layers (then the narrowest). The best few clusters are refined and the best result is kept. */
+  window win[WINDOWS];
+  uint32_t n_win = 0, count[X_LAYERS] = {0, 0, 0, 0, 0, 0}, distinct = 0, i = 0;
+  for (uint32_t j = 0; j < n_all; ++j) {
+    if (count[all[j].layer]++ == 0u) ++distinct;
+    const float width = a->props.window[0] + a->props.window[1] * (all[j].dtx < 0.0f ? -all[j].dtx : all[j].dtx);
+    while (all[j].x_ref - all[i].x_ref > width) {
+      if (--count[all[i].layer] == 0u) --distinct;
+      ++i;
+    }
+    if (distinct < a->props.min_x_layers) continue;
+    const window w = {i, j, distinct, all[j].x_ref - all[i].x_ref};
+    if (n_win > 0 && i <= win[n_win - 1].last) {
+      if (better_window(&w, &win[n_win - 1])) win[n_win - 1] = w;
+    } else if (n_win < WINDOWS) {
+      win[n_win++] = w;
+    } else {
+      /* Full: the new cluster replaces the worst one when it is better. */
+      uint32_t worst = 0;
+      for (uint32_t k = 1; k < WINDOWS; ++k)
+        if (better_window(&win[worst], &win[k])) worst = k;
+      if (better_window(&w, &win[worst])) win[worst] = w;
+    }
+  }
+  segment best, cur;
+  best.n_used = 0;
+  for (uint32_t k = 0; k < n_win; ++k) {
+    if (!refine(a, &m, h, off, all, &win[k], &cur)) continue;
+    if (best.n_used == 0 || cur.n_used > best.n_used || (cur.n_used == best.n_used && cur.rms2 < best.rms2)) best = cur;
+  }
+  if (best.n_used == 0) return;
+
+  /* Slope at the reference plane (b / 1000 in the scaled fit) against the VELO slope. */
+  const float tx_t = best.p[1] * 0.001f, bend = tx_t - m.tx;
+  out->qop = -magnet->polarity * bend / scale;
+  out->x = best.p[0], out->tx = tx_t, out->curvature = best.p[2] * 1e-6f;
+  out->y = line_y(&m, m.z_ref) + best.p[3], out->ty = m.ty + best.p[4] * 0.001f;
+  out->rms = sqrtf(best.rms2);
+  out->n_x_layers = best.n_x;
+  uint32_t w = 0;
+  for (uint32_t layer = 0; layer < 12u; ++layer)
+    for (uint32_t k = 0; k < best.n; ++k)
+      if (best.used[k] && best.layer[k] == layer) out_hits[w++] = best.hit[k];
+  out->n_hits = w;
+}
+
+KST_GLOBAL forward_kernel(forward_tracking_args a, const kst_magnet *magnet) {
+  if (KST_PAST_LIST(a.dev_event_list.data, blockIdx.x)) return;
+  const uint32_t e = KST_LISTED_EVENT(a.dev_event_list.data, blockIdx.x);
+  const uint32_t *off = &a.dev_scifi_hit_offsets.data[(uint64_t)e * KST_SCIFI_OFFSETS_PER_EVENT];
+  const kst_scifi_hits_in h = kst_scifi_hits_view(a.dev_scifi_hits.data, a.dev_scifi_hits.count);
+  const uint32_t t0 = a.dev_velo_track_offsets.data[e], t1 = a.dev_velo_track_offsets.data[e + 1];
+  for (uint32_t t = t0 + threadIdx.x; t < t1; t += blockDim.x) forward_track(&a, magnet, &h, off, t);
+}
+
+KST_EXTERN_C kst_status kst_forward_tracking_launch(forward_tracking_args a, const kst_magnet *magnet, kst_stream *stream) {
+  if (KST_EVENT_LIST_CAPACITY(a.dev_event_list.count) == 0) return kst_ok();
+  KST_LAUNCH(forward_kernel, KST_DIM3(KST_EVENT_LIST_CAPACITY(a.dev_event_list.count), 1, 1),
+             KST_DIM3(a.props.block_dim, 1, 1), 0, stream, a, magnet);
+  return kst_launch_check("forward_kernel");
+}
