@@ -21,6 +21,11 @@ if [ -f "$DATA/lhcb/velo_geometry.bin" ]; then
   echo "== the same on the real LHCb sample ($MDF)"
   "$KESTREL" run --no-progress -s sequences/velo_pv.json -i "$MDF" --geometry "$DATA/lhcb/velo_geometry.bin" \
     --validate -t "$THREADS" --report "$OUT/lhcb.json"
+  if [ -f "$DATA/lhcb/detector/scifi_geometry.bin" ]; then
+    echo
+    echo "== long tracks on the LHCb sample: VELO tracks extended into the SciFi, with momentum, checked"
+    "$KESTREL" run --no-progress -s sequences/long.json -i "$MDF" --validate -t "$THREADS" --report "$OUT/lhcb_long.json"
+  fi
   echo
   echo "== the 200 real velopix events, converted to MDF, tracked and checked"
   "$KESTREL" convert velopix "$DATA/velopix/minbias" -o "$OUT/velopix.mdf"

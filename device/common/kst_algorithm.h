@@ -166,6 +166,7 @@ const char *kst_ctx_instance_name(const kst_ctx *ctx);
 #define KST_ARRAY_2 [2]
 #define KST_ARRAY_3 [3]
 #define KST_ARRAY_4 [4]
+#define KST_ARRAY_8 [8]
 #define KST_QUAL_HOST_INPUT const
 #define KST_QUAL_HOST_OUTPUT
 #define KST_QUAL_DEVICE_INPUT const

@@ -15,6 +15,7 @@ typedef struct kst_long_track {
   float x, tx, curvature;
   float y, ty;     /* at z_ref: the VELO line's y corrected by the stereo hits */
   float rms;       /* of the fit's x residuals, mm */
+  float quality;   /* the fit and the y match as a chi2-like sum (lower is better); settles shared T segments */
   uint32_t n_hits; /* SciFi hits; 0: no long track for this VELO track */
   uint32_t n_x_layers;
 } kst_long_track;

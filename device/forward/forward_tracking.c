@@ -10,6 +10,7 @@ static kst_status set_sizes(kst_ctx *ctx, forward_tracking_args *a) {
   KST_TRY(kst_expect_count("dev_scifi_hit_offsets", a->dev_scifi_hit_offsets.count, events * KST_SCIFI_OFFSETS_PER_EVENT));
   a->dev_long_tracks.count = a->dev_velo_states_end.count;
   a->dev_long_scifi_hits.count = a->dev_velo_states_end.count * KST_LONG_MAX_SCIFI_HITS;
+  a->dev_long_keep.count = a->dev_velo_states_end.count;
   return kst_ok();
 }
 

@@ -12,7 +12,7 @@
 #include "kst_dialect.h"
 
 #define X_LAYERS 6u
-#define CANDIDATES 512u
+#define CANDIDATES 384u /* per half x layer: the busiest windows of the sample hold about 250 */
 #define NONE 0xFFFFFFFFu
 #define WINDOWS 8u     /* clusters of projections refined per VELO track */
 
@@ -20,6 +20,7 @@
 typedef struct track_model {
   float x0, y0, z0, tx, ty;
   float kick_z0, kick_z1, curvature, z_ref, cubic;
+  float prior[2]; /* weights of the y correction's prior in the segment fit */
 } track_model;
 
 /* A projected x-layer hit. */
@@ -67,34 +68,24 @@ KST_DEVICE int reaches(const kst_scifi_hits_in *h, uint32_t k, float y, float to
   return (y >= h->y_min[k] - tol) & (y <= h->y_max[k] + tol);
 }
 
-/* Gathers the candidates of x layer li into c (sorted by x_ref): returns how many. */
+/* Gathers the candidates of x layer li in one half (0 bottom, 1 top) into c, sorted by x_ref like the zone's hits by
+   x: returns how many. */
 KST_DEVICE uint32_t gather(const track_model *m, const kst_scifi_hits_in *h, const uint32_t *off, uint32_t li,
-                           float dtx_max, float y_tol, candidate *c) {
-  const uint32_t layer = x_layer(li);
+                           uint32_t half, float dtx_max, float y_tol, candidate *c) {
+  const uint32_t layer = x_layer(li), h0 = off[2u * layer + half], h1 = off[2u * layer + half + 1u];
+  if (h0 == h1) return 0;
+  const float z = h->z[h0], y = line_y(m, z);
+  if ((half == 0u && y > y_tol) || (half == 1u && y < -y_tol)) return 0;
+  const float reach = dtx_max * lever(m, z, dtx_max), xl = line_x(m, z), x_ref_line = line_x(m, m->z_ref);
   uint32_t n = 0;
-  for (uint32_t half = 0; half < 2u; ++half) {
-    const uint32_t h0 = off[2u * layer + half], h1 = off[2u * layer + half + 1u];
-    if (h0 == h1) continue;
-    const float z = h->z[h0], y = line_y(m, z);
-    if ((half == 0u && y > y_tol) || (half == 1u && y < -y_tol)) continue;
-    const float reach = dtx_max * lever(m, z, dtx_max), xl = line_x(m, z);
-    const uint32_t first = n;
-    for (uint32_t k = lower_bound(h->x, h0, h1, xl - reach); k < h1 && h->x[k] <= xl + reach && n < CANDIDATES; ++k) {
-      const float zk = h->z[k] + h->dzdy[k] * line_y(m, h->z[k]);
-      if (!reaches(h, k, line_y(m, zk), y_tol)) continue;
-      const float dtx = solve_dtx(m, h->x[k], zk);
-      c[n].x_ref = line_x(m, m->z_ref) + dtx * (m->z_ref - kick_position(m, dtx));
-      c[n].dtx = dtx;
-      c[n].hit = k;
-      c[n].layer = li;
-      /* The second half's hits join the first's in order (only tracks near y = 0 see both). */
-      uint32_t at = n++;
-      while (at > first && c[at - 1].x_ref > c[at].x_ref) {
-        const candidate t = c[at];
-        c[at] = c[at - 1], c[at - 1] = t;
-        --at;
-      }
-    }
+  for (uint32_t k = lower_bound(h->x, h0, h1, xl - reach); k < h1 && h->x[k] <= xl + reach && n < CANDIDATES; ++k) {
+    const float zk = h->z[k] + h->dzdy[k] * line_y(m, h->z[k]);
+    if (!reaches(h, k, line_y(m, zk), y_tol)) continue;
+    const float dtx = solve_dtx(m, h->x[k], zk);
+    c[n].x_ref = x_ref_line + dtx * (m->z_ref - kick_position(m, dtx));
+    c[n].dtx = dtx;
+    c[n].hit = k;
+    c[n++].layer = li;
   }
   return n;
 }
@@ -104,7 +95,7 @@ KST_DEVICE uint32_t gather(const track_model *m, const kst_scifi_hits_in *h, con
    point's x was taken at the VELO line's y, and its slope sl = dx/dy turns p3 + p4 u, the correction to that y,
    into x; x points have sl = 0. Returns 0 when singular. */
 KST_DEVICE int fit_segment(const float *zs, const float *xs, const float *sl, const int *used, uint32_t n, uint32_t n_par,
-                           float z_ref, float cubic, float *p) {
+                           float z_ref, float cubic, const float *prior, float *p) {
   float s[5][6];
   for (uint32_t r = 0; r < n_par; ++r)
     for (uint32_t q = 0; q <= n_par; ++q) s[r][q] = 0.0f;
@@ -117,6 +108,8 @@ KST_DEVICE int fit_segment(const float *zs, const float *xs, const float *sl, co
       s[r][n_par] += f[r] * xs[i];
     }
   }
+  /* The y correction's prior (zero, with weights prior[0], prior[1]): a wrong stereo hit cannot drag y far. */
+  for (uint32_t r = 3; r < n_par; ++r) s[r][r] += prior[r - 3];
   /* Gaussian elimination without pivoting: the matrix is symmetric positive definite when the points determine the
      parameters; a tiny pivot means they do not. */
   for (uint32_t r = 0; r < n_par; ++r) {
@@ -159,6 +152,70 @@ typedef struct segment {
   int used[12];
 } segment;
 
+/* Fills sg's hits after its first n_x entries: in each stereo layer (or, with all_layers, in each layer) the hit
+   nearest the prediction within tol, a hit measuring x0 + dxdy y on the VELO line's y (x layers: dxdy = 0). The
+   prediction is the segment p (five parameters, the track's y corrected) or, without one, the model for slope change
+   dtx. Returns the entries. */
+KST_DEVICE uint32_t pick_hits(const forward_tracking_args *a, const track_model *m, const kst_scifi_hits_in *h,
+                              const uint32_t *off, segment *sg, uint32_t n_x, const float *p, float dtx, int all_layers,
+                              float tol) {
+  const float y_tol = a->props.y_tolerance;
+  uint32_t n = n_x;
+  for (uint32_t li = 0; li < (all_layers ? 12u : X_LAYERS); ++li) {
+    const uint32_t layer = all_layers ? li : uv_layer(li);
+    uint32_t best = NONE;
+    float best_d = tol, best_z = 0.0f, best_x = 0.0f, best_sl = 0.0f;
+    for (uint32_t half = 0; half < 2u; ++half) {
+      const uint32_t h0 = off[2u * layer + half], h1 = off[2u * layer + half + 1u];
+      if (h0 == h1) continue;
+      const float y = line_y(m, h->z[h0]);
+      if ((half == 0u && y > y_tol) || (half == 1u && y < -y_tol)) continue;
+      const float z = h->z[h0] + h->dzdy[h0] * y, sl = h->dxdy[h0];
+      const float x_pred = p ? segment_x(p, z, sl, m->z_ref, m->cubic) : line_x(m, z) + dtx * lever(m, z, dtx);
+      const float at = x_pred - sl * y;
+      for (uint32_t k = lower_bound(h->x, h0, h1, at - tol); k < h1 && h->x[k] <= at + tol; ++k) {
+        const float zk = h->z[k] + h->dzdy[k] * y, yk = line_y(m, zk);
+        if (!reaches(h, k, yk, y_tol)) continue;
+        const float xk = h->x[k] + h->dxdy[k] * yk;
+        const float d = xk - (p ? segment_x(p, zk, h->dxdy[k], m->z_ref, m->cubic) : line_x(m, zk) + dtx * lever(m, zk, dtx));
+        if ((d < 0.0f ? -d : d) < best_d) best = k, best_d = d < 0.0f ? -d : d, best_z = zk, best_x = xk, best_sl = h->dxdy[k];
+      }
+    }
+    if (best != NONE) {
+      sg->zs[n] = best_z, sg->xs[n] = best_x, sg->sl[n] = best_sl, sg->hit[n] = best, sg->layer[n] = layer;
+      sg->used[n++] = 1;
+    }
+  }
+  return n;
+}
+
+/* Fits sg, dropping the worst hit while it is farther than max_residual; the stereo hits correct the track's y when
+   there are two of them (a line), else it stays the VELO line's. 0 when fewer than min_layers hits remain. */
+KST_DEVICE int fit_dropping(const forward_tracking_args *a, const track_model *m, segment *sg) {
+  uint32_t n_used = 0;
+  for (uint32_t k = 0; k < sg->n; ++k) n_used += sg->used[k];
+  for (;;) {
+    uint32_t n_uv = 0;
+    for (uint32_t k = 0; k < sg->n; ++k) n_uv += sg->used[k] && sg->sl[k] != 0.0f;
+    if (n_used < a->props.min_layers ||
+        !fit_segment(sg->zs, sg->xs, sg->sl, sg->used, sg->n, n_uv >= 2u ? 5u : 3u, m->z_ref, m->cubic, m->prior, sg->p))
+      return 0;
+    uint32_t worst = NONE;
+    float worst_d = 0.0f, rms2 = 0.0f;
+    for (uint32_t k = 0; k < sg->n; ++k) {
+      if (!sg->used[k]) continue;
+      const float d = sg->xs[k] - segment_x(sg->p, sg->zs[k], sg->sl[k], m->z_ref, m->cubic);
+      rms2 += d * d;
+      if (d * d > worst_d) worst = k, worst_d = d * d;
+    }
+    sg->rms2 = rms2 / (float)n_used;
+    sg->n_used = n_used;
+    if (worst_d <= a->props.max_residual * a->props.max_residual) return 1;
+    sg->used[worst] = 0;
+    --n_used;
+  }
+}
+
 /* From a cluster: one hit per x layer (nearest the cluster's mean projection), the stereo hits where the model puts
    the track, and the fitted segment with hits farther than max_residual dropped; 0 when too few layers remain. */
 KST_DEVICE int refine(const forward_tracking_args *a, const track_model *m, const kst_scifi_hits_in *h,
@@ -173,7 +230,6 @@ KST_DEVICE int refine(const forward_tracking_args *a, const track_model *m, cons
     const float d = all[k].x_ref - mean;
     if (chosen[li] == NONE || d * d < (all[chosen[li]].x_ref - mean) * (all[chosen[li]].x_ref - mean)) chosen[li] = k;
   }
-  const float y_tol = a->props.y_tolerance;
   uint32_t n = 0;
   for (uint32_t li = 0; li < X_LAYERS; ++li) {
     if (chosen[li] == NONE) continue;
@@ -187,61 +243,28 @@ KST_DEVICE int refine(const forward_tracking_args *a, const track_model *m, cons
   /* The x hits alone fix the segment when they can (one spare), and then place the stereo hits better than the
      model's mean slope change does. */
   sg->n = n;
-  const int x_fit = n >= 4u && fit_segment(sg->zs, sg->xs, sg->sl, sg->used, n, 3u, m->z_ref, m->cubic, sg->p);
+  const int x_fit = n >= 4u && fit_segment(sg->zs, sg->xs, sg->sl, sg->used, n, 3u, m->z_ref, m->cubic, m->prior, sg->p);
   const uint32_t n_x_hits = n;
-  /* Stereo hits: x(y) = x0 + dxdy y on the track's y. */
-  for (uint32_t li = 0; li < X_LAYERS; ++li) {
-    const uint32_t layer = uv_layer(li);
-    uint32_t best = NONE;
-    float best_d = a->props.uv_tolerance, best_z = 0.0f, best_x = 0.0f, best_sl = 0.0f;
-    for (uint32_t half = 0; half < 2u; ++half) {
-      const uint32_t h0 = off[2u * layer + half], h1 = off[2u * layer + half + 1u];
-      if (h0 == h1) continue;
-      const float y = line_y(m, h->z[h0]);
-      if ((half == 0u && y > y_tol) || (half == 1u && y < -y_tol)) continue;
-      const float z = h->z[h0] + h->dzdy[h0] * y;
-      const float x_pred = x_fit ? segment_x(sg->p, z, 0.0f, m->z_ref, m->cubic) : line_x(m, z) + dtx * lever(m, z, dtx);
-      const float at = x_pred - h->dxdy[h0] * y, reach = a->props.uv_tolerance;
-      for (uint32_t k = lower_bound(h->x, h0, h1, at - reach); k < h1 && h->x[k] <= at + reach; ++k) {
-        const float zk = h->z[k] + h->dzdy[k] * y, yk = line_y(m, zk);
-        if (!reaches(h, k, yk, y_tol)) continue;
-        const float xk = h->x[k] + h->dxdy[k] * yk;
-        const float d = xk - (x_fit ? segment_x(sg->p, zk, 0.0f, m->z_ref, m->cubic) : line_x(m, zk) + dtx * lever(m, zk, dtx));
-        if ((d < 0.0f ? -d : d) < best_d) best = k, best_d = d < 0.0f ? -d : d, best_z = zk, best_x = xk, best_sl = h->dxdy[k];
-      }
-    }
-    if (best != NONE) {
-      sg->zs[n] = best_z, sg->xs[n] = best_x, sg->sl[n] = best_sl, sg->hit[n] = best, sg->layer[n] = layer;
-      sg->used[n++] = 1;
-    }
+  /* Stereo hits, chosen again once the fit has corrected the track's y: the hit nearest the first prediction is
+     often another particle's when the VELO line's y is a few mm off. */
+  n = pick_hits(a, m, h, off, sg, n_x_hits, x_fit ? sg->p : NULL, dtx, 0, a->props.uv_tolerance);
+  for (int again = 0; again < 2 && n >= n_x_hits + 2u; ++again) {
+    float p[5];
+    if (!fit_segment(sg->zs, sg->xs, sg->sl, sg->used, n, 5u, m->z_ref, m->cubic, m->prior, p)) break;
+    n = pick_hits(a, m, h, off, sg, n_x_hits, p, dtx, 0, a->props.uv_tolerance);
   }
   sg->n = n;
-  if (n < a->props.min_layers) return 0;
-  /* Fit, dropping the worst hit while it is too far. */
-  uint32_t n_used = n;
-  for (;;) {
-    /* The stereo hits correct the track's y when there are two of them (a line), else it stays the VELO line's. */
-    uint32_t n_uv = 0;
-    for (uint32_t k = n_x_hits; k < n; ++k) n_uv += sg->used[k];
-    if (!fit_segment(sg->zs, sg->xs, sg->sl, sg->used, n, n_uv >= 2u ? 5u : 3u, m->z_ref, m->cubic, sg->p)) return 0;
-    uint32_t worst = NONE;
-    float worst_d = 0.0f, rms2 = 0.0f;
-    for (uint32_t k = 0; k < n; ++k) {
-      if (!sg->used[k]) continue;
-      const float d = sg->xs[k] - segment_x(sg->p, sg->zs[k], sg->sl[k], m->z_ref, m->cubic);
-      rms2 += d * d;
-      if (d * d > worst_d) worst = k, worst_d = d * d;
-    }
-    sg->rms2 = rms2 / (float)n_used;
-    if (worst_d <= a->props.max_residual * a->props.max_residual) break;
-    sg->used[worst] = 0;
-    if (--n_used < a->props.min_layers) return 0;
-  }
+  if (n < a->props.min_layers || !fit_dropping(a, m, sg)) return 0;
+  /* Every layer once more around the fitted segment: the cluster's nearest x hit was not always the track's. */
+  float p[5];
+  for (int k = 0; k < 5; ++k) p[k] = sg->p[k];
+  sg->n = pick_hits(a, m, h, off, sg, 0u, p, dtx, 1, a->props.max_residual);
+  if (sg->n < a->props.min_layers || !fit_dropping(a, m, sg)) return 0;
+  n = sg->n;
   if (sg->rms2 > a->props.max_rms * a->props.max_rms) return 0;
   /* The stereo hits' y must continue the VELO track's: another particle's T segment rarely does. */
   const float dy = sg->p[3], dty = sg->p[4] * 0.001f;
   if (dy > a->props.max_dy || dy < -a->props.max_dy || dty > a->props.max_dty || dty < -a->props.max_dty) return 0;
-  sg->n_used = n_used;
   sg->n_x = 0;
   for (uint32_t k = 0; k < n; ++k) sg->n_x += sg->used[k] && (sg->layer[k] % 4u == 0u || sg->layer[k] % 4u == 3u);
   return sg->n_x >= a->props.min_x_layers;
@@ -254,8 +277,9 @@ KST_DEVICE void forward_track(const forward_tracking_args *a, const kst_magnet *
   kst_long_track *out = &a->dev_long_tracks.data[t];
   uint32_t *out_hits = &a->dev_long_scifi_hits.data[(uint64_t)t * KST_LONG_MAX_SCIFI_HITS];
   out->n_hits = 0;
+  /* The state is at the track's most downstream hit: upstream of min_end_z the track goes backward. */
   if (!(s->tx <= a->props.max_slope && s->tx >= -a->props.max_slope && s->ty <= a->props.max_slope &&
-        s->ty >= -a->props.max_slope))
+        s->ty >= -a->props.max_slope) || !(s->z >= a->props.min_end_z))
     return;
   const float tx2 = s->tx * s->tx, ty2 = s->ty * s->ty;
   track_model m;
@@ -264,19 +288,37 @@ KST_DEVICE void forward_track(const forward_tracking_args *a, const kst_magnet *
   m.kick_z1 = a->props.kick_z[1];
   m.curvature = a->props.curvature[0] + a->props.curvature[1] * tx2 + a->props.curvature[2] * ty2;
   m.z_ref = a->props.z_ref, m.cubic = a->props.cubic;
+  /* (hit resolution / prior width)^2, the y slope in the fit's scaled units (per 1000 mm). */
+  const float res = a->props.y_prior[0], sdy = a->props.y_prior[1], sdty = a->props.y_prior[2] * 1000.0f;
+  m.prior[0] = (res * res) / (sdy * sdy), m.prior[1] = (res * res) / (sdty * sdty);
   const float scale = a->props.momentum_scale[0] + a->props.momentum_scale[1] * tx2 + a->props.momentum_scale[2] * ty2;
   const float dtx_max = scale / a->props.min_p, y_tol = a->props.y_tolerance;
 
-  /* Candidates of the six x layers, merged by x_ref. */
-  candidate layer_c[X_LAYERS][CANDIDATES], all[X_LAYERS * CANDIDATES];
-  uint32_t n_c[X_LAYERS], head[X_LAYERS], n_all = 0;
-  for (uint32_t li = 0; li < X_LAYERS; ++li) n_c[li] = gather(&m, h, off, li, dtx_max, y_tol, layer_c[li]), head[li] = 0;
-  for (;;) {
-    uint32_t pick = NONE;
-    for (uint32_t li = 0; li < X_LAYERS; ++li)
-      if (head[li] < n_c[li] && (pick == NONE || layer_c[li][head[li]].x_ref < layer_c[pick][head[pick]].x_ref)) pick = li;
-    if (pick == NONE) break;
-    all[n_all++] = layer_c[pick][head[pick]++];
+  /* Candidates of the six x layers' twelve half layers (each sorted by x_ref), merged by x_ref. */
+  candidate lists[2u * X_LAYERS][CANDIDATES], all[2u * X_LAYERS * CANDIDATES];
+  uint32_t n_c[2u * X_LAYERS], head[2u * X_LAYERS], n_all = 0;
+  for (uint32_t l = 0; l < 2u * X_LAYERS; ++l) n_c[l] = gather(&m, h, off, l / 2u, l % 2u, dtx_max, y_tol, lists[l]), head[l] = 0;
+  /* The non-empty lists, kept ordered by their next x_ref: the smallest is taken, and its list's next entry is
+     moved back into place (usually a step or two). */
+  uint32_t live[2u * X_LAYERS], n_live = 0;
+  for (uint32_t l = 0; l < 2u * X_LAYERS; ++l) {
+    if (!n_c[l]) continue;
+    uint32_t at = n_live++;
+    while (at > 0u && lists[live[at - 1]][0].x_ref > lists[l][0].x_ref) live[at] = live[at - 1], --at;
+    live[at] = l;
+  }
+  while (n_live > 0u) {
+    const uint32_t l = live[0];
+    all[n_all++] = lists[l][head[l]++];
+    if (head[l] == n_c[l]) {
+      for (uint32_t k = 1; k < n_live; ++k) live[k - 1] = live[k];
+      --n_live;
+      continue;
+    }
+    const float next = lists[l][head[l]].x_ref;
+    uint32_t at = 0;
+    while (at + 1u < n_live && lists[live[at + 1]][head[live[at + 1]]].x_ref < next) live[at] = live[at + 1], ++at;
+    live[at] = l;
   }
 
   /* Clusters of projections: overlapping windows that reach min_x_layers are one cluster, represented by its window
@@ -305,7 +347,22 @@ KST_DEVICE void forward_track(const forward_tracking_args *a, const kst_magnet *
     }
   }
   segment best, cur;
-  best.n_used = 0;
+  best.n_used = 0, best.rms2 = 0.0f;
+#ifdef FORWARD_DEBUG
+  if (t == FORWARD_DEBUG) {
+    printf("track %u: n_all %u windows %u dtx_max %g\n", t, n_all, n_win, dtx_max);
+    for (uint32_t l = 0; l < 2u * X_LAYERS; ++l) printf("  half layer %u: %u candidates\n", l, n_c[l]);
+    for (uint32_t k = 0; k < n_all; ++k)
+      if (all[k].x_ref > 220.0f && all[k].x_ref < 230.0f) printf("  cand %u: x_ref %g layer %u id %08x\n", k, all[k].x_ref, all[k].layer, h->id[all[k].hit]);
+    for (uint32_t k = 0; k < n_win; ++k) {
+      printf("  window %u: [%u, %u] layers %u spread %g x_ref %g..%g:", k, win[k].first, win[k].last, win[k].layers,
+             win[k].spread, all[win[k].first].x_ref, all[win[k].last].x_ref);
+      const int ok = refine(a, &m, h, off, all, &win[k], &cur);
+      printf(" refine %d n %u used %u rms2 %g dy %g dty %g\n", ok, cur.n, cur.n_used, cur.rms2, cur.p[3], cur.p[4]);
+      for (uint32_t q = 0; ok || cur.n >= 10; q = cur.n) { for (; q < cur.n; ++q) printf("    L%u %08x used %d res %g\n", cur.layer[q], h->id[cur.hit[q]], cur.used[q], cur.xs[q] - segment_x(cur.p, cur.zs[q], cur.sl[q], m.z_ref, m.cubic)); break; }
+    }
+  }
+#endif
   for (uint32_t k = 0; k < n_win; ++k) {
     if (!refine(a, &m, h, off, all, &win[k], &cur)) continue;
     if (best.n_used == 0 || cur.n_used > best.n_used || (cur.n_used == best.n_used && cur.rms2 < best.rms2)) best = cur;
@@ -313,8 +370,18 @@ KST_DEVICE void forward_track(const forward_tracking_args *a, const kst_magnet *
   if (best.n_used == 0) return;
 
   /* Slope at the reference plane (b / 1000 in the scaled fit) against the VELO slope. */
-  const float tx_t = best.p[1] * 0.001f, bend = tx_t - m.tx;
-  out->qop = -magnet->polarity * bend / scale;
+  const float tx_t = best.p[1] * 0.001f;
+  /* Momentum from the slopes at the T state (z_state): LHCb's parametrisation of the bend, published with its
+     VELO-SciFi matching, c0 + txT^2 (c1 + c2 txT^2) + c3 txT txV + tyV^2 (c4 + c5 tyV^2) + c6 txV^2, over the slope
+     change, plus a constant c7 of the bend's sign. */
+  const float u = (a->props.z_state - m.z_ref) * 0.001f;
+  const float tx_state = (best.p[1] + best.p[2] * u * (2.0f + 3.0f * m.cubic * 1000.0f * u)) * 0.001f;
+  const float bend = tx_state - m.tx, *c = a->props.momentum;
+  const float coef = c[0] + tx_state * tx_state * (c[1] + c[2] * tx_state * tx_state) + c[3] * tx_state * m.tx +
+                     ty2 * (c[4] + c[5] * ty2) + c[6] * tx2;
+  const float qp = -magnet->polarity * coef / bend + (bend < 0.0f ? -c[7] : c[7]);
+  out->qop = 1.0f / qp;
+  (void)scale;
   out->x = best.p[0], out->tx = tx_t, out->curvature = best.p[2] * 1e-6f;
   out->y = line_y(&m, m.z_ref) + best.p[3], out->ty = m.ty + best.p[4] * 0.001f;
   out->rms = sqrtf(best.rms2);
@@ -324,6 +391,28 @@ KST_DEVICE void forward_track(const forward_tracking_args *a, const kst_magnet *
     for (uint32_t k = 0; k < best.n; ++k)
       if (best.used[k] && best.layer[k] == layer) out_hits[w++] = best.hit[k];
   out->n_hits = w;
+  /* The quality that settles which of two tracks sharing a T segment keeps it: the fit and the y match in units of
+     their expected spreads, and a unit per missing layer. */
+  const float dy = best.p[3] / a->props.y_prior[1], dty = best.p[4] * 0.001f / a->props.y_prior[2];
+  out->quality = best.rms2 / (a->props.y_prior[0] * a->props.y_prior[0]) + dy * dy + dty * dty + (float)(12u - w);
+}
+
+/* Whether long track t gives way to another of the event's tracks [t0, t1) that shares at least half of the hits of
+   the shorter one and has the better quality (ties: the lower index). */
+KST_DEVICE int gives_way(const forward_tracking_args *a, uint32_t t, uint32_t t0, uint32_t t1) {
+  const kst_long_track *me = &a->dev_long_tracks.data[t];
+  const uint32_t *mine = &a->dev_long_scifi_hits.data[(uint64_t)t * KST_LONG_MAX_SCIFI_HITS];
+  for (uint32_t u = t0; u < t1; ++u) {
+    const kst_long_track *other = &a->dev_long_tracks.data[u];
+    if (u == t || other->n_hits == 0u) continue;
+    if (!(other->quality < me->quality || (other->quality == me->quality && u < t))) continue;
+    const uint32_t *theirs = &a->dev_long_scifi_hits.data[(uint64_t)u * KST_LONG_MAX_SCIFI_HITS];
+    uint32_t shared = 0;
+    for (uint32_t i = 0; i < me->n_hits; ++i)
+      for (uint32_t j = 0; j < other->n_hits; ++j) shared += mine[i] == theirs[j];
+    if (2u * shared >= (me->n_hits < other->n_hits ? me->n_hits : other->n_hits)) return 1;
+  }
+  return 0;
 }
 
 KST_GLOBAL forward_kernel(forward_tracking_args a, const kst_magnet *magnet) {
@@ -333,6 +422,13 @@ KST_GLOBAL forward_kernel(forward_tracking_args a, const kst_magnet *magnet) {
   const kst_scifi_hits_in h = kst_scifi_hits_view(a.dev_scifi_hits.data, a.dev_scifi_hits.count);
   const uint32_t t0 = a.dev_velo_track_offsets.data[e], t1 = a.dev_velo_track_offsets.data[e + 1];
   for (uint32_t t = t0 + threadIdx.x; t < t1; t += blockDim.x) forward_track(&a, magnet, &h, off, t);
+  kst_syncthreads();
+  /* One T segment, one long track: the decisions are taken on the complete set, then applied. */
+  for (uint32_t t = t0 + threadIdx.x; t < t1; t += blockDim.x)
+    a.dev_long_keep.data[t] = a.dev_long_tracks.data[t].n_hits != 0u && !gives_way(&a, t, t0, t1);
+  kst_syncthreads();
+  for (uint32_t t = t0 + threadIdx.x; t < t1; t += blockDim.x)
+    if (!a.dev_long_keep.data[t]) a.dev_long_tracks.data[t].n_hits = 0;
 }
 
 KST_EXTERN_C kst_status kst_forward_tracking_launch(forward_tracking_args a, const kst_magnet *magnet, kst_stream *stream) {

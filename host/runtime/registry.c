@@ -34,6 +34,7 @@
   X(velo_track_dump)             \
   X(velo_summary)               \
   X(forward_tracking)           \
+  X(long_track_checker)         \
   X(pv_beamline)                \
   X(pv_summary)                 \
   X(pv_checker)                 \

@@ -1,0 +1,79 @@
+/* long_track_checker: feeds every listed event's long tracks, copied back with the batch's results, to the checker. */
+#include "host/validators/long_track_checker_alg.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "checker/long_track_checker.h"
+#include "host/validators/mc_from_mdf.h"
+#include "input/batch.h"
+
+static kst_status after_sync(kst_ctx *ctx, const long_track_checker_args *a) {
+  const kst_batch *b = kst_ctx_batch(ctx);
+  if (!kst_event_list_valid(a->dev_event_list.data, a->dev_event_list.count, b->n_events))
+    return kst_error(KST_ERR_INVALID, "dev_event_list is not a valid event list of the batch");
+  kst_long_track_checker *chk = (kst_long_track_checker *)kst_ctx_accumulator(ctx);
+  const uint32_t *toff = a->dev_velo_track_offsets.data;
+  const uint32_t *velo_ids = kst_velo_hits_view(a->dev_velo_hits.data, a->dev_velo_hits.count).id;
+  const uint32_t *scifi_ids = kst_scifi_hits_view(a->dev_scifi_hits.data, a->dev_scifi_hits.count).id;
+  uint32_t max_tracks = 0;
+  for (uint32_t e = 0; e < b->n_events; ++e)
+    if (toff[e + 1] - toff[e] > max_tracks) max_tracks = toff[e + 1] - toff[e];
+  kst_long_track_view *views = malloc((max_tracks + 1) * sizeof *views);
+  uint32_t *ids = malloc(((uint64_t)max_tracks * (26 + KST_LONG_MAX_SCIFI_HITS) + 1) * sizeof *ids);
+  kst_status st = views && ids ? kst_ok() : kst_error(KST_ERR_NOMEM, "long-track checker: out of memory");
+  for (uint32_t k = 0; k < a->dev_event_list.data[0] && !st.code; ++k) {
+    const uint32_t e = a->dev_event_list.data[1u + k];
+    /* An event decoding rejected has no hits to judge: its particles stay out of the denominators. */
+    if (a->dev_velo_errors.data[e] || a->dev_scifi_errors.data[e]) continue;
+    uint32_t n = 0, at = 0;
+    for (uint32_t t = toff[e]; t < toff[e + 1]; ++t) {
+      const kst_long_track *l = &a->dev_long_tracks.data[t];
+      if (!l->n_hits) continue;
+      kst_long_track_view *v = &views[n++];
+      const uint32_t begin = a->dev_velo_track_hit_begin.data[t];
+      v->n_velo = a->dev_velo_track_n_hits.data[t], v->velo = &ids[at];
+      for (uint32_t h = 0; h < v->n_velo; ++h) ids[at++] = velo_ids[a->dev_velo_track_hits.data[begin + h]];
+      v->n_scifi = l->n_hits, v->scifi = &ids[at];
+      for (uint32_t h = 0; h < l->n_hits; ++h)
+        ids[at++] = scifi_ids[a->dev_long_scifi_hits.data[(uint64_t)t * KST_LONG_MAX_SCIFI_HITS + h]];
+      v->qop = l->qop;
+    }
+    kst_mc_event mc;
+    if (kst_mc_event_from_mdf(&b->events[e], &mc).code) {
+      const uint64_t one = 1;
+      KST_TRY(kst_ctx_count_add(ctx, "error:events_with_bad_mc_truth", &one, 1));
+      continue;
+    }
+    st = kst_long_track_checker_add_event(chk, &mc, views, n);
+    kst_mc_event_free(&mc);
+  }
+  free(views);
+  free(ids);
+  return st;
+}
+
+static void *acc_create(void) { return kst_long_track_checker_new(); }
+static kst_status acc_merge(void *into, const void *from) {
+  return kst_long_track_checker_merge((kst_long_track_checker *)into, (const kst_long_track_checker *)from);
+}
+static void acc_destroy(void *acc) { kst_long_track_checker_free((kst_long_track_checker *)acc); }
+
+/* The long-track report goes next to the VELO one: FILE.json gives FILE.long.json. */
+static kst_status acc_report(const void *acc, const char *instance, const kst_report_options *opt) {
+  printf("%s: long tracks against MC truth\n", instance);
+  kst_long_track_checker_print((const kst_long_track_checker *)acc, stdout);
+  if (!opt || !opt->json_path) return kst_ok();
+  const kst_report_files files = {opt->condition_names, opt->condition_files, opt->n_conditions, opt->input_json};
+  char path[512];
+  snprintf(path, sizeof path, "%s.long.json", opt->json_path);
+  return kst_long_track_checker_write_json((const kst_long_track_checker *)acc, path, &files);
+}
+
+static const kst_accumulator_ops checker_ops = {acc_create, acc_merge, acc_report, acc_destroy};
+
+static const long_track_checker_hooks long_track_checker_hook_table = {.after_sync = after_sync};
+KST_ALGORITHM(long_track_checker, LONG_TRACK_CHECKER_PARAMS, KST_NO_PROPS, long_track_checker_hook_table,
+              .description = "matches long tracks to MC particles (70% of VELO and of SciFi hits) and tallies LHCb's "
+                             "long-track efficiencies, ghosts, clones, hit purity and the momentum resolution",
+              .flags = KST_ALG_VALIDATOR, .accumulator = &checker_ops);
