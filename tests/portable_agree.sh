@@ -50,4 +50,16 @@ if [ -f "$data/detector/ut_boards.bin" ]; then
     fi
   done
   echo "portable_agree: UT and SciFi hit containers identical in the three builds"
+  # Long tracks: the dumps (q/p, T segment, every LHCbID) of the three builds.
+  for b in cpu portable gpu-path; do
+    build/$b/kestrel run -s sequences/long.json -i "$data/MiniBrunel_2018_MinBias_FTv4_DIGI_retinacluster_v1.mdf" \
+      --dump "$out/$b-long" --no-progress >"$out/$b-long.log" 2>&1 || { cat "$out/$b-long.log" >&2; exit 1; }
+  done
+  for b in portable gpu-path; do
+    if ! diff -rq "$out/cpu-long" "$out/$b-long"; then
+      echo "portable_agree: long tracks of build/$b differ from build/cpu's" >&2
+      exit 1
+    fi
+  done
+  echo "portable_agree: long tracks identical in the three builds"
 fi

@@ -13,6 +13,9 @@
 
 #define X_LAYERS 6u
 #define CANDIDATES 384u /* per half x layer: the busiest windows of the sample hold about 250 */
+/* The merged order refers to a candidate as (half layer << 9) | position, so it takes two bytes (and the stack stays
+   within what a GPU thread may have). */
+#define POSITION_BITS 9u
 #define NONE 0xFFFFFFFFu
 #define WINDOWS 8u     /* clusters of projections refined per VELO track */
 
@@ -134,6 +137,9 @@ KST_DEVICE float segment_x(const float *p, float z, float sl, float z_ref, float
   return p[0] + p[1] * u + p[2] * u * u * (1.0f + cubic * 1000.0f * u) - sl * (p[3] + p[4] * u);
 }
 
+/* The k-th candidate in merged order. */
+#define CAND(k) (lists[order[(k)] >> POSITION_BITS][order[(k)] & ((1u << POSITION_BITS) - 1u)])
+
 /* A cluster of projections: entries [first, last] of the merged candidates, its x layers and its width. */
 typedef struct window {
   uint32_t first, last, layers;
@@ -219,22 +225,23 @@ KST_DEVICE int fit_dropping(const forward_tracking_args *a, const track_model *m
 /* From a cluster: one hit per x layer (nearest the cluster's mean projection), the stereo hits where the model puts
    the track, and the fitted segment with hits farther than max_residual dropped; 0 when too few layers remain. */
 KST_DEVICE int refine(const forward_tracking_args *a, const track_model *m, const kst_scifi_hits_in *h,
-                      const uint32_t *off, const candidate *all, const window *win, segment *sg) {
+                      const uint32_t *off, const candidate (*lists)[CANDIDATES], const uint16_t *order,
+                      const window *win, segment *sg) {
   float mean = 0.0f, dtx = 0.0f;
-  for (uint32_t k = win->first; k <= win->last; ++k) mean += all[k].x_ref;
+  for (uint32_t k = win->first; k <= win->last; ++k) mean += CAND(k).x_ref;
   mean /= (float)(win->last - win->first + 1u);
   uint32_t chosen[X_LAYERS];
   for (uint32_t li = 0; li < X_LAYERS; ++li) chosen[li] = NONE;
   for (uint32_t k = win->first; k <= win->last; ++k) {
-    const uint32_t li = all[k].layer;
-    const float d = all[k].x_ref - mean;
-    if (chosen[li] == NONE || d * d < (all[chosen[li]].x_ref - mean) * (all[chosen[li]].x_ref - mean)) chosen[li] = k;
+    const uint32_t li = CAND(k).layer;
+    const float d = CAND(k).x_ref - mean;
+    if (chosen[li] == NONE || d * d < (CAND(chosen[li]).x_ref - mean) * (CAND(chosen[li]).x_ref - mean)) chosen[li] = k;
   }
   uint32_t n = 0;
   for (uint32_t li = 0; li < X_LAYERS; ++li) {
     if (chosen[li] == NONE) continue;
-    const uint32_t k = all[chosen[li]].hit;
-    dtx += all[chosen[li]].dtx;
+    const uint32_t k = CAND(chosen[li]).hit;
+    dtx += CAND(chosen[li]).dtx;
     sg->zs[n] = h->z[k] + h->dzdy[k] * line_y(m, h->z[k]), sg->xs[n] = h->x[k], sg->sl[n] = 0.0f, sg->hit[n] = k;
     sg->layer[n] = x_layer(li);
     sg->used[n++] = 1;
@@ -295,7 +302,8 @@ KST_DEVICE void forward_track(const forward_tracking_args *a, const kst_magnet *
   const float dtx_max = scale / a->props.min_p, y_tol = a->props.y_tolerance;
 
   /* Candidates of the six x layers' twelve half layers (each sorted by x_ref), merged by x_ref. */
-  candidate lists[2u * X_LAYERS][CANDIDATES], all[2u * X_LAYERS * CANDIDATES];
+  candidate lists[2u * X_LAYERS][CANDIDATES];
+  uint16_t order[2u * X_LAYERS * CANDIDATES];
   uint32_t n_c[2u * X_LAYERS], head[2u * X_LAYERS], n_all = 0;
   for (uint32_t l = 0; l < 2u * X_LAYERS; ++l) n_c[l] = gather(&m, h, off, l / 2u, l % 2u, dtx_max, y_tol, lists[l]), head[l] = 0;
   /* The non-empty lists, kept ordered by their next x_ref: the smallest is taken, and its list's next entry is
@@ -309,7 +317,7 @@ KST_DEVICE void forward_track(const forward_tracking_args *a, const kst_magnet *
   }
   while (n_live > 0u) {
     const uint32_t l = live[0];
-    all[n_all++] = lists[l][head[l]++];
+    order[n_all++] = (uint16_t)(l << POSITION_BITS | head[l]++);
     if (head[l] == n_c[l]) {
       for (uint32_t k = 1; k < n_live; ++k) live[k - 1] = live[k];
       --n_live;
@@ -326,14 +334,14 @@ KST_DEVICE void forward_track(const forward_tracking_args *a, const kst_magnet *
   window win[WINDOWS];
   uint32_t n_win = 0, count[X_LAYERS] = {0, 0, 0, 0, 0, 0}, distinct = 0, i = 0;
   for (uint32_t j = 0; j < n_all; ++j) {
-    if (count[all[j].layer]++ == 0u) ++distinct;
-    const float width = a->props.window[0] + a->props.window[1] * (all[j].dtx < 0.0f ? -all[j].dtx : all[j].dtx);
-    while (all[j].x_ref - all[i].x_ref > width) {
-      if (--count[all[i].layer] == 0u) --distinct;
+    if (count[CAND(j).layer]++ == 0u) ++distinct;
+    const float width = a->props.window[0] + a->props.window[1] * (CAND(j).dtx < 0.0f ? -CAND(j).dtx : CAND(j).dtx);
+    while (CAND(j).x_ref - CAND(i).x_ref > width) {
+      if (--count[CAND(i).layer] == 0u) --distinct;
       ++i;
     }
     if (distinct < a->props.min_x_layers) continue;
-    const window w = {i, j, distinct, all[j].x_ref - all[i].x_ref};
+    const window w = {i, j, distinct, CAND(j).x_ref - CAND(i).x_ref};
     if (n_win > 0 && i <= win[n_win - 1].last) {
       if (better_window(&w, &win[n_win - 1])) win[n_win - 1] = w;
     } else if (n_win < WINDOWS) {
@@ -353,18 +361,18 @@ KST_DEVICE void forward_track(const forward_tracking_args *a, const kst_magnet *
     printf("track %u: n_all %u windows %u dtx_max %g\n", t, n_all, n_win, dtx_max);
     for (uint32_t l = 0; l < 2u * X_LAYERS; ++l) printf("  half layer %u: %u candidates\n", l, n_c[l]);
     for (uint32_t k = 0; k < n_all; ++k)
-      if (all[k].x_ref > 220.0f && all[k].x_ref < 230.0f) printf("  cand %u: x_ref %g layer %u id %08x\n", k, all[k].x_ref, all[k].layer, h->id[all[k].hit]);
+      if (CAND(k).x_ref > 220.0f && CAND(k).x_ref < 230.0f) printf("  cand %u: x_ref %g layer %u id %08x\n", k, CAND(k).x_ref, CAND(k).layer, h->id[CAND(k).hit]);
     for (uint32_t k = 0; k < n_win; ++k) {
       printf("  window %u: [%u, %u] layers %u spread %g x_ref %g..%g:", k, win[k].first, win[k].last, win[k].layers,
-             win[k].spread, all[win[k].first].x_ref, all[win[k].last].x_ref);
-      const int ok = refine(a, &m, h, off, all, &win[k], &cur);
+             win[k].spread, CAND(win[k].first).x_ref, CAND(win[k].last).x_ref);
+      const int ok = refine(a, &m, h, off, lists, order, &win[k], &cur);
       printf(" refine %d n %u used %u rms2 %g dy %g dty %g\n", ok, cur.n, cur.n_used, cur.rms2, cur.p[3], cur.p[4]);
       for (uint32_t q = 0; ok || cur.n >= 10; q = cur.n) { for (; q < cur.n; ++q) printf("    L%u %08x used %d res %g\n", cur.layer[q], h->id[cur.hit[q]], cur.used[q], cur.xs[q] - segment_x(cur.p, cur.zs[q], cur.sl[q], m.z_ref, m.cubic)); break; }
     }
   }
 #endif
   for (uint32_t k = 0; k < n_win; ++k) {
-    if (!refine(a, &m, h, off, all, &win[k], &cur)) continue;
+    if (!refine(a, &m, h, off, lists, order, &win[k], &cur)) continue;
     if (best.n_used == 0 || cur.n_used > best.n_used || (cur.n_used == best.n_used && cur.rms2 < best.rms2)) best = cur;
   }
   if (best.n_used == 0) return;
