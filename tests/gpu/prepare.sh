@@ -12,6 +12,8 @@ if [ ! -f .gpu-debs/usr/include/cjson/cJSON.h ]; then
 fi
 if [ -d ../shared/data/lhcb ]; then
   cp -u ../shared/data/lhcb/*.mdf ../shared/data/lhcb/velo_geometry.bin .gpu-data/
+  # The UT, SciFi and magnet files, found beside the input under detector/ as in the sample's folder.
+  mkdir -p .gpu-data/detector && cp -u ../shared/data/lhcb/detector/*.bin .gpu-data/detector/
 fi
 # The velopix events travel converted (8 MB of MDF instead of 200 JSON files); the CPU build converts them.
 if [ -d ../shared/data/velopix/minbias ] && [ ! -f .gpu-data/velopix_minbias.mdf ]; then
