@@ -75,14 +75,14 @@ Test(long_tracks, a_synthetic_track_through_the_model_is_found_with_its_twelve_h
   memset(&st, 0, sizeof st);
   st.x = x0, st.y = 100.0f, st.z = z0, st.tx = tx, st.ty = ty;
   const kst_event_list_word list[2] = {1, 0};
-  const uint32_t toff[2] = {0, 1};
+  const uint32_t toff[2] = {0, 1}, velo_hits = 10;
   const kst_harness_input in[] = {{"dev_event_list", list, 2}, {"dev_velo_track_offsets", toff, 2},
-                                  {"dev_velo_states_end", &st, 1}, {"dev_scifi_hits", hit_bytes, 12},
-                                  {"dev_scifi_hit_offsets", off, KST_SCIFI_OFFSETS_PER_EVENT}};
+                                  {"dev_velo_states_end", &st, 1}, {"dev_velo_track_n_hits", &velo_hits, 1},
+                                  {"dev_scifi_hits", hit_bytes, 12}, {"dev_scifi_hit_offsets", off, KST_SCIFI_OFFSETS_PER_EVENT}};
   const char *cond[] = {"magnet_polarity=" DETECTOR "polarity.bin"};
   kst_harness h;
   cr_assert_eq(kst_harness_init(&h, "forward_tracking", NULL, cond, 1).code, KST_OK);
-  kst_status s = kst_harness_run(&h, NULL, 1, in, 5);
+  kst_status s = kst_harness_run(&h, NULL, 1, in, 6);
   cr_assert_eq(s.code, KST_OK, "%s", s.msg);
   uint64_t n;
   const kst_long_track *l = kst_harness_get(&h, "dev_long_tracks", &n);

@@ -7,6 +7,7 @@ static kst_status set_sizes(kst_ctx *ctx, forward_tracking_args *a) {
   const uint64_t events = kst_ctx_events(ctx);
   KST_TRY(kst_expect_event_list("dev_event_list", a->dev_event_list.count, events));
   KST_TRY(kst_expect_count("dev_velo_track_offsets", a->dev_velo_track_offsets.count, events + 1));
+  KST_TRY(kst_expect_count("dev_velo_track_n_hits", a->dev_velo_track_n_hits.count, a->dev_velo_states_end.count));
   KST_TRY(kst_expect_count("dev_scifi_hit_offsets", a->dev_scifi_hit_offsets.count, events * KST_SCIFI_OFFSETS_PER_EVENT));
   a->dev_long_tracks.count = a->dev_velo_states_end.count;
   a->dev_long_scifi_hits.count = a->dev_velo_states_end.count * KST_LONG_MAX_SCIFI_HITS;

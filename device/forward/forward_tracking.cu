@@ -74,14 +74,15 @@ KST_DEVICE int reaches(const kst_scifi_hits_in *h, uint32_t k, float y, float to
 /* Gathers the candidates of x layer li in one half (0 bottom, 1 top) into c, sorted by x_ref like the zone's hits by
    x: returns how many. */
 KST_DEVICE uint32_t gather(const track_model *m, const kst_scifi_hits_in *h, const uint32_t *off, uint32_t li,
-                           uint32_t half, float dtx_max, float y_tol, candidate *c) {
+                           uint32_t half, float dtx_lo, float dtx_hi, float y_tol, candidate *c) {
   const uint32_t layer = x_layer(li), h0 = off[2u * layer + half], h1 = off[2u * layer + half + 1u];
   if (h0 == h1) return 0;
   const float z = h->z[h0], y = line_y(m, z);
   if ((half == 0u && y > y_tol) || (half == 1u && y < -y_tol)) return 0;
-  const float reach = dtx_max * lever(m, z, dtx_max), xl = line_x(m, z), x_ref_line = line_x(m, m->z_ref);
+  const float xl = line_x(m, z), x_ref_line = line_x(m, m->z_ref);
+  const float x_lo = xl + dtx_lo * lever(m, z, dtx_lo), x_hi = xl + dtx_hi * lever(m, z, dtx_hi);
   uint32_t n = 0;
-  for (uint32_t k = lower_bound(h->x, h0, h1, xl - reach); k < h1 && h->x[k] <= xl + reach && n < CANDIDATES; ++k) {
+  for (uint32_t k = lower_bound(h->x, h0, h1, x_lo); k < h1 && h->x[k] <= x_hi && n < CANDIDATES; ++k) {
     const float zk = h->z[k] + h->dzdy[k] * line_y(m, h->z[k]);
     if (!reaches(h, k, line_y(m, zk), y_tol)) continue;
     const float dtx = solve_dtx(m, h->x[k], zk);
@@ -300,12 +301,14 @@ KST_DEVICE void forward_track(const forward_tracking_args *a, const kst_magnet *
   m.prior[0] = (res * res) / (sdy * sdy), m.prior[1] = (res * res) / (sdty * sdty);
   const float scale = a->props.momentum_scale[0] + a->props.momentum_scale[1] * tx2 + a->props.momentum_scale[2] * ty2;
   const float dtx_max = scale / a->props.min_p, y_tol = a->props.y_tolerance;
+  /* The slope changes searched: all those of the momentum range. */
+  const float dtx_lo = -dtx_max, dtx_hi = dtx_max;
 
   /* Candidates of the six x layers' twelve half layers (each sorted by x_ref), merged by x_ref. */
   candidate lists[2u * X_LAYERS][CANDIDATES];
   uint16_t order[2u * X_LAYERS * CANDIDATES];
   uint32_t n_c[2u * X_LAYERS], head[2u * X_LAYERS], n_all = 0;
-  for (uint32_t l = 0; l < 2u * X_LAYERS; ++l) n_c[l] = gather(&m, h, off, l / 2u, l % 2u, dtx_max, y_tol, lists[l]), head[l] = 0;
+  for (uint32_t l = 0; l < 2u * X_LAYERS; ++l) n_c[l] = gather(&m, h, off, l / 2u, l % 2u, dtx_lo, dtx_hi, y_tol, lists[l]), head[l] = 0;
   /* The non-empty lists, kept ordered by their next x_ref: the smallest is taken, and its list's next entry is
      moved back into place (usually a step or two). */
   uint32_t live[2u * X_LAYERS], n_live = 0;
@@ -332,7 +335,7 @@ KST_DEVICE void forward_track(const forward_tracking_args *a, const kst_magnet *
   /* Clusters of projections: overlapping windows that reach min_x_layers are one cluster, represented by its window
      with the most x layers (then the narrowest). The best few clusters are refined and the best result is kept. */
   window win[WINDOWS];
-  uint32_t n_win = 0, count[X_LAYERS] = {0, 0, 0, 0, 0, 0}, distinct = 0, i = 0;
+  uint32_t n_win = 0, count[X_LAYERS] = {0, 0, 0, 0, 0, 0}, distinct = 0, i = 0, current = NONE, last_end = 0;
   for (uint32_t j = 0; j < n_all; ++j) {
     if (count[CAND(j).layer]++ == 0u) ++distinct;
     const float width = a->props.window[0] + a->props.window[1] * (CAND(j).dtx < 0.0f ? -CAND(j).dtx : CAND(j).dtx);
@@ -342,17 +345,21 @@ KST_DEVICE void forward_track(const forward_tracking_args *a, const kst_magnet *
     }
     if (distinct < a->props.min_x_layers) continue;
     const window w = {i, j, distinct, CAND(j).x_ref - CAND(i).x_ref};
-    if (n_win > 0 && i <= win[n_win - 1].last) {
-      if (better_window(&w, &win[n_win - 1])) win[n_win - 1] = w;
+    /* A window overlapping the current cluster's stays in it (kept if better); otherwise it starts a new cluster,
+       which takes a free place or the worst one's. */
+    if (current != NONE && i <= last_end) {
+      if (better_window(&w, &win[current])) win[current] = w;
     } else if (n_win < WINDOWS) {
+      current = n_win;
       win[n_win++] = w;
     } else {
-      /* Full: the new cluster replaces the worst one when it is better. */
       uint32_t worst = 0;
       for (uint32_t k = 1; k < WINDOWS; ++k)
         if (better_window(&win[worst], &win[k])) worst = k;
-      if (better_window(&w, &win[worst])) win[worst] = w;
+      current = better_window(&w, &win[worst]) ? worst : NONE;
+      if (current != NONE) win[worst] = w;
     }
+    last_end = j;
   }
   segment best, cur;
   best.n_used = 0, best.rms2 = 0.0f;
@@ -400,9 +407,10 @@ KST_DEVICE void forward_track(const forward_tracking_args *a, const kst_magnet *
       if (best.used[k] && best.layer[k] == layer) out_hits[w++] = best.hit[k];
   out->n_hits = w;
   /* The quality that settles which of two tracks sharing a T segment keeps it: the fit and the y match in units of
-     their expected spreads, and a unit per missing layer. */
+     their expected spreads, a unit per missing layer, and the VELO track's hits (a VELO ghost is short). */
   const float dy = best.p[3] / a->props.y_prior[1], dty = best.p[4] * 0.001f / a->props.y_prior[2];
-  out->quality = best.rms2 / (a->props.y_prior[0] * a->props.y_prior[0]) + dy * dy + dty * dty + (float)(12u - w);
+  out->quality = best.rms2 / (a->props.y_prior[0] * a->props.y_prior[0]) + dy * dy + dty * dty + (float)(12u - w) -
+                 a->props.velo_hit_weight * (float)a->dev_velo_track_n_hits.data[t];
 }
 
 /* Whether long track t gives way to another of the event's tracks [t0, t1) that shares at least half of the hits of

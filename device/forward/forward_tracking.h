@@ -12,6 +12,7 @@
   P(dev_event_list, DEVICE_INPUT, kst_event_list_word)          \
   P(dev_velo_track_offsets, DEVICE_INPUT, uint32_t)             \
   P(dev_velo_states_end, DEVICE_INPUT, kst_velo_state)          \
+  P(dev_velo_track_n_hits, DEVICE_INPUT, uint32_t)              \
   P(dev_scifi_hits, DEVICE_INPUT, kst_scifi_hit_bytes)          \
   P(dev_scifi_hit_offsets, DEVICE_INPUT, uint32_t)              \
   P(dev_long_tracks, DEVICE_OUTPUT, kst_long_track)             \
@@ -43,6 +44,7 @@
     "the segment fit's hit resolution (mm) and the spread of the stereo hits' y around the VELO line at z_ref (mm) and of its slope") \
   Q(max_dy, FLOAT, 1, "30", 0, 1000, "the stereo hits may move the VELO line's y at z_ref by this much (mm)")     \
   Q(max_dty, FLOAT, 1, "0.004", 0, 1, "and its y slope by this much")                                               \
+  Q(velo_hit_weight, FLOAT, 1, "3.0", 0, 100, "of two tracks sharing a T segment, each VELO hit counts this much against the quality") \
   Q(min_x_layers, UINT, 1, "4", 3, 6, "x layers a long track needs")                                               \
   Q(min_layers, UINT, 1, "10", 3, 12, "SciFi layers a long track needs")                                            \
   Q(block_dim, UINT, 1, "64", 1, 1024, "threads per block (one block per event, one thread per VELO track)")
