@@ -22,13 +22,37 @@ typedef struct samples {
   uint64_t n, cap;
 } samples;
 
+/* Efficiency histograms of the long (non-electron) particles: reconstructible and found per bin of p, pT, eta. */
+#define HIST_BINS 20
+typedef struct histogram {
+  const char *name, *label, *unit;
+  double low, high;
+  uint64_t total[HIST_BINS], found[HIST_BINS];
+} histogram;
+enum { H_P, H_PT, H_ETA, N_HIST };
+
 struct kst_long_track_checker {
   counts cat[KST_LONG_CAT_COUNT];
   uint64_t tracks, ghosts;
   samples p_bins[KST_LONG_P_BINS];
+  histogram hist[N_HIST];
 };
 
-kst_long_track_checker *kst_long_track_checker_new(void) { return calloc(1, sizeof(kst_long_track_checker)); }
+/* The bin of v in h, or -1 outside. */
+static int hist_bin(const histogram *h, double v) {
+  if (!(v >= h->low && v < h->high)) return -1;
+  return (int)((v - h->low) / (h->high - h->low) * HIST_BINS);
+}
+
+kst_long_track_checker *kst_long_track_checker_new(void) {
+  kst_long_track_checker *c = calloc(1, sizeof *c);
+  if (!c) return NULL;
+  const histogram shapes[N_HIST] = {{"efficiency_vs_p", "p", "GeV", 0.0, 100.0, {0}, {0}},
+                                    {"efficiency_vs_pt", "pT", "GeV", 0.0, 5.0, {0}, {0}},
+                                    {"efficiency_vs_eta", "eta", "", 2.0, 5.0, {0}, {0}}};
+  memcpy(c->hist, shapes, sizeof shapes);
+  return c;
+}
 
 void kst_long_track_checker_free(kst_long_track_checker *c) {
   if (!c) return;
@@ -113,9 +137,16 @@ kst_status kst_long_track_checker_add_event(kst_long_track_checker *c, const kst
     if (!matched) c->ghosts++;
   }
   for (uint32_t p = 0; p < mc->n_particles; ++p) {
-    const uint32_t cats = categories(&mc->particles[p]);
+    const kst_mc_particle *q = &mc->particles[p];
+    const uint32_t cats = categories(q);
     for (int k = 0; k < KST_LONG_CAT_COUNT; ++k)
       if (cats & (1u << k)) c->cat[k].total++, c->cat[k].found += matches[p] > 0;
+    if (!(cats & (1u << KST_LONG_CAT_LONG))) continue;
+    const double v[N_HIST] = {q->p / 1000.0, q->pt / 1000.0, q->eta};
+    for (int h = 0; h < N_HIST; ++h) {
+      const int b = hist_bin(&c->hist[h], v[h]);
+      if (b >= 0) c->hist[h].total[b]++, c->hist[h].found[b] += matches[p] > 0;
+    }
   }
   free(matches);
   return st;
@@ -129,6 +160,9 @@ kst_status kst_long_track_checker_merge(kst_long_track_checker *into, const kst_
     a->hits_on += b->hits_on, a->scifi_matched += b->scifi_matched, a->scifi_total += b->scifi_total;
   }
   into->tracks += from->tracks, into->ghosts += from->ghosts;
+  for (int h = 0; h < N_HIST; ++h)
+    for (int b = 0; b < HIST_BINS; ++b)
+      into->hist[h].total[b] += from->hist[h].total[b], into->hist[h].found[b] += from->hist[h].found[b];
   for (int k = 0; k < KST_LONG_P_BINS; ++k)
     for (uint64_t i = 0; i < from->p_bins[k].n; ++i) KST_TRY(push(&into->p_bins[k], from->p_bins[k].dpp[i], from->p_bins[k].wrong[i]));
   return kst_ok();
@@ -254,6 +288,22 @@ kst_status kst_long_track_checker_write_json(const kst_long_track_checker *c, co
     cJSON_AddNumberToObject(o, "tails_beyond_5_percent", ratio(m.tails, m.tracks));
     cJSON_AddNumberToObject(o, "wrong_charge", ratio(m.wrong_charge, m.tracks));
     cJSON_AddItemToArray(mom, o);
+  }
+  cJSON *hists = cJSON_AddObjectToObject(root, "histograms");
+  for (int h = 0; hists && h < N_HIST; ++h) {
+    const histogram *g = &c->hist[h];
+    cJSON *o = cJSON_AddObjectToObject(hists, g->name);
+    if (!o) break;
+    cJSON_AddStringToObject(o, "label", g->label);
+    cJSON_AddStringToObject(o, "unit", g->unit);
+    cJSON_AddNumberToObject(o, "low", g->low);
+    cJSON_AddNumberToObject(o, "high", g->high);
+    cJSON_AddNumberToObject(o, "bins", HIST_BINS);
+    cJSON *t = cJSON_AddArrayToObject(o, "total"), *f = cJSON_AddArrayToObject(o, "found");
+    for (int b = 0; t && f && b < HIST_BINS; ++b) {
+      cJSON_AddItemToArray(t, cJSON_CreateNumber((double)g->total[b]));
+      cJSON_AddItemToArray(f, cJSON_CreateNumber((double)g->found[b]));
+    }
   }
   return kst_json_write_file(root, path, "long-track checker JSON", files);
 }

@@ -17,7 +17,7 @@
    within what a GPU thread may have). */
 #define POSITION_BITS 9u
 #define NONE 0xFFFFFFFFu
-#define WINDOWS 8u     /* clusters of projections refined per VELO track */
+#define WINDOWS 8u /* clusters of projections refined per VELO track */
 
 /* The model of one VELO track: its line and the magnet's numbers at its slopes. */
 typedef struct track_model {
@@ -223,6 +223,12 @@ KST_DEVICE int fit_dropping(const forward_tracking_args *a, const track_model *m
   }
 }
 
+/* Whether the fitted correction to the VELO line's y is within max_dy and max_dty. */
+KST_DEVICE int y_matches(const forward_tracking_args *a, const segment *sg) {
+  const float dy = sg->p[3], dty = sg->p[4] * 0.001f;
+  return dy <= a->props.max_dy && dy >= -a->props.max_dy && dty <= a->props.max_dty && dty >= -a->props.max_dty;
+}
+
 /* From a cluster: one hit per x layer (nearest the cluster's mean projection), the stereo hits where the model puts
    the track, and the fitted segment with hits farther than max_residual dropped; 0 when too few layers remain. */
 KST_DEVICE int refine(const forward_tracking_args *a, const track_model *m, const kst_scifi_hits_in *h,
@@ -269,10 +275,23 @@ KST_DEVICE int refine(const forward_tracking_args *a, const track_model *m, cons
   sg->n = pick_hits(a, m, h, off, sg, 0u, p, dtx, 1, a->props.max_residual);
   if (sg->n < a->props.min_layers || !fit_dropping(a, m, sg)) return 0;
   n = sg->n;
-  if (sg->rms2 > a->props.max_rms * a->props.max_rms) return 0;
-  /* The stereo hits' y must continue the VELO track's: another particle's T segment rarely does. */
-  const float dy = sg->p[3], dty = sg->p[4] * 0.001f;
-  if (dy > a->props.max_dy || dy < -a->props.max_dy || dty > a->props.max_dty || dty < -a->props.max_dty) return 0;
+  /* The stereo hits' y must continue the VELO track's (another particle's T segment rarely does), and the hits must
+     lie close to the segment. One hit of another particle can bend the fit away: a segment that fails is tried once
+     more without each of its hits in turn, and the best that passes is kept. */
+  const float max_rms2 = a->props.max_rms * a->props.max_rms;
+  if (!y_matches(a, sg) || sg->rms2 > max_rms2) {
+    segment trial, best_trial;
+    int found = 0;
+    for (uint32_t k = 0; k < n; ++k) {
+      if (!sg->used[k]) continue;
+      trial = *sg;
+      trial.used[k] = 0;
+      if (!fit_dropping(a, m, &trial) || !y_matches(a, &trial) || trial.rms2 > max_rms2) continue;
+      if (!found || trial.rms2 < best_trial.rms2) best_trial = trial, found = 1;
+    }
+    if (!found) return 0;
+    *sg = best_trial;
+  }
   sg->n_x = 0;
   for (uint32_t k = 0; k < n; ++k) sg->n_x += sg->used[k] && (sg->layer[k] % 4u == 0u || sg->layer[k] % 4u == 3u);
   return sg->n_x >= a->props.min_x_layers;

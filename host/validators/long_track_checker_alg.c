@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "checker/long_track_checker.h"
+#include "checker/track_checker.h"
 #include "host/validators/mc_from_mdf.h"
 #include "input/batch.h"
 
@@ -67,7 +68,9 @@ static kst_status acc_report(const void *acc, const char *instance, const kst_re
   const kst_report_files files = {opt->condition_names, opt->condition_files, opt->n_conditions, opt->input_json};
   char path[512];
   snprintf(path, sizeof path, "%s.long.json", opt->json_path);
-  return kst_long_track_checker_write_json((const kst_long_track_checker *)acc, path, &files);
+  KST_TRY(kst_long_track_checker_write_json((const kst_long_track_checker *)acc, path, &files));
+  if (opt->plots_dir) KST_TRY(kst_checker_plot_script("long_plots.py", path, opt->plots_dir));
+  return kst_ok();
 }
 
 static const kst_accumulator_ops checker_ops = {acc_create, acc_merge, acc_report, acc_destroy};
