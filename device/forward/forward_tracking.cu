@@ -327,6 +327,9 @@ KST_DEVICE void forward_track(const forward_tracking_args *a, const kst_magnet *
   /* Candidates of the six x layers' twelve half layers (each sorted by x_ref), merged by x_ref. */
   candidate lists[2u * X_LAYERS][CANDIDATES];
   uint16_t order[2u * X_LAYERS * CANDIDATES];
+  /* The scan reads only each projection's x_ref, width and layer: kept side by side in merged order. */
+  float scan_x[2u * X_LAYERS * CANDIDATES], scan_w[2u * X_LAYERS * CANDIDATES];
+  uint8_t scan_layer[2u * X_LAYERS * CANDIDATES];
   uint32_t n_c[2u * X_LAYERS], head[2u * X_LAYERS], n_all = 0;
   for (uint32_t l = 0; l < 2u * X_LAYERS; ++l) n_c[l] = gather(&m, h, off, l / 2u, l % 2u, dtx_lo, dtx_hi, y_tol, lists[l]), head[l] = 0;
   /* The non-empty lists, kept ordered by their next x_ref: the smallest is taken, and its list's next entry is
@@ -340,6 +343,9 @@ KST_DEVICE void forward_track(const forward_tracking_args *a, const kst_magnet *
   }
   while (n_live > 0u) {
     const uint32_t l = live[0];
+    const candidate *cd = &lists[l][head[l]];
+    scan_x[n_all] = cd->x_ref, scan_layer[n_all] = (uint8_t)cd->layer;
+    scan_w[n_all] = a->props.window[0] + a->props.window[1] * (cd->dtx < 0.0f ? -cd->dtx : cd->dtx);
     order[n_all++] = (uint16_t)(l << POSITION_BITS | head[l]++);
     if (head[l] == n_c[l]) {
       for (uint32_t k = 1; k < n_live; ++k) live[k - 1] = live[k];
@@ -357,14 +363,13 @@ KST_DEVICE void forward_track(const forward_tracking_args *a, const kst_magnet *
   window win[WINDOWS];
   uint32_t n_win = 0, count[X_LAYERS] = {0, 0, 0, 0, 0, 0}, distinct = 0, i = 0, current = NONE, last_end = 0;
   for (uint32_t j = 0; j < n_all; ++j) {
-    if (count[CAND(j).layer]++ == 0u) ++distinct;
-    const float width = a->props.window[0] + a->props.window[1] * (CAND(j).dtx < 0.0f ? -CAND(j).dtx : CAND(j).dtx);
-    while (CAND(j).x_ref - CAND(i).x_ref > width) {
-      if (--count[CAND(i).layer] == 0u) --distinct;
+    if (count[scan_layer[j]]++ == 0u) ++distinct;
+    while (scan_x[j] - scan_x[i] > scan_w[j]) {
+      if (--count[scan_layer[i]] == 0u) --distinct;
       ++i;
     }
     if (distinct < a->props.min_x_layers) continue;
-    const window w = {i, j, distinct, CAND(j).x_ref - CAND(i).x_ref};
+    const window w = {i, j, distinct, scan_x[j] - scan_x[i]};
     /* A window overlapping the current cluster's stays in it (kept if better); otherwise it starts a new cluster,
        which takes a free place or the worst one's. */
     if (current != NONE && i <= last_end) {
