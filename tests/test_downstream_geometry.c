@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "configuration/condition_types.h"
 #include "configuration/file.h"
 #include "configuration/scifi_geometry.h"
 #include "configuration/ut_geometry.h"
@@ -120,4 +121,23 @@ Test(downstream_geometry, damaged_files_are_refused_naming_file_field_and_byte) 
   cr_assert(s.code == KST_ERR_FORMAT && strstr(s.msg, "1 trailing bytes"), "%s", s.msg);
   unlink(path);
   free(d);
+}
+
+Test(downstream_geometry, the_magnet_polarity_is_plus_or_minus_one_in_four_bytes) {
+  const kst_condition_type *t = kst_condition_type_find("magnet_polarity");
+  cr_assert_not_null(t);
+  float host;
+  char path[] = "/tmp/kst_pol_XXXXXX";
+  const float values[3] = {-1.0f, 0.5f, 1.0f};
+  /* -1 loads; 0.5 is no polarity; 8 bytes are 4 too many. */
+  for (int k = 0; k < 3; ++k) {
+    strcpy(path, "/tmp/kst_pol_XXXXXX");
+    float twice[2] = {values[k], values[k]};
+    write_damaged(path, (const uint8_t *)twice, k == 2 ? 8 : 4, 99, 0);
+    kst_status s = t->load(&host, path);
+    if (k == 0) cr_assert(s.code == KST_OK && host == -1.0f, "%s", s.msg);
+    if (k == 1) cr_assert(s.code == KST_ERR_FORMAT && strstr(s.msg, "expected +1 or -1"), "%s", s.msg);
+    if (k == 2) cr_assert(s.code == KST_ERR_FORMAT && strstr(s.msg, "4 trailing bytes"), "%s", s.msg);
+    unlink(path);
+  }
 }

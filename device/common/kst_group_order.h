@@ -46,6 +46,22 @@ KST_DEVICE void kst_group_order(const uint32_t *group, const float *x, const uin
   kst_syncthreads();
 }
 
+/* Writes an event's n + 1 group offsets from its n group counts, starting at the host-known first slot of the
+   event; returns err, with count_flag added when the counts exceed the capacity the host sized (they would overrun the
+   container). A flagged event keeps no items: its offsets collapse onto its first slot. */
+KST_HOST_DEVICE uint32_t kst_group_offsets(const uint32_t *counts, uint32_t n, uint32_t first, uint32_t capacity,
+                                           uint32_t err, uint32_t count_flag, uint32_t *off) {
+  uint32_t total = 0, at = first;
+  for (uint32_t g = 0; g < n; ++g) total += counts[g];
+  if (total > capacity) err |= count_flag;
+  for (uint32_t g = 0; g < n; ++g) {
+    off[g] = at;
+    if (!err) at += counts[g];
+  }
+  off[n] = at;
+  return err;
+}
+
 /* The bin of x among n equal bins over [-half_width, half_width]; values outside go to the end bins. */
 KST_HOST_DEVICE uint32_t kst_x_bin(float x, float half_width, uint32_t n) {
   const float t = (x + half_width) / (2.0f * half_width) * (float)n;

@@ -68,19 +68,11 @@ KST_GLOBAL scifi_count_kernel(scifi_count_hits_args a, const kst_scifi_geometry 
     if (flags) kst_atomic_or_u32(&err, flags);
   }
   kst_syncthreads();
-  if (threadIdx.x == 0) {
-    /* A flagged event keeps no hits; more clusters than the host counted would overrun the container: flagged too. */
-    uint32_t *off = &a.dev_scifi_hit_offsets.data[(uint64_t)e * KST_SCIFI_OFFSETS_PER_EVENT];
-    uint32_t at = a.dev_item_offsets.data[e], total = 0;
-    for (uint32_t z = 0; z < KST_SCIFI_ZONES; ++z) total += counts[z];
-    if (total > a.dev_item_offsets.data[e + 1] - at) err |= KST_SCIFI_ERR_COUNT;
-    for (uint32_t z = 0; z < KST_SCIFI_ZONES; ++z) {
-      off[z] = at;
-      if (!err) at += counts[z];
-    }
-    off[KST_SCIFI_ZONES] = at;
-    a.dev_scifi_errors.data[e] = err;
-  }
+  if (threadIdx.x == 0)
+    a.dev_scifi_errors.data[e] = kst_group_offsets(counts, KST_SCIFI_ZONES, a.dev_item_offsets.data[e],
+                                                   a.dev_item_offsets.data[e + 1] - a.dev_item_offsets.data[e], err,
+                                                   KST_SCIFI_ERR_COUNT,
+                                                   &a.dev_scifi_hit_offsets.data[(uint64_t)e * KST_SCIFI_OFFSETS_PER_EVENT]);
 }
 
 /* Every cluster goes to a free slot of the event's run, then to its place in (zone, x, id, weight) order (grouped by

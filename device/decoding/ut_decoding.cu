@@ -54,19 +54,11 @@ KST_GLOBAL ut_count_kernel(ut_count_hits_args a, const kst_ut_readout *r) {
       for (uint32_t l = 0; l < KST_UT_LAYERS; ++l) kst_atomic_add_u32(&counts[l], mine[l]);
   }
   kst_syncthreads();
-  if (threadIdx.x == 0) {
-    /* A flagged event keeps no hits; more hits than the host counted would overrun the container: flagged too. */
-    uint32_t *off = &a.dev_ut_hit_offsets.data[(uint64_t)e * KST_UT_OFFSETS_PER_EVENT];
-    uint32_t at = a.dev_item_offsets.data[e], total = 0;
-    for (uint32_t l = 0; l < KST_UT_LAYERS; ++l) total += counts[l];
-    if (total > a.dev_item_offsets.data[e + 1] - at) err |= KST_UT_ERR_COUNT;
-    for (uint32_t l = 0; l < KST_UT_LAYERS; ++l) {
-      off[l] = at;
-      if (!err) at += counts[l];
-    }
-    off[KST_UT_LAYERS] = at;
-    a.dev_ut_errors.data[e] = err;
-  }
+  if (threadIdx.x == 0)
+    a.dev_ut_errors.data[e] = kst_group_offsets(counts, KST_UT_LAYERS, a.dev_item_offsets.data[e],
+                                                a.dev_item_offsets.data[e + 1] - a.dev_item_offsets.data[e], err,
+                                                KST_UT_ERR_COUNT,
+                                                &a.dev_ut_hit_offsets.data[(uint64_t)e * KST_UT_OFFSETS_PER_EVENT]);
 }
 
 /* Every hit goes to a free slot of the event's run, then to its place in (layer, x, id) order (grouped by x bins of

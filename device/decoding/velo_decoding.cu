@@ -1,5 +1,6 @@
 /* VELO decoding kernels: count and validate, then decode each module's clusters and sort them by phi. */
 #include "device/event_model/velo_geometry.h"
+#include "device/common/kst_group_order.h"
 #include "device/common/kst_math.h"
 #include "device/common/kst_simd.h"
 #include "device/decoding/velo_cluster.h"
@@ -49,20 +50,12 @@ KST_GLOBAL velo_count_kernel(velo_count_hits_args a) {
     if (flags) kst_atomic_or_u32(&err, flags);
   }
   kst_syncthreads();
-  if (threadIdx.x == 0) {
-    /* A flagged event keeps no hits: its offsets collapse onto its first slot. More clusters than the host counted
-       for the event (item offsets of another bank type) would overrun the container: flagged too. */
-    uint32_t *off = &a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT];
-    uint32_t at = a.dev_item_offsets.data[e], total = 0;
-    for (uint32_t m = 0; m < KST_VELO_MODULES; ++m) total += counts[m];
-    if (total > a.dev_item_offsets.data[e + 1] - at) err |= KST_VELO_ERR_COUNT;
-    for (uint32_t m = 0; m < KST_VELO_MODULES; ++m) {
-      off[m] = at;
-      if (!err) at += counts[m];
-    }
-    off[KST_VELO_MODULES] = at;
-    a.dev_velo_errors.data[e] = err;
-  }
+  /* More clusters than the host counted for the event (item offsets of another bank type) are flagged too. */
+  if (threadIdx.x == 0)
+    a.dev_velo_errors.data[e] = kst_group_offsets(counts, KST_VELO_MODULES, a.dev_item_offsets.data[e],
+                                                  a.dev_item_offsets.data[e + 1] - a.dev_item_offsets.data[e], err,
+                                                  KST_VELO_ERR_COUNT,
+                                                  &a.dev_module_offsets.data[(uint64_t)e * KST_VELO_OFFSETS_PER_EVENT]);
 }
 
 /* Hits in sensor order are already grouped by module (module = sensor / 4); each hit is then placed by its rank
