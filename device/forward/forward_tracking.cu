@@ -388,21 +388,6 @@ KST_DEVICE void forward_track(const forward_tracking_args *a, const kst_magnet *
   }
   segment best, cur;
   best.n_used = 0, best.rms2 = 0.0f;
-#ifdef FORWARD_DEBUG
-  if (t == FORWARD_DEBUG) {
-    printf("track %u: n_all %u windows %u dtx_max %g\n", t, n_all, n_win, dtx_max);
-    for (uint32_t l = 0; l < 2u * X_LAYERS; ++l) printf("  half layer %u: %u candidates\n", l, n_c[l]);
-    for (uint32_t k = 0; k < n_all; ++k)
-      if (CAND(k).x_ref > 220.0f && CAND(k).x_ref < 230.0f) printf("  cand %u: x_ref %g layer %u id %08x\n", k, CAND(k).x_ref, CAND(k).layer, h->id[CAND(k).hit]);
-    for (uint32_t k = 0; k < n_win; ++k) {
-      printf("  window %u: [%u, %u] layers %u spread %g x_ref %g..%g:", k, win[k].first, win[k].last, win[k].layers,
-             win[k].spread, CAND(win[k].first).x_ref, CAND(win[k].last).x_ref);
-      const int ok = refine(a, &m, h, off, lists, order, &win[k], &cur);
-      printf(" refine %d n %u used %u rms2 %g dy %g dty %g\n", ok, cur.n, cur.n_used, cur.rms2, cur.p[3], cur.p[4]);
-      for (uint32_t q = 0; ok || cur.n >= 10; q = cur.n) { for (; q < cur.n; ++q) printf("    L%u %08x used %d res %g\n", cur.layer[q], h->id[cur.hit[q]], cur.used[q], cur.xs[q] - segment_x(cur.p, cur.zs[q], cur.sl[q], m.z_ref, m.cubic)); break; }
-    }
-  }
-#endif
   for (uint32_t k = 0; k < n_win; ++k) {
     if (!refine(a, &m, h, off, lists, order, &win[k], &cur)) continue;
     if (best.n_used == 0 || cur.n_used > best.n_used || (cur.n_used == best.n_used && cur.rms2 < best.rms2)) best = cur;
