@@ -31,6 +31,7 @@ static const char bench_usage[] =
     "                            (default off; accepted on the CPU backend, where it has no effect)\n"
     "  --condition NAME=FILE     a condition's file (repeatable; as for kestrel run)\n"
     "  --geometry FILE           the same as --condition velo_geometry=FILE\n"
+    "  --detector DIR            a folder of detector files (as for kestrel run)\n"
     "  --device-memory MB, --host-memory MB   arenas per worker (default: grown to fit a batch; given: a bound,\n"
     "                            and batches that do not fit are split)\n"
     "  --memory-budget MB        all workers' arenas together (as for kestrel run)\n";
@@ -232,6 +233,7 @@ int kst_cmd_bench(int argc, char **argv) {
     else if (!strcmp(a, "--json") && next) json_path = argv[++i];
     else if (!strcmp(a, "--plot") && next) plot_path = argv[++i];
     else if (!strcmp(a, "--geometry") && next) o.geometry = argv[++i];
+    else if (!strcmp(a, "--detector") && next) o.detector_dir = argv[++i];
     else if (!strcmp(a, "--condition") && next) {
       if (o.n_conditions == KST_MAX_CONDITIONS) {
         fprintf(stderr, "kestrel %s: more than %d --condition options\n", "bench", KST_MAX_CONDITIONS);

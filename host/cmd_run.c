@@ -28,8 +28,11 @@ static const char run_usage[] =
     "                          memory); -t beyond it is refused before any work\n"
     "  --validate              run the sequence's validators against MC truth\n"
     "  --condition NAME=FILE   a condition's file (repeatable): e.g. velo_geometry=velo_geometry.bin;\n"
-    "                          else the sequence's \"conditions\", else the condition's file beside the\n"
-    "                          first input (velo_geometry.bin), else the shipped default\n"
+    "                          else the sequence's \"conditions\", else the file in --detector DIR,\n"
+    "                          else beside the first input (velo_geometry.bin, detector/ut_boards.bin, ...),\n"
+    "                          else the shipped default\n"
+    "  --detector DIR          a folder of detector files under their own names (ut_boards.bin, polarity.bin,\n"
+    "                          ...): for simulated files, whose folder has none\n"
     "  --geometry FILE         the same as --condition velo_geometry=FILE (LHCb binary or Kestrel JSON)\n"
     "  --dump DIR              write reconstructed objects as text files into DIR (created)\n"
     "  --report FILE           with --validate: write the checkers' JSON report\n"
@@ -145,6 +148,7 @@ int kst_cmd_run(int argc, char **argv) {
     else if (!strcmp(a, "--plots") && next) report.plots_dir = argv[++i];
     else if (!strcmp(a, "--dump") && next) o.dump_dir = argv[++i];
     else if (!strcmp(a, "--geometry") && next) o.geometry = argv[++i];
+    else if (!strcmp(a, "--detector") && next) o.detector_dir = argv[++i];
     else if (!strcmp(a, "--condition") && next) {
       if (o.n_conditions == KST_MAX_CONDITIONS) {
         fprintf(stderr, "kestrel %s: more than %d --condition options\n", "run", KST_MAX_CONDITIONS);

@@ -25,6 +25,11 @@ if [ -f "$DATA/lhcb/velo_geometry.bin" ]; then
     echo
     echo "== long tracks on the LHCb sample: VELO tracks extended into the SciFi, with momentum, checked"
     "$KESTREL" run --no-progress -s sequences/long.json -i "$MDF" --validate -t "$THREADS" --report "$OUT/lhcb_long.json"
+    echo
+    echo "== 1000 simulated events with the magnet, the UT and the SciFi (LHCb's detector files), long tracks checked"
+    "$KESTREL" generate -n 1000 -o "$OUT/minbias_long.mdf" --seed 1 --detector "$DATA/lhcb/detector"
+    "$KESTREL" run --no-progress -s sequences/long.json -i "$OUT/minbias_long.mdf" --detector "$DATA/lhcb/detector" \
+      --validate -t "$THREADS" --report "$OUT/minbias_long.json"
   fi
   echo
   echo "== the 200 real velopix events, converted to MDF, tracked and checked"

@@ -77,6 +77,11 @@ Test(cli, generate_rejects_bad_arguments) {
   cr_assert_eq(kestrel(out, sizeof out, "generate -n 0 -o /tmp/kst_never.mdf"), 2);
   cr_assert_eq(kestrel(out, sizeof out, "generate -n 5 -o /tmp/kst_never.mdf --signal 'Z0->nothing'"), 2);
   cr_assert(strstr(out, "signal"), "%s", out);
+  cr_assert_eq(kestrel(out, sizeof out, "generate -n 5 -o /tmp/kst_never.mdf --polarity sideways"), 2);
+  cr_assert(strstr(out, "--polarity is down or up"), "%s", out);
+  cr_assert_eq(kestrel(out, sizeof out, "generate -n 5 -o /tmp/kst_never.mdf --detector /nonexistent/folder"), 1);
+  cr_assert(strstr(out, "/nonexistent/folder/ut_boards.bin"), "the missing file is named: %s", out);
+  cr_assert_neq(access("/tmp/kst_never.mdf", F_OK), 0, "nothing written");
 }
 
 Test(cli, bench_writes_every_figure_as_json, .timeout = 120) {

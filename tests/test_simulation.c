@@ -553,6 +553,8 @@ Test(simulation, signal_channels_force_one_decay_per_event, .timeout = 120) {
       {"Bs->phi(K+K-)phi(K+K-)", 531, 6, {-321, -321, 321, 321, 333, 333}, 1.520},
       {"D0->K-pi+", 421, 2, {-321, 211}, 0.4103},
       {"B+->J/psi(mu+mu-)K+", 521, 4, {-13, 13, 321, 443}, 1.638},
+      {"D+->K-pi+pi+", 411, 3, {-321, 211, 211}, 1.040},
+      {"Lambda_b0->pK-", 5122, 2, {-321, 2212}, 1.470},
   };
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
     kst_sim_options o;
@@ -578,7 +580,7 @@ Test(simulation, signal_channels_force_one_decay_per_event, .timeout = 120) {
           continue;
         }
         cr_assert(ev.mc.particles[q->mother_key].from_signal);
-        if (cases[c].head != 421) cr_assert(q->from_b);
+        if (cases[c].head != 421 && cases[c].head != 411) cr_assert(q->from_b);
         cr_assert_eq(q->decay_mother_pid, cases[c].head);
         if (n < 16) got[n] = q->pid;
         n++;

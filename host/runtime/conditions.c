@@ -14,6 +14,7 @@ const char *kst_condition_origin_name(kst_condition_origin origin) {
   switch (origin) {
     case KST_CONDITION_COMMAND_LINE: return "command line";
     case KST_CONDITION_SEQUENCE: return "sequence";
+    case KST_CONDITION_DETECTOR_DIR: return "detector folder";
     case KST_CONDITION_BESIDE_INPUT: return "beside the input";
     case KST_CONDITION_DEFAULT: return "shipped default";
   }
@@ -101,6 +102,15 @@ kst_status kst_conditions_resolve(kst_conditions *c, const kst_sequence *seq, co
       KST_TRY(kst_condition_override(opt->conditions, opt->n_conditions, name, &given));
       if (!given && opt->geometry && strcmp(name, "velo_geometry") == 0) given = opt->geometry;
       if (!given && (given = kst_sequence_condition_file(seq, name))) given_origin = KST_CONDITION_SEQUENCE;
+      char in_dir[KST_CONDITION_PATH];
+      if (!given && opt->detector_dir && type->beside_input) {
+        /* the detector folder holds the files under their own names (what beside_input names, without its folder) */
+        const char *base = strrchr(type->beside_input, '/');
+        base = base ? base + 1 : type->beside_input;
+        const int n = snprintf(in_dir, sizeof in_dir, "%s/%s", opt->detector_dir, base);
+        if (n > 0 && (size_t)n < sizeof in_dir && access(in_dir, R_OK) == 0)
+          given = in_dir, given_origin = KST_CONDITION_DETECTOR_DIR;
+      }
       kst_condition *cond = &c->items[c->n++];
       cond->type = type;
       KST_TRY(kst_condition_resolve(type, given, given_origin, first_input, cond->path, sizeof cond->path, &cond->origin));

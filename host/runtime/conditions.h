@@ -19,6 +19,7 @@ extern "C" {
 typedef enum kst_condition_origin {
   KST_CONDITION_COMMAND_LINE, /* --condition NAME=FILE (or --geometry) */
   KST_CONDITION_SEQUENCE,     /* the sequence's "conditions" */
+  KST_CONDITION_DETECTOR_DIR, /* --detector DIR: the file beside_input names, looked up in DIR */
   KST_CONDITION_BESIDE_INPUT, /* beside_input in the first input file's folder */
   KST_CONDITION_DEFAULT       /* the shipped default */
 } kst_condition_origin;

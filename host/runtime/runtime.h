@@ -30,6 +30,7 @@ typedef struct kst_run_options {
   const char *geometry;     /* --geometry: the same as the override velo_geometry=FILE */
   const char *const *conditions; /* --condition NAME=FILE overrides (see host/runtime/conditions.h) */
   uint32_t n_conditions;
+  const char *detector_dir; /* --detector: look there for condition files first (after --condition and the sequence) */
   const char *dump_dir;     /* run the dumpers, writing into this directory (it must exist) */
   int preload;              /* build every batch in pinned memory before the clock starts (benchmarks) */
   int no_transfer;          /* with repetitions: copy the batch to the device once, then time compute only */

@@ -64,8 +64,8 @@ void kst_sim_detector_init(kst_sim *s) {
     }
 }
 
-/* Turns d by two Gaussian angles of width theta0 about axes perpendicular to it. */
-static void scatter(kst_rng *r, double d[3], double theta0) {
+/* Two Gaussian angles about axes perpendicular to d. */
+void kst_sim_scatter(kst_rng *r, double d[3], double theta0) {
   double u[3], v[3];
   if (fabs(d[2]) < 0.9) u[0] = d[1], u[1] = -d[0], u[2] = 0.0;
   else u[0] = 0.0, u[1] = d[2], u[2] = -d[1];
@@ -77,7 +77,7 @@ static void scatter(kst_rng *r, double d[3], double theta0) {
 }
 
 /* Highland (PDG): theta0 = 13.6 MeV / (beta p) sqrt(x) (1 + 0.038 ln(x / beta^2)), unit charge. */
-static double highland(double p, double beta, double x) {
+double kst_sim_highland(double p, double beta, double x) {
   if (!(x > 0.0) || !(p > 0.0)) return 0.0;
   return 13.6 / (beta * p) * sqrt(x) * (1.0 + 0.038 * kst_sm_log(x / (beta * beta)));
 }
@@ -156,18 +156,21 @@ static kst_status track(kst_sim *s, uint32_t i) {
     }
     if (crossed && stable && s->o.material_x0 > 0.0) {
       /* scatter once per module, at its last crossing: the line restarts there */
-      double theta0 = highland(mom, beta, s->o.material_x0 / fabs(d[2]));
-      scatter(&s->rng, d, theta0);
+      double theta0 = kst_sim_highland(mom, beta, s->o.material_x0 / fabs(d[2]));
+      kst_sim_scatter(&s->rng, d, theta0);
       o[0] = at[0], o[1] = at[1], o[2] = at[2];
       if (dir * d[2] <= 1e-6) break; /* scattered sideways or back: leave it there */
     }
   }
   p = &s->parts[i];
   p->n_hits = s->n_hits - p->hit_first;
+  /* what leaves the VELO forward goes on downstream from its last scattering point */
+  if (s->ds && stable && dir > 0.0 && d[2] > 0.0) return kst_sim_downstream_track(s, i, o, d);
   return kst_ok();
 }
 
 kst_status kst_sim_track_all(kst_sim *s) {
+  KST_TRY(kst_sim_downstream_secondaries(s));
   for (uint32_t i = 0; i < s->n_parts; i++) {
     const sim_particle *p = &s->parts[i];
     s->parts[i].hit_first = s->n_hits;

@@ -8,7 +8,7 @@
 #include "input/simulation/internal.h"
 #include "input/simulation/smath.h"
 
-/* Acceptance of the downstream trackers, approximated from origin, eta and p (docs/simulation.md). */
+/* Without the downstream detector, its acceptance approximated from origin, eta and p (docs/simulation.md). */
 #define UT_MAX_ORIGIN_Z 2200.0
 #define UT_ETA_MIN 1.9
 #define UT_ETA_MAX 4.9
@@ -47,6 +47,23 @@ void kst_sim_options_default(kst_sim_options *o) {
   o->hit_efficiency = 0.99;
   o->hit_resolution = 0.013;
   o->noise_per_event = 5.0;
+  o->downstream = NULL;
+  o->polarity = -1.0;
+  o->upstream_x0 = 0.08;
+  o->ut_x0 = 0.01;
+  o->scifi_x0 = 0.01;
+  o->ut_efficiency = 0.99;
+  o->scifi_efficiency = 0.99;
+  o->ut_resolution = 0.2;
+  o->scifi_resolution = 0.2;
+  o->ut_noise_per_event = 65.0;
+  o->scifi_noise_per_event = 300.0;
+  o->secondaries_per_event = 540.0;
+  o->secondary_z_min = 7300.0;
+  o->secondary_ut_fraction = 0.32;
+  o->secondary_z_max = 9400.0;
+  o->secondary_mean_p = 450.0;
+  o->secondary_angle = 0.15;
   o->signal = KST_SIM_SIGNAL_NONE;
   o->signal_in_acceptance = 1;
 }
@@ -93,6 +110,23 @@ kst_status kst_sim_options_check(const kst_sim_options *o) {
   CHECK_RANGE(hit_efficiency, 0.0, 1.0);
   CHECK_RANGE(hit_resolution, 0.0, 1.0);
   CHECK_RANGE(noise_per_event, 0.0, 1e5);
+  if (o->polarity != 1.0 && o->polarity != -1.0)
+    return kst_error(KST_ERR_INVALID, "simulation option polarity = %g: must be -1 (down) or +1 (up)", o->polarity);
+  CHECK_RANGE(upstream_x0, 0.0, 1.0);
+  CHECK_RANGE(ut_x0, 0.0, 1.0);
+  CHECK_RANGE(scifi_x0, 0.0, 1.0);
+  CHECK_RANGE(ut_efficiency, 0.0, 1.0);
+  CHECK_RANGE(scifi_efficiency, 0.0, 1.0);
+  CHECK_RANGE(ut_resolution, 0.0, 10.0);
+  CHECK_RANGE(scifi_resolution, 0.0, 10.0);
+  CHECK_RANGE(ut_noise_per_event, 0.0, 1e5);
+  CHECK_RANGE(scifi_noise_per_event, 0.0, 1e5);
+  CHECK_RANGE(secondaries_per_event, 0.0, 1e5);
+  CHECK_RANGE(secondary_z_min, 800.0, 9400.0);
+  CHECK_RANGE(secondary_z_max, o->secondary_z_min, 9400.0);
+  CHECK_RANGE(secondary_ut_fraction, 0.0, 1.0);
+  CHECK_RANGE(secondary_mean_p, 0.0, 1e6);
+  CHECK_RANGE(secondary_angle, 0.0, 1.0);
   if ((int)o->signal < 0 || o->signal >= KST_SIM_SIGNAL_COUNT)
     return kst_error(KST_ERR_INVALID, "simulation options: unknown signal %d", (int)o->signal);
   return kst_ok();
@@ -110,12 +144,18 @@ kst_status kst_sim_create(kst_sim **out, const kst_sim_options *o, const kst_vel
   for (int k = 0; k < 5; k++) total += f[k];
   for (int k = 0; k < 5; k++) s->species_cdf[k] = (acc += f[k]) / total;
   kst_sim_detector_init(s);
+  kst_status st = kst_sim_downstream_init(s);
+  if (st.code) {
+    kst_sim_destroy(s);
+    return kst_error_wrap(st, "simulation: the downstream detector");
+  }
   *out = s;
   return kst_ok();
 }
 
 void kst_sim_destroy(kst_sim *s) {
   if (!s) return;
+  kst_sim_downstream_free(s);
   free(s->parts);
   free(s->hits);
   free(s->pvs);
@@ -158,21 +198,37 @@ void kst_sim_event_free(kst_sim_event *ev) {
   if (!ev) return;
   kst_mc_event_free(&ev->mc);
   free(ev->clusters);
+  free(ev->ut_words);
+  free(ev->ft_words);
   memset(ev, 0, sizeof *ev);
 }
 
-/* Charged particles with a VELO hit are stored, with every ancestor (so mother keys resolve) and the
+/* Charged particles with a VELO, UT or SciFi hit are stored, with every ancestor (so mother keys resolve) and the
  * whole visible signal chain; keys follow list order, which puts mothers first. */
 static uint32_t choose_stored(kst_sim *s) {
   for (uint32_t i = 0; i < s->n_parts; i++) {
     sim_particle *p = &s->parts[i];
-    int keep = (p->n_hits > 0 && p->charge != 0.0) || (p->signal && p->sp->fate != KST_FATE_INVISIBLE);
+    int keep = (p->n_hits + p->n_ut + p->n_ft > 0 && p->charge != 0.0) || (p->signal && p->sp->fate != KST_FATE_INVISIBLE);
     for (int32_t j = (int32_t)i; keep && j >= 0 && !s->parts[j].stored; j = s->parts[j].mother)
       s->parts[j].stored = 1;
   }
   uint32_t n = 0;
   for (uint32_t i = 0; i < s->n_parts; i++) s->parts[i].key = s->parts[i].stored ? (int32_t)n++ : -1;
   return n;
+}
+
+/* LHCb's rules on the particle's ids: hasUT with clusters in 3 of the 4 UT layers; hasSciFi (hasT) with an x and a
+ * stereo cluster in each of the 3 stations (they reproduce the sample's flags, docs/simulation.md). */
+static void downstream_flags(const kst_sim *s, const sim_particle *p, kst_mc_particle *m) {
+  const sim_pair *pr = s->ds->pairs.a;
+  uint32_t layers = 0, stations = 0;
+  for (uint32_t k = 0; k < p->n_ut; k++) layers |= 1u << ((pr[p->ut_first + k].id >> 18) & 3u);
+  for (uint32_t k = 0; k < p->n_ft; k++) {
+    const uint32_t id = pr[p->ft_first + k].id, station = (id >> 18) & 3u, layer = (id >> 16) & 3u;
+    if (station >= 1) stations |= 1u << (2 * (station - 1) + (layer == 1 || layer == 2));
+  }
+  m->has_ut = (layers & 1u) + (layers >> 1 & 1u) + (layers >> 2 & 1u) + (layers >> 3 & 1u) >= 3;
+  m->has_scifi = stations == 0x3Fu;
 }
 
 /* The MC record of particle i: kinematics at its origin, acceptance flags, ancestry. */
@@ -191,6 +247,7 @@ static void fill_particle(const kst_sim *s, const sim_particle *p, kst_mc_partic
   m->has_ut = tracked && p->origin[2] < UT_MAX_ORIGIN_Z && eta > UT_ETA_MIN && eta < UT_ETA_MAX && mom > UT_P_MIN;
   m->has_scifi = tracked && p->origin[2] < SCIFI_MAX_ORIGIN_Z && eta > SCIFI_ETA_MIN && eta < SCIFI_ETA_MAX &&
                  mom > SCIFI_P_MIN;
+  if (s->ds) downstream_flags(s, p, m);
   m->is_long = m->has_velo && m->has_scifi;
   m->is_down = m->has_ut && m->has_scifi;
   m->from_signal = p->signal;
@@ -283,9 +340,10 @@ static kst_status merge_clusters(kst_sim *s, kst_sim_event *ev) {
 
 /* Truth and clusters of the current event into ev. */
 static kst_status build_event(kst_sim *s, kst_sim_event *ev) {
+  KST_TRY(kst_sim_downstream_finish(s, ev));
   uint32_t n = choose_stored(s), n_ids = 0;
   for (uint32_t i = 0; i < s->n_parts; i++)
-    if (s->parts[i].stored) n_ids += s->parts[i].n_hits;
+    if (s->parts[i].stored) n_ids += s->parts[i].n_hits + s->parts[i].n_ut + s->parts[i].n_ft;
   kst_mc_event *mc = &ev->mc;
   mc->particles = malloc((n ? n : 1) * sizeof *mc->particles);
   mc->ids = malloc((n_ids ? n_ids : 1) * sizeof *mc->ids);
@@ -304,7 +362,12 @@ static kst_status build_event(kst_sim *s, kst_sim_event *ev) {
     m->velo_first = id;
     for (uint32_t h = 0; h < p->n_hits; h++) mc->ids[id++] = s->hits[p->hit_first + h].lhcbid;
     m->n_velo = p->n_hits;
-    m->ut_first = m->scifi_first = id;
+    m->ut_first = id;
+    for (uint32_t h = 0; h < p->n_ut; h++) mc->ids[id++] = s->ds->pairs.a[p->ut_first + h].id;
+    m->n_ut = p->n_ut;
+    m->scifi_first = id;
+    for (uint32_t h = 0; h < p->n_ft; h++) mc->ids[id++] = s->ds->pairs.a[p->ft_first + h].id;
+    m->n_scifi = p->n_ft;
     /* a PV's track count: hasVelo particles that come out of the vertex itself (LHCb's meaning) */
     if (m->has_velo && p->at_pv) s->pvs[p->pv].n_tracks++;
   }
@@ -324,6 +387,7 @@ kst_status kst_sim_generate_event(kst_sim *s, uint64_t index, kst_sim_event *ev)
   ev->number = s->o.first_event + index;
   kst_rng_seed(&s->rng, s->o.seed, index);
   s->n_parts = s->n_hits = s->n_pvs = 0;
+  kst_sim_downstream_begin(s, index);
   kst_status st = kst_sim_make_interactions(s);
   if (!st.code) st = kst_sim_decay_all(s, 0);
   if (!st.code) st = kst_sim_track_all(s);

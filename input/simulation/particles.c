@@ -58,6 +58,10 @@ static const kst_sim_channel bs_ch[] = {
     {0.00104, 2, {KST_PID_JPSI, KST_PID_PHI}},
     {0.0000185, 2, {KST_PID_PHI, KST_PID_PHI}},
 };
+/* Lambda_b0 = (udb): only its signal channel (the generator makes no Lambda_b otherwise). */
+static const kst_sim_channel lb_ch[] = {
+    {0.0000054, 2, {KST_PID_P, -KST_PID_K}},
+};
 
 #define CH(a) (int)(sizeof a / sizeof a[0]), a
 /* pid, name, mass MeV, charge, ctau mm, fate, self-conjugate, is_b, is_c, is_s, channels */
@@ -83,6 +87,7 @@ static const kst_sim_species table[] = {
     {KST_PID_B0, "B0", 5279.66, 0, 0.4555, KST_FATE_DECAYS, 0, 1, 0, 0, CH(b0_ch)},
     {KST_PID_BP, "B+", 5279.34, 1, 0.4911, KST_FATE_DECAYS, 0, 1, 0, 0, CH(bp_ch)},
     {KST_PID_BS, "B_s0", 5366.92, 0, 0.4557, KST_FATE_DECAYS, 0, 1, 0, 0, CH(bs_ch)},
+    {KST_PID_LAMBDA_B, "Lambda_b0", 5619.60, 0, 0.4407, KST_FATE_DECAYS, 0, 1, 0, 0, CH(lb_ch)},
 };
 
 const kst_sim_species *kst_sim_species_of(int32_t pid) {

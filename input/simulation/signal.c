@@ -21,6 +21,8 @@ static const signal_def signals[KST_SIM_SIGNAL_COUNT] = {
     {"Bs->phi(K+K-)phi(K+K-)", KST_PID_BS, 1},
     {"D0->K-pi+", KST_PID_D0, 0},
     {"B+->J/psi(mu+mu-)K+", KST_PID_BP, 1},
+    {"D+->K-pi+pi+", KST_PID_D, 0},
+    {"Lambda_b0->pK-", KST_PID_LAMBDA_B, 1},
 };
 
 /* The forced decays; each pid appears in one signal chain only, so one table serves all. */
@@ -36,6 +38,8 @@ static const forced_decay forced[] = {
     {KST_PID_D0, {1, 2, {-KST_PID_K, KST_PID_PI}}},
     {KST_PID_BP, {1, 2, {KST_PID_JPSI, KST_PID_K}}},
     {KST_PID_JPSI, {1, 2, {-KST_PID_MU, KST_PID_MU}}},
+    {KST_PID_D, {1, 3, {-KST_PID_K, KST_PID_PI, KST_PID_PI}}},
+    {KST_PID_LAMBDA_B, {1, 2, {KST_PID_P, -KST_PID_K}}},
 };
 
 const kst_sim_channel *kst_sim_signal_channel(int32_t pid) {
@@ -51,7 +55,8 @@ kst_status kst_sim_signal_parse(const char *name, kst_sim_signal *out) {
       return kst_ok();
     }
   return kst_error(KST_ERR_INVALID,
-                   "unknown signal '%s' (known: B0->K+pi-, Bs->phi(K+K-)phi(K+K-), D0->K-pi+, B+->J/psi(mu+mu-)K+)",
+                   "unknown signal '%s' (known: B0->K+pi-, Bs->phi(K+K-)phi(K+K-), D0->K-pi+, B+->J/psi(mu+mu-)K+, "
+                   "D+->K-pi+pi+, Lambda_b0->pK-)",
                    name ? name : "");
 }
 
