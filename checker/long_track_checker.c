@@ -98,6 +98,26 @@ static uint32_t shared_ids(const kst_mc_event *mc, uint32_t first, uint32_t coun
   return k;
 }
 
+/* Whether track v matches particle q under LHCb's rules; *sv and *ss get the shared VELO and SciFi ids. */
+static int track_matches(const kst_mc_event *mc, const kst_mc_particle *q, const kst_long_track_view *v, uint32_t *sv,
+                   uint32_t *ss) {
+  *sv = shared_ids(mc, q->velo_first, q->n_velo, v->velo, v->n_velo);
+  if (v->n_velo > 2 && 10u * *sv < 7u * v->n_velo) return 0;
+  *ss = shared_ids(mc, q->scifi_first, q->n_scifi, v->scifi, v->n_scifi);
+  if (v->n_scifi > 2 && 10u * *ss < 7u * v->n_scifi) return 0;
+  return *sv + *ss > 0;
+}
+
+int32_t kst_long_track_match(const kst_mc_event *mc, const kst_long_track_view *v) {
+  int32_t best = -1;
+  uint32_t most = 0;
+  for (uint32_t p = 0; p < mc->n_particles; ++p) {
+    uint32_t sv, ss;
+    if (track_matches(mc, &mc->particles[p], v, &sv, &ss) && sv + ss > most) best = (int32_t)p, most = sv + ss;
+  }
+  return best;
+}
+
 kst_status kst_long_track_checker_add_event(kst_long_track_checker *c, const kst_mc_event *mc,
                                             const kst_long_track_view *tracks, uint32_t n_tracks) {
   uint32_t *matches = calloc(mc->n_particles + 1, sizeof *matches);
@@ -109,11 +129,8 @@ kst_status kst_long_track_checker_add_event(kst_long_track_checker *c, const kst
     int matched = 0;
     for (uint32_t p = 0; p < mc->n_particles; ++p) {
       const kst_mc_particle *q = &mc->particles[p];
-      const uint32_t sv = shared_ids(mc, q->velo_first, q->n_velo, v->velo, v->n_velo);
-      if (v->n_velo > 2 && 10u * sv < 7u * v->n_velo) continue;
-      const uint32_t ss = shared_ids(mc, q->scifi_first, q->n_scifi, v->scifi, v->n_scifi);
-      if (v->n_scifi > 2 && 10u * ss < 7u * v->n_scifi) continue;
-      if (sv + ss == 0) continue;
+      uint32_t sv, ss;
+      if (!track_matches(mc, q, v, &sv, &ss)) continue;
       matched = 1;
       /* A particle found twice counts once; the second is a clone. */
       const uint32_t cats = categories(q);

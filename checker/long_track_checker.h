@@ -66,6 +66,8 @@ kst_status kst_long_track_checker_category(const kst_long_track_checker *c, int 
 void kst_long_track_checker_ghosts(const kst_long_track_checker *c, uint64_t *tracks, uint64_t *ghosts);
 /* The resolution of momentum bin k (KST_LONG_P_BINS + 1: all bins above 5 GeV together). */
 kst_status kst_long_track_checker_momentum(const kst_long_track_checker *c, int k, kst_long_momentum_stats *out);
+/* The particle (index into mc) that track v matches with the most shared ids, or -1 for a ghost. */
+int32_t kst_long_track_match(const kst_mc_event *mc, const kst_long_track_view *v);
 /* Prints the ghost line, one line per category with particles, and the momentum table. */
 void kst_long_track_checker_print(const kst_long_track_checker *c, FILE *out);
 /* Writes every number as JSON to path. */

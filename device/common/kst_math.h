@@ -59,4 +59,24 @@ KST_HOST_DEVICE float kst_exp_negf(float x) {
   return p * scale * (float)!out;
 }
 
+/* Natural log for a positive normal x (relative error below 1e-7): x = m 2^e with m in [sqrt(1/2), sqrt(2)), and
+   ln m = 2 atanh(s), s = (m - 1)/(m + 1), |s| <= 0.172, from five odd terms; vendor logf differs between CPU libm and
+   GPU. */
+KST_HOST_DEVICE float kst_logf(float x) {
+  uint32_t bits;
+  memcpy(&bits, &x, sizeof bits);
+  int e = (int)((bits >> 23) & 0xFFu) - 127;
+  bits = (bits & 0x007FFFFFu) | 0x3F800000u; /* the mantissa as a number in [1, 2) */
+  float m;
+  memcpy(&m, &bits, sizeof m);
+  if (m > 1.41421356f) m *= 0.5f, e += 1;
+  const float s = (m - 1.0f) / (m + 1.0f), s2 = s * s;
+  float p = 1.0f / 9.0f;
+  p = p * s2 + 1.0f / 7.0f;
+  p = p * s2 + 0.2f;
+  p = p * s2 + 1.0f / 3.0f;
+  p = p * s2 + 1.0f;
+  return (float)e * 0.693147181f + 2.0f * s * p;
+}
+
 #endif

@@ -1,30 +1,10 @@
 /* velo_consolidate kernels: keep, order by id, place, and fit each track with a straight-line Kalman filter. */
+#include "device/common/kst_line_filter.h"
 #include "device/event_model/velo_geometry.h"
 #include "device/event_model/velo_hits.h"
 #include "device/velo/velo_consolidate.h"
 #include "device/event_model/event_list.h"
 #include "kst_dialect.h"
-
-/* One coordinate (x or y) of a straight line: position p at z, slope t, covariance c00, c10, c11. */
-typedef struct line1d {
-  float p, t, c00, c10, c11, chi2;
-} line1d;
-
-KST_DEVICE void kalman_step(line1d *s, float dz, float m, float var_m, float ms_noise) {
-  /* Predict over dz, with multiple scattering added to the slope variance at each station crossed. */
-  s->p += s->t * dz;
-  s->c00 += dz * (2.0f * s->c10 + dz * s->c11);
-  s->c10 += dz * s->c11;
-  s->c11 += ms_noise;
-  /* Update with the measurement. */
-  const float r = m - s->p, rvar = s->c00 + var_m, k0 = s->c00 / rvar, k1 = s->c10 / rvar;
-  s->p += k0 * r;
-  s->t += k1 * r;
-  s->c11 -= k1 * s->c10;
-  s->c10 -= k1 * s->c00;
-  s->c00 -= k0 * s->c00;
-  s->chi2 += r * r / rvar;
-}
 
 /* The slope noise per station from the track's slope alone: without a momentum, the slope stands in for it (in
    minimum bias the transverse momentum varies much less than the momentum, so steeper tracks are softer and scatter
@@ -65,14 +45,14 @@ KST_DEVICE float kink_noise(const velo_consolidate_args *a, const uint32_t *h, u
 
 /* A coordinate's line at its first hit (position p0) through the second (p1, dz0 further on): the slope of the two,
    the hit's variance and a wide slope variance. */
-KST_DEVICE line1d line_start(float p0, float p1, float dz0, float var) {
-  line1d l;
+KST_DEVICE kst_line1d line_start(float p0, float p1, float dz0, float var) {
+  kst_line1d l;
   l.p = p0, l.t = (p1 - p0) / dz0, l.c00 = var, l.c10 = 0.0f, l.c11 = 1.0f, l.chi2 = 0.0f;
   return l;
 }
 
 /* The state of the x and y lines at z after filtering n hits. */
-KST_DEVICE kst_velo_state line_state(const line1d *sx, const line1d *sy, float z, uint32_t n) {
+KST_DEVICE kst_velo_state line_state(const kst_line1d *sx, const kst_line1d *sy, float z, uint32_t n) {
   kst_velo_state s;
   s.x = sx->p, s.y = sy->p, s.z = z, s.tx = sx->t, s.ty = sy->t;
   s.c00 = sx->c00, s.c20 = sx->c10, s.c22 = sx->c11, s.c11 = sy->c00, s.c31 = sy->c10, s.c33 = sy->c11;
@@ -89,13 +69,13 @@ KST_DEVICE kst_velo_state fit(const velo_consolidate_args *a, const uint32_t *h,
   const float *X = hits.x, *Y = hits.y, *Z = hits.z;
   const uint32_t first = forward ? 0u : n - 1u, second = forward ? 1u : n - 2u;
   const float var = a->props.hit_error * a->props.hit_error, dz0 = Z[h[second]] - Z[h[first]];
-  line1d sx = line_start(X[h[first]], X[h[second]], dz0, var), sy = line_start(Y[h[first]], Y[h[second]], dz0, var);
+  kst_line1d sx = line_start(X[h[first]], X[h[second]], dz0, var), sy = line_start(Y[h[first]], Y[h[second]], dz0, var);
   float z = Z[h[first]];
   for (uint32_t i = 1; i < n; ++i) {
     const uint32_t j = forward ? i : n - 1u - i;
     const float dz = Z[h[j]] - z;
-    kalman_step(&sx, dz, X[h[j]], var, ms_noise);
-    kalman_step(&sy, dz, Y[h[j]], var, ms_noise);
+    kst_line_filter_step(&sx, dz, X[h[j]], var, ms_noise);
+    kst_line_filter_step(&sy, dz, Y[h[j]], var, ms_noise);
     z = Z[h[j]];
   }
   return line_state(&sx, &sy, z, n);
@@ -127,7 +107,7 @@ static void fit_lanes(const velo_consolidate_args *a, const fit_tile *t, uint32_
   float z[FIT_LANES];
   for (uint32_t l = 0; l < FIT_LANES; ++l) {
     const float dz0 = t->z[1][l] - t->z[0][l];
-    const line1d sx = line_start(t->x[0][l], t->x[1][l], dz0, var), sy = line_start(t->y[0][l], t->y[1][l], dz0, var);
+    const kst_line1d sx = line_start(t->x[0][l], t->x[1][l], dz0, var), sy = line_start(t->y[0][l], t->y[1][l], dz0, var);
     xp[l] = sx.p, xt[l] = sx.t, x00[l] = sx.c00, x10[l] = sx.c10, x11[l] = sx.c11, xchi2[l] = sx.chi2;
     yp[l] = sy.p, yt[l] = sy.t, y00[l] = sy.c00, y10[l] = sy.c10, y11[l] = sy.c11, ychi2[l] = sy.chi2;
     z[l] = t->z[0][l];
@@ -137,9 +117,9 @@ static void fit_lanes(const velo_consolidate_args *a, const fit_tile *t, uint32_
       /* A lane past its last hit computes on anything and keeps its state. */
       const int live = i < t->n[l];
       const float dz = t->z[i][l] - z[l];
-      line1d sx = {xp[l], xt[l], x00[l], x10[l], x11[l], xchi2[l]}, sy = {yp[l], yt[l], y00[l], y10[l], y11[l], ychi2[l]};
-      kalman_step(&sx, dz, t->x[i][l], var, t->noise[l]);
-      kalman_step(&sy, dz, t->y[i][l], var, t->noise[l]);
+      kst_line1d sx = {xp[l], xt[l], x00[l], x10[l], x11[l], xchi2[l]}, sy = {yp[l], yt[l], y00[l], y10[l], y11[l], ychi2[l]};
+      kst_line_filter_step(&sx, dz, t->x[i][l], var, t->noise[l]);
+      kst_line_filter_step(&sy, dz, t->y[i][l], var, t->noise[l]);
       xp[l] = live ? sx.p : xp[l], xt[l] = live ? sx.t : xt[l], x00[l] = live ? sx.c00 : x00[l];
       x10[l] = live ? sx.c10 : x10[l], x11[l] = live ? sx.c11 : x11[l], xchi2[l] = live ? sx.chi2 : xchi2[l];
       yp[l] = live ? sy.p : yp[l], yt[l] = live ? sy.t : yt[l], y00[l] = live ? sy.c00 : y00[l];
@@ -147,7 +127,7 @@ static void fit_lanes(const velo_consolidate_args *a, const fit_tile *t, uint32_
       z[l] = live ? t->z[i][l] : z[l];
     }
   for (uint32_t l = 0; l < FIT_LANES; ++l) {
-    const line1d sx = {xp[l], xt[l], x00[l], x10[l], x11[l], xchi2[l]}, sy = {yp[l], yt[l], y00[l], y10[l], y11[l], ychi2[l]};
+    const kst_line1d sx = {xp[l], xt[l], x00[l], x10[l], x11[l], xchi2[l]}, sy = {yp[l], yt[l], y00[l], y10[l], y11[l], ychi2[l]};
     out[l] = line_state(&sx, &sy, z[l], t->n[l]);
   }
 }

@@ -38,7 +38,12 @@
   X(pv_beamline)                \
   X(pv_summary)                 \
   X(pv_checker)                 \
-  X(velo_pv_ip)
+  X(velo_pv_ip)                 \
+  X(long_track_fit)             \
+  X(two_track_vertices)         \
+  X(sv_summary)                 \
+  X(vertex_checker)             \
+  X(vertex_dump)
 
 #define KST__DECLARE(name) extern const kst_alg_desc kst_alg_##name;
 KST_ALGORITHM_LIST(KST__DECLARE)

@@ -1,4 +1,5 @@
-/* ut_hit_dump, scifi_hit_dump and mc_particle_dump: one text file per event and kind, floats as %.9g (exact). */
+/* ut_hit_dump, scifi_hit_dump, long_track_dump, vertex_dump and mc_particle_dump: one text file per event and kind,
+   floats as %.9g (exact). */
 #include "host/validators/downstream_dumps.h"
 
 #include <stdio.h>
@@ -81,6 +82,39 @@ static kst_status long_after_sync(kst_ctx *ctx, const long_track_dump_args *a) {
   return kst_ok();
 }
 
+/* Every long track's fitted state at the beam line and its PV association, then the event's vertices. */
+static kst_status vertex_after_sync(kst_ctx *ctx, const vertex_dump_args *a) {
+  const kst_batch *b = kst_ctx_batch(ctx);
+  const uint32_t *toff = a->dev_velo_track_offsets.data;
+  const uint32_t max_svs = b->n_events ? (uint32_t)(a->dev_svs.count / b->n_events) : 0u;
+  for (uint32_t e = 0; e < b->n_events; ++e) {
+    FILE *f;
+    char path[512];
+    KST_TRY(open_dump(ctx, "vertices", b->first + e, &f, path, sizeof path));
+    fprintf(f, "event %llu svs %u flags %u\n", (unsigned long long)(b->first + e), a->dev_sv_counts.data[e],
+            a->dev_sv_flags.data[e]);
+    for (uint32_t t = toff[e]; t < toff[e + 1]; ++t) {
+      if (!a->dev_long_tracks.data[t].n_hits) continue;
+      const kst_velo_state *s = &a->dev_long_states_beam.data[t];
+      const kst_track_pv *v = &a->dev_track_pv.data[t];
+      fprintf(f, "fit %u x %.9g y %.9g z %.9g tx %.9g ty %.9g cov %.9g %.9g %.9g %.9g %.9g %.9g chi2 %.9g ndof %u pv %d ip %.9g "
+              "ipchi2 %.9g\n", t - toff[e], s->x, s->y, s->z, s->tx, s->ty, s->c00, s->c20, s->c22, s->c11, s->c31, s->c33,
+              s->chi2, s->ndof, v->pv == KST_NO_PV ? -1 : (int)v->pv, v->ip, v->ip_chi2);
+    }
+    const kst_sv *sv = &a->dev_svs.data[(uint64_t)e * max_svs];
+    for (uint32_t k = 0; k < a->dev_sv_counts.data[e] && k < max_svs; ++k) {
+      const kst_sv *x = &sv[k];
+      fprintf(f, "sv %u %u x %.9g y %.9g z %.9g cov %.9g %.9g %.9g %.9g %.9g %.9g chi2 %.9g doca %.9g pt %.9g eta %.9g "
+              "mass %.9g mcor %.9g fd %.9g fdchi2 %.9g dira %.9g ipchi2 %.9g minipchi2 %.9g sumpt %.9g pv %d q %d\n",
+              x->a - toff[e], x->b - toff[e], x->x, x->y, x->z, x->cov[0], x->cov[1], x->cov[2], x->cov[3], x->cov[4],
+              x->cov[5], x->chi2, x->doca, x->pt, x->eta, x->mass, x->mcor, x->fd, x->fd_chi2, x->dira, x->ip_chi2,
+              x->min_ip_chi2, x->sum_pt, x->pv == KST_NO_PV ? -1 : (int)x->pv, x->charge);
+    }
+    KST_TRY(close_dump(f, path));
+  }
+  return kst_ok();
+}
+
 /* The ids of one subdetector of a particle, as " n id id ...". */
 static void write_ids(FILE *f, const kst_mc_event *mc, uint32_t first, uint32_t n) {
   fprintf(f, " %u", n);
@@ -128,6 +162,11 @@ KST_ALGORITHM(scifi_hit_dump, SCIFI_HIT_DUMP_PARAMS, KST_NO_PROPS, scifi_hit_dum
 static const long_track_dump_hooks long_track_dump_hook_table = {.after_sync = long_after_sync};
 KST_ALGORITHM(long_track_dump, LONG_TRACK_DUMP_PARAMS, KST_NO_PROPS, long_track_dump_hook_table,
               .description = "writes every event's long tracks (q/p, T segment, VELO and SciFi LHCbIDs) as text, with --dump DIR",
+              .flags = KST_ALG_DUMP);
+
+static const vertex_dump_hooks vertex_dump_hook_table = {.after_sync = vertex_after_sync};
+KST_ALGORITHM(vertex_dump, VERTEX_DUMP_PARAMS, KST_NO_PROPS, vertex_dump_hook_table,
+              .description = "writes every event's fitted long-track states and two-track vertices as text, with --dump DIR",
               .flags = KST_ALG_DUMP);
 
 static const mc_particle_dump_hooks mc_particle_dump_hook_table = {.after_sync = mc_after_sync};

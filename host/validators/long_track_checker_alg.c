@@ -6,6 +6,7 @@
 
 #include "checker/long_track_checker.h"
 #include "checker/track_checker.h"
+#include "host/validators/long_views.h"
 #include "host/validators/mc_from_mdf.h"
 #include "input/batch.h"
 
@@ -14,43 +15,33 @@ static kst_status after_sync(kst_ctx *ctx, const long_track_checker_args *a) {
   if (!kst_event_list_valid(a->dev_event_list.data, a->dev_event_list.count, b->n_events))
     return kst_error(KST_ERR_INVALID, "dev_event_list is not a valid event list of the batch");
   kst_long_track_checker *chk = (kst_long_track_checker *)kst_ctx_accumulator(ctx);
-  const uint32_t *toff = a->dev_velo_track_offsets.data;
-  const uint32_t *velo_ids = kst_velo_hits_view(a->dev_velo_hits.data, a->dev_velo_hits.count).id;
-  const uint32_t *scifi_ids = kst_scifi_hits_view(a->dev_scifi_hits.data, a->dev_scifi_hits.count).id;
-  uint32_t max_tracks = 0;
-  for (uint32_t e = 0; e < b->n_events; ++e)
-    if (toff[e + 1] - toff[e] > max_tracks) max_tracks = toff[e + 1] - toff[e];
-  kst_long_track_view *views = malloc((max_tracks + 1) * sizeof *views);
-  uint32_t *ids = malloc(((uint64_t)max_tracks * (26 + KST_LONG_MAX_SCIFI_HITS) + 1) * sizeof *ids);
-  kst_status st = views && ids ? kst_ok() : kst_error(KST_ERR_NOMEM, "long-track checker: out of memory");
+  const kst_long_view_source src = {a->dev_velo_track_offsets.data,
+                                    kst_velo_hits_view(a->dev_velo_hits.data, a->dev_velo_hits.count).id,
+                                    a->dev_velo_track_hit_begin.data,
+                                    a->dev_velo_track_n_hits.data,
+                                    a->dev_velo_track_hits.data,
+                                    kst_scifi_hits_view(a->dev_scifi_hits.data, a->dev_scifi_hits.count).id,
+                                    a->dev_long_tracks.data,
+                                    a->dev_long_scifi_hits.data,
+                                    b->n_events};
+  kst_long_views views;
+  KST_TRY(kst_long_views_alloc(&views, &src));
+  kst_status st = kst_ok();
   for (uint32_t k = 0; k < a->dev_event_list.data[0] && !st.code; ++k) {
     const uint32_t e = a->dev_event_list.data[1u + k];
     /* An event decoding rejected has no hits to judge: its particles stay out of the denominators. */
     if (a->dev_velo_errors.data[e] || a->dev_scifi_errors.data[e]) continue;
-    uint32_t n = 0, at = 0;
-    for (uint32_t t = toff[e]; t < toff[e + 1]; ++t) {
-      const kst_long_track *l = &a->dev_long_tracks.data[t];
-      if (!l->n_hits) continue;
-      kst_long_track_view *v = &views[n++];
-      const uint32_t begin = a->dev_velo_track_hit_begin.data[t];
-      v->n_velo = a->dev_velo_track_n_hits.data[t], v->velo = &ids[at];
-      for (uint32_t h = 0; h < v->n_velo; ++h) ids[at++] = velo_ids[a->dev_velo_track_hits.data[begin + h]];
-      v->n_scifi = l->n_hits, v->scifi = &ids[at];
-      for (uint32_t h = 0; h < l->n_hits; ++h)
-        ids[at++] = scifi_ids[a->dev_long_scifi_hits.data[(uint64_t)t * KST_LONG_MAX_SCIFI_HITS + h]];
-      v->qop = l->qop;
-    }
+    const uint32_t n = kst_long_views_event(&views, &src, e);
     kst_mc_event mc;
     if (kst_mc_event_from_mdf(&b->events[e], &mc).code) {
       const uint64_t one = 1;
       KST_TRY(kst_ctx_count_add(ctx, "error:events_with_bad_mc_truth", &one, 1));
       continue;
     }
-    st = kst_long_track_checker_add_event(chk, &mc, views, n);
+    st = kst_long_track_checker_add_event(chk, &mc, views.views, n);
     kst_mc_event_free(&mc);
   }
-  free(views);
-  free(ids);
+  kst_long_views_free(&views);
   return st;
 }
 

@@ -1,0 +1,36 @@
+/* Long tracks copied back from the device as the checkers' views (VELO and SciFi LHCbIDs, q/p), one event at a time. */
+#ifndef KST_LONG_VIEWS_H
+#define KST_LONG_VIEWS_H
+
+#include <stdint.h>
+
+#include "checker/long_track_checker.h"
+#include "device/event_model/long_tracks.h"
+#include "kst_status.h"
+
+/* The device outputs a view is made of (host copies). */
+typedef struct kst_long_view_source {
+  const uint32_t *track_offsets;     /* VELO tracks per event: [e, e + 1) */
+  const uint32_t *velo_ids;          /* LHCbID of each VELO hit */
+  const uint32_t *hit_begin, *n_hits, *track_hits; /* each VELO track's hits */
+  const uint32_t *scifi_ids;         /* LHCbID of each SciFi hit */
+  const kst_long_track *tracks;      /* one slot per VELO track */
+  const uint32_t *long_scifi_hits;   /* KST_LONG_MAX_SCIFI_HITS per slot */
+  uint32_t n_events;
+} kst_long_view_source;
+
+/* Room for the views of any event of the source. */
+typedef struct kst_long_views {
+  kst_long_track_view *views;
+  uint32_t *slots;                   /* the VELO track index of each view */
+  uint32_t *ids;
+} kst_long_views;
+
+/* Allocates room for the largest event of src. */
+kst_status kst_long_views_alloc(kst_long_views *v, const kst_long_view_source *src);
+/* Frees the room; a zeroed v is fine. */
+void kst_long_views_free(kst_long_views *v);
+/* Fills v with event e's long tracks (slots with hits) in slot order; returns how many. */
+uint32_t kst_long_views_event(kst_long_views *v, const kst_long_view_source *src, uint32_t e);
+
+#endif
