@@ -26,7 +26,7 @@
 #define TWO_TRACK_VERTICES_PROPS(Q)                                                                                  \
   Q(min_pt, FLOAT, 1, "200", 0, 1e7, "each daughter's transverse momentum (MeV), at least")                        \
   Q(min_p, FLOAT, 1, "1000", 0, 1e8, "each daughter's momentum (MeV), at least")                                     \
-  Q(min_ip_chi2, FLOAT, 1, "1", 0, 1e9, "each daughter's IP chi2 to its best PV, at least")                         \
+  Q(min_ip_chi2, FLOAT, 1, "0.5", 0, 1e9, "each daughter's IP chi2 to its best PV, at least")                         \
   Q(min_ip, FLOAT, 1, "0", 0, 1000, "each daughter's IP to its best PV (mm), at least")                             \
   Q(min_pt_either, FLOAT, 1, "1000", 0, 1e7, "one daughter's transverse momentum (MeV), at least")                   \
   Q(min_ip_chi2_either, FLOAT, 1, "4", 0, 1e9, "one daughter's IP chi2, at least")                                  \
