@@ -122,9 +122,17 @@ static void load_properties(loader *L, kst_instance *in, const cJSON *props, con
   }
 }
 
-/* Event lists bind by their element type: a filter's output list, whatever its name, replaces the list before it
-   for every algorithm after it. */
-static int is_event_list(const kst_param_desc *d) { return strcmp(d->type_name, "kst_event_list_word") == 0; }
+/* Event lists and selection words bind by their element type: a filter's output list, whatever its name, replaces the
+   list before it for every algorithm after it, and each selection line's output extends the selections of the lines
+   before it (docs/selections.md). */
+static int is_event_list(const kst_param_desc *d) {
+  return strcmp(d->type_name, "kst_event_list_word") == 0 || strcmp(d->type_name, "kst_selection_word") == 0;
+}
+
+/* Whether two parameters bind by type and have the same one. */
+static int same_typed_chain(const kst_param_desc *want, const kst_param_desc *got) {
+  return is_event_list(got) && strcmp(want->type_name, got->type_name) == 0;
+}
 
 /* Binds input param p of instance i to an output: explicit "instance.param", else the latest of the same name (the
    latest event list, for an event list). */
@@ -170,7 +178,7 @@ static void bind_input(loader *L, uint32_t i, uint32_t p, const cJSON *explicit_
       const kst_alg_desc *jd = seq->inst[j].desc;
       for (uint32_t q = 0; q < jd->n_params && src_i < 0; ++q) {
         const kst_param_kind k = jd->params[q].kind;
-        const int named = is_event_list(want) ? is_event_list(&jd->params[q]) : strcmp(jd->params[q].name, want->name) == 0;
+        const int named = is_event_list(want) ? same_typed_chain(want, &jd->params[q]) : strcmp(jd->params[q].name, want->name) == 0;
         if (named && (k == KST_HOST_OUTPUT || k == KST_DEVICE_OUTPUT) && kst_param_on_device(k) == want_device)
           src_i = j, src_p = (int)q;
       }
@@ -178,7 +186,8 @@ static void bind_input(loader *L, uint32_t i, uint32_t p, const cJSON *explicit_
     if (src_i < 0) {
       add_problem(L, 0, path, "input '%s' (%s, %s) of '%s' has no producer: no earlier instance outputs %s%s%s (bind "
                   "it with \"inputs\": {\"%s\": \"instance.output\"})", want->name, kst_param_kind_name(want->kind),
-                  want->type_name, in->name, is_event_list(want) ? "an event list" : "'",
+                  want->type_name, in->name,
+                  !is_event_list(want) ? "'" : strcmp(want->type_name, "kst_event_list_word") == 0 ? "an event list" : "selections",
                   is_event_list(want) ? "" : want->name, is_event_list(want) ? "" : "'", want->name);
       return;
     }

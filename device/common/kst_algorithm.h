@@ -143,6 +143,9 @@ kst_status kst_expect_count(const char *param, uint64_t have, uint64_t want);
 kst_status kst_expect_event_list(const char *param, uint64_t words, uint64_t events);
 /* The instance name, for messages. */
 const char *kst_ctx_instance_name(const kst_ctx *ctx);
+/* The instances whose outputs chain into input param (each producer's own input of the same type leads to the one
+   before it), first to last, at most max of them; returns how many. The selection lines of a decision report. */
+uint32_t kst_ctx_chain_names(const kst_ctx *ctx, uint32_t param, const char **names, uint32_t max);
 
 /* ---- Declaration X-macros.
    An algorithm header lists its parameters as P(name, KIND, element type) and its properties as

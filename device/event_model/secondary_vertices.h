@@ -23,8 +23,9 @@ typedef struct kst_sv {
   float mcor;                 /* corrected mass sqrt(m^2 + pperp^2) + pperp, pperp relative to the flight direction */
   float fd, fd_chi2;          /* flight distance from the best PV and its chi2 (vertex and PV covariances) */
   float dira;                 /* cosine of the angle between the momentum and the flight direction */
-  float ip_chi2;              /* of the composite to the best PV */
-  float min_ip_chi2;          /* the smaller of the daughters' IP chi2 to their own best PVs */
+  float ip, ip_chi2;          /* of the composite to the best PV (mm, chi2) */
+  float min_ip, max_ip;       /* the smaller and the larger of the daughters' IPs to their own best PVs (mm) */
+  float min_ip_chi2;          /* the smaller of the daughters' IP chi2 */
   float sum_pt;               /* the daughters' pT summed */
   uint32_t a, b;
   uint32_t pv;

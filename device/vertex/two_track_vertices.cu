@@ -122,7 +122,7 @@ KST_DEVICE int fit_pair(const two_track_vertices_args *a, uint32_t ta, uint32_t 
     if (best == KST_NO_PV || c < best_chi2) best = k, best_chi2 = c;
   }
   out->pv = best, out->ip_chi2 = best_chi2;
-  out->fd = out->fd_chi2 = out->dira = 0.0f, out->mcor = out->mass;
+  out->fd = out->fd_chi2 = out->dira = out->ip = 0.0f, out->mcor = out->mass;
   if (best != KST_NO_PV) {
     const kst_pv *pv = &pvs[best];
     const float d[3] = {out->x - pv->x, out->y - pv->y, out->z - pv->z};
@@ -134,11 +134,14 @@ KST_DEVICE int fit_pair(const two_track_vertices_args *a, uint32_t ta, uint32_t 
     if (out->fd > 0.0f) {
       out->dira = (d[0] * P[0] + d[1] * P[1] + d[2] * P[2]) / (out->fd * pmag);
       const float cx = P[1] * d[2] - P[2] * d[1], cy = P[2] * d[0] - P[0] * d[2], cz = P[0] * d[1] - P[1] * d[0];
-      const float pperp = sqrtf(cx * cx + cy * cy + cz * cz) / out->fd;
+      const float cross = sqrtf(cx * cx + cy * cy + cz * cz), pperp = cross / out->fd;
       out->mcor = sqrtf(m2 + pperp * pperp) + pperp;
+      out->ip = cross / pmag; /* the flight vector's part perpendicular to the momentum */
     }
   }
   out->min_ip_chi2 = ipa < ipb ? ipa : ipb;
+  const float da = v[0]->pv == KST_NO_PV ? 0.0f : v[0]->ip, db = v[1]->pv == KST_NO_PV ? 0.0f : v[1]->ip;
+  out->min_ip = da < db ? da : db, out->max_ip = da < db ? db : da;
   const float pta = sqrtf(out->pa[0] * out->pa[0] + out->pa[1] * out->pa[1]);
   const float ptb = sqrtf(out->pb[0] * out->pb[0] + out->pb[1] * out->pb[1]);
   if (!(pta >= a->props.min_pt_either || ptb >= a->props.min_pt_either)) return 0;

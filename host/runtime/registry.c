@@ -43,7 +43,22 @@
   X(two_track_vertices)         \
   X(sv_summary)                 \
   X(vertex_checker)             \
-  X(vertex_dump)
+  X(vertex_dump)                \
+  X(odin_decode)                \
+  X(selections_init)            \
+  X(passthrough_line)           \
+  X(velo_micro_bias_line)       \
+  X(beam_gas_line)              \
+  X(displaced_velo_line)        \
+  X(material_vertex_seed_line)  \
+  X(track_mva_line)             \
+  X(high_pt_track_line)         \
+  X(two_track_line)             \
+  X(two_track_ks_line)          \
+  X(d0_hh_line)                 \
+  X(dec_reporter)               \
+  X(selection_report)           \
+  X(dec_report_dump)
 
 #define KST__DECLARE(name) extern const kst_alg_desc kst_alg_##name;
 KST_ALGORITHM_LIST(KST__DECLARE)

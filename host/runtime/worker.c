@@ -40,6 +40,27 @@ void *kst_ctx_accumulator(const kst_ctx *c) { return c->w->accumulators[c->inst]
 const char *kst_ctx_dump_dir(const kst_ctx *c) { return c->w->opt->dump_dir; }
 const char *kst_ctx_instance_name(const kst_ctx *c) { return c->w->seq->inst[c->inst].name; }
 
+uint32_t kst_ctx_chain_names(const kst_ctx *c, uint32_t param, const char **names, uint32_t max) {
+  const kst_sequence *seq = c->w->seq;
+  const char *type = seq->inst[c->inst].desc->params[param].type_name;
+  uint32_t n = 0, b = seq->inst[c->inst].buffer[param];
+  /* back from producer to producer through each one's input of the same type */
+  while (n < max) {
+    const kst_instance *in = &seq->inst[seq->buffers[b].producer];
+    names[n++] = in->name;
+    int next = -1;
+    for (uint32_t q = 0; q < in->desc->n_params && next < 0; ++q)
+      if (kst_param_is_input(in->desc->params[q].kind) && strcmp(in->desc->params[q].type_name, type) == 0) next = (int)q;
+    if (next < 0) break;
+    b = in->buffer[next];
+  }
+  for (uint32_t i = 0; i < n / 2; ++i) {
+    const char *t = names[i];
+    names[i] = names[n - 1 - i], names[n - 1 - i] = t;
+  }
+  return n;
+}
+
 void kst_ctx_set_count(kst_ctx *c, uint32_t p, uint64_t n) {
   const kst_instance *in = &c->w->seq->inst[c->inst];
   uint32_t b = in->buffer[p];

@@ -1,5 +1,5 @@
-/* ut_hit_dump, scifi_hit_dump, long_track_dump, vertex_dump and mc_particle_dump: one text file per event and kind,
-   floats as %.9g (exact). */
+/* ut_hit_dump, scifi_hit_dump, long_track_dump, vertex_dump, dec_report_dump and mc_particle_dump: one text file per
+   event and kind, floats as %.9g (exact). */
 #include "host/validators/downstream_dumps.h"
 
 #include <stdio.h>
@@ -105,11 +105,31 @@ static kst_status vertex_after_sync(kst_ctx *ctx, const vertex_dump_args *a) {
     for (uint32_t k = 0; k < a->dev_sv_counts.data[e] && k < max_svs; ++k) {
       const kst_sv *x = &sv[k];
       fprintf(f, "sv %u %u x %.9g y %.9g z %.9g cov %.9g %.9g %.9g %.9g %.9g %.9g chi2 %.9g doca %.9g pt %.9g eta %.9g "
-              "mass %.9g mcor %.9g fd %.9g fdchi2 %.9g dira %.9g ipchi2 %.9g minipchi2 %.9g sumpt %.9g pv %d q %d\n",
+              "mass %.9g mcor %.9g fd %.9g fdchi2 %.9g dira %.9g ip %.9g ipchi2 %.9g minip %.9g minipchi2 %.9g sumpt %.9g pv %d "
+              "q %d\n",
               x->a - toff[e], x->b - toff[e], x->x, x->y, x->z, x->cov[0], x->cov[1], x->cov[2], x->cov[3], x->cov[4],
-              x->cov[5], x->chi2, x->doca, x->pt, x->eta, x->mass, x->mcor, x->fd, x->fd_chi2, x->dira, x->ip_chi2,
-              x->min_ip_chi2, x->sum_pt, x->pv == KST_NO_PV ? -1 : (int)x->pv, x->charge);
+              x->cov[5], x->chi2, x->doca, x->pt, x->eta, x->mass, x->mcor, x->fd, x->fd_chi2, x->dira, x->ip, x->ip_chi2,
+              x->min_ip, x->min_ip_chi2, x->sum_pt, x->pv == KST_NO_PV ? -1 : (int)x->pv, x->charge);
     }
+    KST_TRY(close_dump(f, path));
+  }
+  return kst_ok();
+}
+
+/* Every event's DecReports and routing bits, one hexadecimal word after another. */
+static kst_status dec_after_sync(kst_ctx *ctx, const dec_report_dump_args *a) {
+  const kst_batch *b = kst_ctx_batch(ctx);
+  const uint64_t per_event = b->n_events ? a->dev_dec_reports.count / b->n_events : 0;
+  const uint64_t bits = b->n_events ? a->dev_routing_bits.count / b->n_events : 0;
+  for (uint32_t e = 0; e < b->n_events; ++e) {
+    FILE *f;
+    char path[512];
+    KST_TRY(open_dump(ctx, "dec_reports", b->first + e, &f, path, sizeof path));
+    fprintf(f, "event %llu reports", (unsigned long long)(b->first + e));
+    for (uint64_t k = 0; k < per_event; ++k) fprintf(f, " %08x", a->dev_dec_reports.data[e * per_event + k]);
+    fprintf(f, "\nrouting_bits");
+    for (uint64_t k = 0; k < bits; ++k) fprintf(f, " %08x", a->dev_routing_bits.data[e * bits + k]);
+    fprintf(f, "\n");
     KST_TRY(close_dump(f, path));
   }
   return kst_ok();
@@ -168,6 +188,10 @@ static const vertex_dump_hooks vertex_dump_hook_table = {.after_sync = vertex_af
 KST_ALGORITHM(vertex_dump, VERTEX_DUMP_PARAMS, KST_NO_PROPS, vertex_dump_hook_table,
               .description = "writes every event's fitted long-track states and two-track vertices as text, with --dump DIR",
               .flags = KST_ALG_DUMP);
+
+static const dec_report_dump_hooks dec_report_dump_hook_table = {.after_sync = dec_after_sync};
+KST_ALGORITHM(dec_report_dump, DEC_REPORT_DUMP_PARAMS, KST_NO_PROPS, dec_report_dump_hook_table,
+              .description = "writes every event's DecReports and routing bits as text, with --dump DIR", .flags = KST_ALG_DUMP);
 
 static const mc_particle_dump_hooks mc_particle_dump_hook_table = {.after_sync = mc_after_sync};
 KST_ALGORITHM(mc_particle_dump, MC_PARTICLE_DUMP_PARAMS, KST_NO_PROPS, mc_particle_dump_hook_table,

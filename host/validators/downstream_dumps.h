@@ -48,4 +48,9 @@ KST_ALGORITHM_ARGS(mc_particle_dump, MC_PARTICLE_DUMP_PARAMS, KST_NO_PROPS)
   P(dev_sv_flags, DEVICE_TO_HOST, uint32_t)
 KST_ALGORITHM_ARGS(vertex_dump, VERTEX_DUMP_PARAMS, KST_NO_PROPS)
 
+#define DEC_REPORT_DUMP_PARAMS(P)                        \
+  P(dev_dec_reports, DEVICE_TO_HOST, uint32_t)           \
+  P(dev_routing_bits, DEVICE_TO_HOST, uint32_t)
+KST_ALGORITHM_ARGS(dec_report_dump, DEC_REPORT_DUMP_PARAMS, KST_NO_PROPS)
+
 #endif
