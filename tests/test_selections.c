@@ -15,9 +15,9 @@
 #include "device/selections/scaler.h"
 #include "host/runtime/harness.h"
 #include "input/simulation/generate.h"
+#include "sim_downstream.h"
 #include "velo_run.h"
 
-#define DETECTOR "../shared/data/lhcb/detector"
 
 Test(selections, scalers_keep_their_share_the_same_events_and_follow_the_name) {
   /* LHCb's hash of a name: length 11 ("Hlt1NoBias" + "_pre" is 14 characters: a group of two padded in front) */
@@ -83,22 +83,7 @@ Test(selections, dec_reports_have_lhcb_layout_word_for_word) {
   kst_harness_free(&h);
 }
 
-static void need_detector(void) {
-  if (access(DETECTOR "/ut_boards.bin", R_OK) != 0) cr_skip_test("../shared/data not present: the detector files are needed");
-}
 
-/* n simulated events of signal (or minimum bias) with the downstream detector. */
-static void generate(const char *path, uint64_t seed, uint32_t n, const char *signal) {
-  static kst_velo_geometry g;
-  static kst_sim_downstream d;
-  kst_geometry_ideal(&g);
-  cr_assert_eq(kst_sim_downstream_load(&d, DETECTOR).code, KST_OK);
-  kst_sim_options o;
-  kst_sim_options_default(&o);
-  o.seed = seed, o.downstream = &d;
-  if (signal) cr_assert_eq(kst_sim_signal_parse(signal, &o.signal).code, KST_OK);
-  cr_assert_eq(kst_sim_generate_file(&o, &g, n, path, NULL).code, KST_OK);
-}
 
 /* hlt1.json with one instance's properties replaced (or the instance removed when props is NULL). */
 static char *hlt1_with(const char *instance, const char *props) {
@@ -143,7 +128,7 @@ Test(selections, decisions_follow_the_json_and_do_not_depend_on_batching, .timeo
   need_detector();
   char path[] = "/tmp/kst_sel_XXXXXX";
   close(mkstemp(path));
-  generate(path, 5, 120, "B0->K+pi-");
+  generate_downstream(path, 5, 120, "B0->K+pi-");
   kst_sequence seq;
   velo_load(&seq, "sequences/hlt1.json");
   kst_run_result r1, r2;

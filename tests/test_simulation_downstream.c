@@ -12,9 +12,9 @@
 #include "configuration/geometry.h"
 #include "input/simulation/generate.h"
 #include "input/simulation/magnet.h"
+#include "sim_downstream.h"
 #include "velo_run.h"
 
-#define DETECTOR "../shared/data/lhcb/detector"
 
 static void temp_path(char *buf, size_t n, const char *tag) {
   snprintf(buf, n, "/tmp/kst_simds_%s_XXXXXX", tag);
@@ -66,24 +66,7 @@ Test(simulation_downstream, the_bend_of_10_gev_tracks_matches_lhcb_parametrisati
   cr_assert(fabs(back.x) < 1e-3 && fabs(back.tx) < 1e-7, "back at x %.2g tx %.2g", back.x, back.tx);
 }
 
-/* Generates n events with the downstream detector into path. */
-static void generate(const char *path, uint64_t seed, uint32_t n, const char *signal) {
-  static kst_velo_geometry g;
-  static kst_sim_downstream d;
-  kst_geometry_ideal(&g);
-  kst_status s = kst_sim_downstream_load(&d, DETECTOR);
-  cr_assert_eq(s.code, KST_OK, "%s", s.msg);
-  kst_sim_options o;
-  kst_sim_options_default(&o);
-  o.seed = seed, o.downstream = &d;
-  if (signal) cr_assert_eq(kst_sim_signal_parse(signal, &o.signal).code, KST_OK);
-  s = kst_sim_generate_file(&o, &g, n, path, NULL);
-  cr_assert_eq(s.code, KST_OK, "%s", s.msg);
-}
 
-static void need_detector(void) {
-  if (access(DETECTOR "/ut_boards.bin", R_OK) != 0) cr_skip_test("../shared/data not present: the detector files are needed");
-}
 
 static uint64_t file_hash(const char *path) {
   FILE *f = fopen(path, "rb");
@@ -99,16 +82,16 @@ Test(simulation_downstream, same_seed_same_bytes_and_the_decoders_find_every_mc_
   need_detector();
   char a[64], b[64], c[64];
   temp_path(a, sizeof a, "a"), temp_path(b, sizeof b, "b"), temp_path(c, sizeof c, "c");
-  generate(a, 7, 40, NULL);
-  generate(b, 7, 40, NULL);
-  generate(c, 8, 40, NULL);
+  generate_downstream(a, 7, 40, NULL);
+  generate_downstream(b, 7, 40, NULL);
+  generate_downstream(c, 8, 40, NULL);
   cr_assert_eq(file_hash(a), file_hash(b), "the same seed gives the same bytes");
   cr_assert_neq(file_hash(a), file_hash(c));
   /* the same bytes from every compiler and optimisation level (the sanitizer builds, gcc and clang, run this too); a
      deliberate change of the generator changes this value */
   char pinned[64];
   temp_path(pinned, sizeof pinned, "pinned");
-  generate(pinned, 2024, 5, NULL);
+  generate_downstream(pinned, 2024, 5, NULL);
   cr_assert_eq(file_hash(pinned), 0x200913ef799874c9ull, "seed 2024, 5 events: FNV-1a %016llx", (unsigned long long)file_hash(pinned));
   unlink(pinned);
   kst_sequence seq;
@@ -182,7 +165,7 @@ Test(simulation_downstream, long_tracks_on_simulated_events_meet_the_floors, .ti
   need_detector();
   char path[64];
   temp_path(path, sizeof path, "long");
-  generate(path, 3, 150, NULL);
+  generate_downstream(path, 3, 150, NULL);
   kst_sequence seq;
   velo_load(&seq, "sequences/long.json");
   kst_run_result r;

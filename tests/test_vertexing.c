@@ -16,9 +16,9 @@
 #include "device/event_model/velo_tracks.h"
 #include "host/runtime/harness.h"
 #include "input/simulation/generate.h"
+#include "sim_downstream.h"
 #include "velo_run.h"
 
-#define DETECTOR "../shared/data/lhcb/detector"
 #define PION 139.57039
 
 Test(vertexing, kestrel_log_is_within_1e7_of_libm) {
@@ -101,23 +101,7 @@ Test(vertexing, two_tracks_from_a_known_point_give_it_back_with_the_composite_an
   kst_harness_free(&h);
 }
 
-static void need_detector(void) {
-  if (access(DETECTOR "/ut_boards.bin", R_OK) != 0) cr_skip_test("../shared/data not present: the detector files are needed");
-}
 
-/* n simulated events (with the downstream detector) into path. */
-static void generate(const char *path, uint64_t seed, uint32_t n, const char *signal) {
-  static kst_velo_geometry g;
-  static kst_sim_downstream d;
-  kst_geometry_ideal(&g);
-  cr_assert_eq(kst_sim_downstream_load(&d, DETECTOR).code, KST_OK);
-  kst_sim_options o;
-  kst_sim_options_default(&o);
-  o.seed = seed, o.downstream = &d;
-  if (signal) cr_assert_eq(kst_sim_signal_parse(signal, &o.signal).code, KST_OK);
-  kst_status s = kst_sim_generate_file(&o, &g, n, path, NULL);
-  cr_assert_eq(s.code, KST_OK, "%s", s.msg);
-}
 
 static const kst_vertex_checker *vertex_checker(const kst_run_result *r, const kst_sequence *seq) {
   const int i = kst_sequence_find(seq, "vertex_check");
@@ -129,7 +113,7 @@ Test(vertexing, simulated_b0_to_kpi_vertices_and_impact_parameters_meet_the_floo
   need_detector();
   char path[] = "/tmp/kst_vtx_XXXXXX";
   close(mkstemp(path));
-  generate(path, 21, 400, "B0->K+pi-");
+  generate_downstream(path, 21, 400, "B0->K+pi-");
   kst_sequence seq;
   velo_load(&seq, "sequences/hlt1_reco.json");
   kst_run_result r, r2;
