@@ -50,21 +50,21 @@ if [ -f "$data/detector/ut_boards.bin" ]; then
     fi
   done
   echo "portable_agree: UT and SciFi hit containers identical in the three builds"
-  # Long tracks, their fit and the two-track vertices: the dumps of the three builds, on the LHCb sample and on
-  # simulated B0 -> K+ pi- events with the downstream detector.
+  # Long tracks, their fit, the two-track vertices and the decisions (sequences/hlt1.json): the dumps of the three
+  # builds, on the LHCb sample and on simulated B0 -> K+ pi- events with the downstream detector.
   build/cpu/kestrel generate -n 200 --seed 5 --signal 'B0->K+pi-' --detector "$data/detector" -o "$out/sim_long.mdf" >/dev/null
   for input in "$data/MiniBrunel_2018_MinBias_FTv4_DIGI_retinacluster_v1.mdf" "$out/sim_long.mdf"; do
     tag=$(basename "$input" .mdf)
     for b in cpu portable gpu-path; do
-      build/$b/kestrel run -s sequences/hlt1_reco.json -i "$input" --detector "$data/detector" \
+      build/$b/kestrel run -s sequences/hlt1.json -i "$input" --detector "$data/detector" \
         --dump "$out/$b-$tag" --no-progress >"$out/$b-$tag.log" 2>&1 || { cat "$out/$b-$tag.log" >&2; exit 1; }
     done
     for b in portable gpu-path; do
       if ! diff -rq "$out/cpu-$tag" "$out/$b-$tag"; then
-        echo "portable_agree: $tag: long tracks or vertices of build/$b differ from build/cpu's" >&2
+        echo "portable_agree: $tag: long tracks, vertices or decisions of build/$b differ from build/cpu's" >&2
         exit 1
       fi
     done
   done
-  echo "portable_agree: long tracks, fitted states and vertices identical in the three builds"
+  echo "portable_agree: long tracks, fitted states, vertices and decisions identical in the three builds"
 fi

@@ -58,7 +58,8 @@
   X(d0_hh_line)                 \
   X(dec_reporter)               \
   X(selection_report)           \
-  X(dec_report_dump)
+  X(dec_report_dump)            \
+  X(line_efficiency)
 
 #define KST__DECLARE(name) extern const kst_alg_desc kst_alg_##name;
 KST_ALGORITHM_LIST(KST__DECLARE)

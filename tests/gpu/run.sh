@@ -75,7 +75,7 @@ compare_graphs() { # label, input, geometry, sequence, batch size
 }
 mdf=$(ls "$data"/*.mdf 2>/dev/null | grep -v velopix | head -1)
 if [ -n "$mdf" ]; then
-  for seq in bank_stats.json velo_decoding.json velo.json velo_pv.json downstream_decoding.json long.json hlt1_reco.json; do
+  for seq in bank_stats.json velo_decoding.json velo.json velo_pv.json downstream_decoding.json long.json hlt1_reco.json hlt1.json; do
     compare "LHCb sample" "$mdf" "$data/velo_geometry.bin" $seq
     compare_graphs "LHCb sample" "$mdf" "$data/velo_geometry.bin" $seq 1
   done
