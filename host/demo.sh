@@ -23,13 +23,18 @@ if [ -f "$DATA/lhcb/velo_geometry.bin" ]; then
     --validate -t "$THREADS" --report "$OUT/lhcb.json"
   if [ -f "$DATA/lhcb/detector/scifi_geometry.bin" ]; then
     echo
-    echo "== long tracks on the LHCb sample: VELO tracks extended into the SciFi, with momentum, checked"
-    "$KESTREL" run --no-progress -s sequences/long.json -i "$MDF" --validate -t "$THREADS" --report "$OUT/lhcb_long.json"
+    echo "== the trigger on the LHCb sample: long tracks with momentum, their fit and IPs, vertices, lines, checked"
+    "$KESTREL" run --no-progress -s sequences/hlt1.json -i "$MDF" --validate -t "$THREADS" --report "$OUT/lhcb_hlt1.json"
     echo
-    echo "== 1000 simulated events with the magnet, the UT and the SciFi (LHCb's detector files), long tracks checked"
+    echo "== 1000 simulated events with the magnet, the UT and the SciFi (LHCb's detector files) through the trigger"
     "$KESTREL" generate -n 1000 -o "$OUT/minbias_long.mdf" --seed 1 --detector "$DATA/lhcb/detector"
-    "$KESTREL" run --no-progress -s sequences/long.json -i "$OUT/minbias_long.mdf" --detector "$DATA/lhcb/detector" \
-      --validate -t "$THREADS" --report "$OUT/minbias_long.json"
+    "$KESTREL" run --no-progress -s sequences/hlt1.json -i "$OUT/minbias_long.mdf" --detector "$DATA/lhcb/detector" \
+      --validate -t "$THREADS" --report "$OUT/minbias_hlt1.json"
+    echo
+    echo "== 500 simulated B0 -> K+ pi- events through the trigger: vertices and line efficiencies"
+    "$KESTREL" generate -n 500 -o "$OUT/b2kpi.mdf" --seed 1 --signal 'B0->K+pi-' --detector "$DATA/lhcb/detector"
+    "$KESTREL" run --no-progress -s sequences/hlt1.json -i "$OUT/b2kpi.mdf" --detector "$DATA/lhcb/detector" \
+      --validate -t "$THREADS" --report "$OUT/b2kpi_hlt1.json"
   fi
   echo
   echo "== the 200 real velopix events, converted to MDF, tracked and checked"

@@ -45,6 +45,10 @@ static void pct(uint64_t k, uint64_t n, double *p, double *e) {
 
 static kst_status eff_report(const void *acc, const char *instance, const kst_report_options *opt) {
   const efficiency *r = (const efficiency *)acc;
+  if (!r->events[0]) {
+    printf("%s: no signal decay in the events (minimum bias): no efficiencies\n", instance);
+    return kst_ok();
+  }
   printf("%s: event-level efficiency on %llu signal events (%llu with every charged daughter long)\n", instance,
          (unsigned long long)r->events[0], (unsigned long long)r->events[1]);
   printf("  %-32s %20s %24s\n", "line", "all signal events", "daughters all long");
