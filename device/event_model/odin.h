@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "device/event_model/view.h"
+
 #define KST_ODIN_BANK 16u
 #define KST_ODIN_WORDS 10u
 
@@ -33,7 +35,7 @@ typedef struct kst_odin {
 } kst_odin;
 
 /* The fields of a ten-word payload w of version 6 or 7 (little-endian words). */
-static inline kst_odin kst_odin_from_words(const uint32_t *w, uint32_t version) {
+KST_VIEW_FN kst_odin kst_odin_from_words(const uint32_t *w, uint32_t version) {
   kst_odin o;
   o.version = version;
   o.run = w[0];
