@@ -13,7 +13,9 @@
 #include "device/event_model/selections.h"
 #include "device/selections/dec_reporter.h"
 #include "device/selections/scaler.h"
+#include "host/runtime/accounting.h"
 #include "host/runtime/harness.h"
+#include "input/mdf.h"
 #include "input/simulation/generate.h"
 #include "sim_downstream.h"
 #include "velo_run.h"
@@ -182,5 +184,40 @@ Test(selections, decisions_follow_the_json_and_do_not_depend_on_batching, .timeo
             pb.n ? pb.lines[0] : "");
   kst_problems_free(&pb);
   free(json);
+  unlink(path);
+}
+
+Test(selections, events_without_a_good_odin_bank_are_rejected_and_counted, .timeout = 60) {
+  /* four events: a good ODIN (v6), none, version 5, two of them */
+  uint32_t odin[10] = {7, 0, 1, 0, 42, 0, 0, 0, 3u << 22, 0};
+  const uint32_t other = 0;
+  kst_mdf_bank_out good = {16, 6, 0, odin, sizeof odin}, old = {16, 5, 0, odin, sizeof odin};
+  kst_mdf_bank_out filler = {73, 3, 0, &other, sizeof other};
+  kst_mdf_bank_out twice[2] = {good, good};
+  char path[] = "/tmp/kst_odin_XXXXXX";
+  close(mkstemp(path));
+  kst_mdf_writer *w;
+  cr_assert_eq(kst_mdf_writer_open(&w, path).code, KST_OK);
+  cr_assert_eq(kst_mdf_write_event(w, 7, 0, 0, &good, 1).code, KST_OK);
+  cr_assert_eq(kst_mdf_write_event(w, 7, 0, 1, &filler, 1).code, KST_OK);
+  cr_assert_eq(kst_mdf_write_event(w, 7, 0, 2, &old, 1).code, KST_OK);
+  cr_assert_eq(kst_mdf_write_event(w, 7, 0, 3, twice, 2).code, KST_OK);
+  cr_assert_eq(kst_mdf_writer_close(w).code, KST_OK);
+  kst_sequence seq;
+  velo_load(&seq, "{\"sequence\": [{\"type\": \"data_provider\", \"name\": \"odin_banks\", \"properties\": {\"bank_type\": 16}},"
+                  "{\"type\": \"event_list_init\", \"name\": \"events\"}, {\"type\": \"odin_decode\", \"name\": \"odin\"},"
+                  "{\"type\": \"selections_init\", \"name\": \"selections\"},"
+                  "{\"type\": \"passthrough_line\", \"name\": \"Hlt1Passthrough\"},"
+                  "{\"type\": \"selection_report\", \"name\": \"rates\"}]}");
+  kst_run_result r;
+  velo_run(&seq, path, (kst_run_options){.debug_memory = 1}, &r);
+  kst_accounting acc;
+  cr_assert_eq(kst_run_accounting(&r, &seq, &acc).code, KST_OK);
+  cr_assert(acc.read == 4 && acc.accepted == 1 && acc.rejected == 3, "read %llu accepted %llu rejected %llu",
+            (unsigned long long)acc.read, (unsigned long long)acc.accepted, (unsigned long long)acc.rejected);
+  cr_assert(acc.n_reasons == 1 && !strcmp(acc.reasons[0].reason, "odin_bank"), "%s", acc.reasons[0].reason);
+  cr_assert_eq(kst_result_counter(&r, &seq, "rates", "fired")->values[0], 4, "the line itself looked at every event");
+  kst_run_result_free(&r, &seq);
+  kst_sequence_free(&seq);
   unlink(path);
 }
