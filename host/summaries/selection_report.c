@@ -10,6 +10,7 @@
 
 #include "checker/json_file.h"
 #include "input/batch.h"
+#include "host/runtime/report_files.h"
 
 #define MAX_LINES 256
 #define NAME_MAX 64
@@ -80,9 +81,8 @@ static kst_status rates_report(const void *acc, const char *instance, const kst_
     cJSON_AddNumberToObject(inc, "rate_khz", rate);
     cJSON_AddNumberToObject(inc, "rate_error_khz", err);
   }
-  char path[512];
-  snprintf(path, sizeof path, "%s.rates.json", opt->json_path);
-  const kst_report_files files = {opt->condition_names, opt->condition_files, opt->n_conditions, opt->input_json};
+  char path[4096];
+  const kst_report_files files = kst_report_beside(opt, ".rates.json", path, sizeof path);
   return kst_json_write_file(root, path, "selection report JSON", &files);
 }
 

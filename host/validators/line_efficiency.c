@@ -11,6 +11,7 @@
 #include "checker/json_file.h"
 #include "host/validators/mc_from_mdf.h"
 #include "input/batch.h"
+#include "host/runtime/report_files.h"
 
 #define MAX_LINES 256
 #define NAME_MAX 64
@@ -78,9 +79,8 @@ static kst_status eff_report(const void *acc, const char *instance, const kst_re
     cJSON_AddNumberToObject(o, "efficiency_reconstructible", p1 / 100.0);
     cJSON_AddItemToArray(lines, o);
   }
-  char path[512];
-  snprintf(path, sizeof path, "%s.efficiency.json", opt->json_path);
-  const kst_report_files files = {opt->condition_names, opt->condition_files, opt->n_conditions, opt->input_json};
+  char path[4096];
+  const kst_report_files files = kst_report_beside(opt, ".efficiency.json", path, sizeof path);
   return kst_json_write_file(root, path, "line efficiency JSON", &files);
 }
 

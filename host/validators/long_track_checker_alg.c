@@ -9,6 +9,7 @@
 #include "host/validators/long_views.h"
 #include "host/validators/mc_from_mdf.h"
 #include "input/batch.h"
+#include "host/runtime/report_files.h"
 
 static kst_status after_sync(kst_ctx *ctx, const long_track_checker_args *a) {
   const kst_batch *b = kst_ctx_batch(ctx);
@@ -56,9 +57,8 @@ static kst_status acc_report(const void *acc, const char *instance, const kst_re
   printf("%s: long tracks against MC truth\n", instance);
   kst_long_track_checker_print((const kst_long_track_checker *)acc, stdout);
   if (!opt || !opt->json_path) return kst_ok();
-  const kst_report_files files = {opt->condition_names, opt->condition_files, opt->n_conditions, opt->input_json};
-  char path[512];
-  snprintf(path, sizeof path, "%s.long.json", opt->json_path);
+  char path[4096];
+  const kst_report_files files = kst_report_beside(opt, ".long.json", path, sizeof path);
   KST_TRY(kst_long_track_checker_write_json((const kst_long_track_checker *)acc, path, &files));
   if (opt->plots_dir) KST_TRY(kst_checker_plot_script("long_plots.py", path, opt->plots_dir));
   return kst_ok();

@@ -6,6 +6,7 @@
 #include "host/validators/mc_from_mdf.h"
 #include "checker/pv_checker.h"
 #include "input/batch.h"
+#include "host/runtime/report_files.h"
 
 static kst_status after_sync(kst_ctx *ctx, const pv_checker_args *a) {
   const kst_batch *b = kst_ctx_batch(ctx);
@@ -49,9 +50,8 @@ static kst_status acc_report(const void *acc, const char *instance, const kst_re
   printf("%s: primary vertices against MC truth\n", instance);
   kst_pv_checker_print((const kst_pv_checker *)acc, stdout);
   if (!opt || !opt->json_path) return kst_ok();
-  const kst_report_files files = {opt->condition_names, opt->condition_files, opt->n_conditions, opt->input_json};
-  char path[512];
-  snprintf(path, sizeof path, "%s.pv.json", opt->json_path);
+  char path[4096];
+  const kst_report_files files = kst_report_beside(opt, ".pv.json", path, sizeof path);
   KST_TRY(kst_pv_checker_write_json((const kst_pv_checker *)acc, path, &files));
   if (opt->plots_dir) KST_TRY(kst_pv_checker_plot(path, opt->plots_dir));
   return kst_ok();

@@ -8,6 +8,7 @@
 #include "host/validators/mc_from_mdf.h"
 #include "checker/track_checker.h"
 #include "input/batch.h"
+#include "host/runtime/report_files.h"
 
 /* Pseudorapidity of a straight track from its slopes; backward tracks (tz < 0 is not known here) count as forward. */
 static float track_eta(const kst_velo_state *s) {
@@ -67,8 +68,9 @@ static kst_status acc_report(const void *acc, const char *instance, const kst_re
   printf("%s: VELO tracks against MC truth\n", instance);
   kst_track_checker_print((const kst_track_checker *)acc, stdout);
   if (!opt || !opt->json_path) return kst_ok();
-  const kst_report_files files = {opt->condition_names, opt->condition_files, opt->n_conditions, opt->input_json};
-  KST_TRY(kst_track_checker_write_json((const kst_track_checker *)acc, opt->json_path, &files));
+  char path[4096];
+  const kst_report_files files = kst_report_beside(opt, "", path, sizeof path);
+  KST_TRY(kst_track_checker_write_json((const kst_track_checker *)acc, path, &files));
   if (opt->plots_dir) KST_TRY(kst_checker_plot(opt->json_path, opt->plots_dir));
   return kst_ok();
 }

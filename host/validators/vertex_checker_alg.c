@@ -10,6 +10,7 @@
 #include "host/validators/long_views.h"
 #include "host/validators/mc_from_mdf.h"
 #include "input/batch.h"
+#include "host/runtime/report_files.h"
 
 /* The checker's view of a straight-line state. */
 static kst_vertex_state state_of(const kst_velo_state *s) {
@@ -97,9 +98,8 @@ static kst_status acc_report(const void *acc, const char *instance, const kst_re
   printf("%s: impact parameters and secondary vertices against MC truth\n", instance);
   kst_vertex_checker_print((const kst_vertex_checker *)acc, stdout);
   if (!opt || !opt->json_path) return kst_ok();
-  const kst_report_files files = {opt->condition_names, opt->condition_files, opt->n_conditions, opt->input_json};
-  char path[512];
-  snprintf(path, sizeof path, "%s.vertex.json", opt->json_path);
+  char path[4096];
+  const kst_report_files files = kst_report_beside(opt, ".vertex.json", path, sizeof path);
   KST_TRY(kst_vertex_checker_write_json((const kst_vertex_checker *)acc, path, &files));
   if (opt->plots_dir) KST_TRY(kst_checker_plot_script("vertex_plots.py", path, opt->plots_dir));
   return kst_ok();
