@@ -286,3 +286,35 @@ Test(cli, bad_records_and_banks_are_named_and_the_accounting_balances, .timeout 
   snprintf(args, sizeof args, "rm -f %s %s.json %s.json.pv.json", mdf, mdf, mdf);
   cr_assert_eq(system(args), 0);
 }
+
+Test(cli, the_trigger_runs_on_a_generated_signal_file_with_its_detector_folder_and_writes_its_reports, .timeout = 180) {
+  if (access("../shared/data/lhcb/detector/ut_boards.bin", R_OK) != 0)
+    cr_skip_test("../shared/data not present: the detector files are needed");
+  char mdf[] = "/tmp/kst_trig_XXXXXX", args[1024], path[256];
+  close(mkstemp(mdf));
+  snprintf(args, sizeof args, "generate -n 30 -o %s --seed 4 --signal 'B0->K+pi-' --detector ../shared/data/lhcb/detector", mdf);
+  cr_assert_eq(kestrel(out, sizeof out, args), 0, "%s", out);
+  cr_assert(strstr(out, "UT hits") && strstr(out, "SciFi clusters"), "%s", out);
+  /* the file's folder holds no detector files: --detector names them */
+  snprintf(args, sizeof args, "run -s sequences/hlt1.json -i %s --no-progress --validate --report %s.json", mdf, mdf);
+  cr_assert_neq(kestrel(out, sizeof out, args), 0, "without --detector the UT and SciFi files are missing");
+  cr_assert(strstr(out, "condition scifi_geometry: no file given"), "%s", out);
+  snprintf(args, sizeof args,
+           "run -s sequences/hlt1.json -i %s --detector ../shared/data/lhcb/detector --no-progress --validate --report %s.json",
+           mdf, mdf);
+  cr_assert_eq(kestrel(out, sizeof out, args), 0, "%s", out);
+  cr_assert(strstr(out, "(detector folder)") && strstr(out, "Hlt1TrackMVA"), "%s", out);
+  snprintf(path, sizeof path, "%s.json.rates.json", mdf);
+  cJSON *rates = read_json(path);
+  cJSON *line = cJSON_GetArrayItem(cJSON_GetObjectItem(rates, "lines"), 0);
+  cr_assert(line && cJSON_GetObjectItem(line, "decision_id")->valuedouble == 1.0, "the name <-> id table");
+  cJSON_Delete(rates);
+  snprintf(path, sizeof path, "%s.json.efficiency.json", mdf);
+  cJSON *eff = read_json(path);
+  cr_assert_eq(cJSON_GetObjectItem(eff, "signal_events")->valuedouble, 30.0);
+  cJSON_Delete(eff);
+  snprintf(path, sizeof path, "%s.json.vertex.json", mdf);
+  cJSON_Delete(read_json(path));
+  snprintf(args, sizeof args, "rm -f %s %s.json %s.json.*", mdf, mdf, mdf);
+  cr_assert_eq(system(args), 0);
+}
