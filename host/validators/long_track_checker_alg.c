@@ -16,15 +16,7 @@ static kst_status after_sync(kst_ctx *ctx, const long_track_checker_args *a) {
   if (!kst_event_list_valid(a->dev_event_list.data, a->dev_event_list.count, b->n_events))
     return kst_error(KST_ERR_INVALID, "dev_event_list is not a valid event list of the batch");
   kst_long_track_checker *chk = (kst_long_track_checker *)kst_ctx_accumulator(ctx);
-  const kst_long_view_source src = {a->dev_velo_track_offsets.data,
-                                    kst_velo_hits_view(a->dev_velo_hits.data, a->dev_velo_hits.count).id,
-                                    a->dev_velo_track_hit_begin.data,
-                                    a->dev_velo_track_n_hits.data,
-                                    a->dev_velo_track_hits.data,
-                                    kst_scifi_hits_view(a->dev_scifi_hits.data, a->dev_scifi_hits.count).id,
-                                    a->dev_long_tracks.data,
-                                    a->dev_long_scifi_hits.data,
-                                    b->n_events};
+  const kst_long_view_source src = KST_LONG_VIEW_SOURCE(a, b->n_events);
   kst_long_views views;
   KST_TRY(kst_long_views_alloc(&views, &src));
   kst_status st = kst_ok();
@@ -36,7 +28,7 @@ static kst_status after_sync(kst_ctx *ctx, const long_track_checker_args *a) {
     kst_mc_event mc;
     if (kst_mc_event_from_mdf(&b->events[e], &mc).code) {
       const uint64_t one = 1;
-      KST_TRY(kst_ctx_count_add(ctx, "error:events_with_bad_mc_truth", &one, 1));
+      st = kst_ctx_count_add(ctx, "error:events_with_bad_mc_truth", &one, 1);
       continue;
     }
     st = kst_long_track_checker_add_event(chk, &mc, views.views, n);

@@ -9,6 +9,7 @@ kst_status kst_long_views_alloc(kst_long_views *v, const kst_long_view_source *s
   uint32_t max_tracks = 0;
   for (uint32_t e = 0; e < src->n_events; ++e)
     if (src->track_offsets[e + 1] - src->track_offsets[e] > max_tracks) max_tracks = src->track_offsets[e + 1] - src->track_offsets[e];
+  v->max_tracks = max_tracks;
   v->views = malloc((max_tracks + 1) * sizeof *v->views);
   v->slots = malloc((max_tracks + 1) * sizeof *v->slots);
   v->ids = malloc(((uint64_t)max_tracks * (26 + KST_LONG_MAX_SCIFI_HITS) + 1) * sizeof *v->ids);

@@ -19,11 +19,22 @@ typedef struct kst_long_view_source {
   uint32_t n_events;
 } kst_long_view_source;
 
+/* The source in the device outputs of an algorithm's args a (any args struct with these parameters: the long-track
+   and vertex checkers'). */
+#define KST_LONG_VIEW_SOURCE(a, events)                                                                     \
+  ((kst_long_view_source){(a)->dev_velo_track_offsets.data,                                                \
+                          kst_velo_hits_view((a)->dev_velo_hits.data, (a)->dev_velo_hits.count).id,         \
+                          (a)->dev_velo_track_hit_begin.data, (a)->dev_velo_track_n_hits.data,              \
+                          (a)->dev_velo_track_hits.data,                                                    \
+                          kst_scifi_hits_view((a)->dev_scifi_hits.data, (a)->dev_scifi_hits.count).id,      \
+                          (a)->dev_long_tracks.data, (a)->dev_long_scifi_hits.data, (events)})
+
 /* Room for the views of any event of the source. */
 typedef struct kst_long_views {
   kst_long_track_view *views;
   uint32_t *slots;                   /* the VELO track index of each view */
   uint32_t *ids;
+  uint32_t max_tracks;               /* the most VELO tracks of any event of the source */
 } kst_long_views;
 
 /* Allocates room for the largest event of src. */

@@ -52,21 +52,10 @@ static kst_status after_sync(kst_ctx *ctx, const vertex_checker_args *a) {
     return kst_error(KST_ERR_CONFIG, "dev_svs and dev_sv_counts are not the outputs of one two_track_vertices");
   const uint32_t max_svs = b->n_events ? (uint32_t)(a->dev_svs.count / b->n_events) : 0u;
   kst_vertex_checker *chk = (kst_vertex_checker *)kst_ctx_accumulator(ctx);
-  const kst_long_view_source src = {a->dev_velo_track_offsets.data,
-                                    kst_velo_hits_view(a->dev_velo_hits.data, a->dev_velo_hits.count).id,
-                                    a->dev_velo_track_hit_begin.data,
-                                    a->dev_velo_track_n_hits.data,
-                                    a->dev_velo_track_hits.data,
-                                    kst_scifi_hits_view(a->dev_scifi_hits.data, a->dev_scifi_hits.count).id,
-                                    a->dev_long_tracks.data,
-                                    a->dev_long_scifi_hits.data,
-                                    b->n_events};
+  const kst_long_view_source src = KST_LONG_VIEW_SOURCE(a, b->n_events);
   kst_long_views views;
   KST_TRY(kst_long_views_alloc(&views, &src));
-  uint32_t max_tracks = 0;
-  for (uint32_t e = 0; e < b->n_events; ++e)
-    if (src.track_offsets[e + 1] - src.track_offsets[e] > max_tracks) max_tracks = src.track_offsets[e + 1] - src.track_offsets[e];
-  kst_checked_track *tracks = malloc((max_tracks + 1) * sizeof *tracks);
+  kst_checked_track *tracks = malloc((views.max_tracks + 1) * sizeof *tracks);
   kst_checked_sv *svs = malloc(((size_t)max_svs + 1) * sizeof *svs);
   kst_status st = tracks && svs ? kst_ok() : kst_error(KST_ERR_NOMEM, "vertex checker: out of memory");
   for (uint32_t k = 0; k < a->dev_event_list.data[0] && !st.code; ++k) {
