@@ -3,10 +3,10 @@
 
 #include "kst_dialect.h"
 
-_Thread_local kst_dim3 kst_cpu_block_idx;
-_Thread_local kst_dim3 kst_cpu_grid_dim;
-_Thread_local void *kst_cpu_dynamic_shared;
-_Thread_local const char *kst_cpu_launch_error;
+KST_CPU_TLS kst_dim3 kst_cpu_block_idx;
+KST_CPU_TLS kst_dim3 kst_cpu_grid_dim;
+KST_CPU_TLS void *kst_cpu_dynamic_shared;
+KST_CPU_TLS const char *kst_cpu_launch_error;
 static _Thread_local unsigned long shared_bytes;
 
 void kst_backend_thread_end(void) {

@@ -114,7 +114,7 @@ KST_DEVICE uint64_t kst_warp_min_u64(uint64_t v) {
 #define KST_HOST_DEVICE static inline
 #define KST_RESTRICT restrict
 #define KST_WARP_SIZE 1
-#define __shared__ static _Thread_local
+#define __shared__ static KST_CPU_TLS
 #define __device__
 #define __host__
 
@@ -123,10 +123,13 @@ typedef struct kst_dim3 {
 } kst_dim3;
 #define KST_DIM3(x, y, z) ((kst_dim3){(unsigned)(x), (unsigned)(y), (unsigned)(z)})
 
-extern _Thread_local kst_dim3 kst_cpu_block_idx;
-extern _Thread_local kst_dim3 kst_cpu_grid_dim;
-extern _Thread_local void *kst_cpu_dynamic_shared;
-extern _Thread_local const char *kst_cpu_launch_error; /* set when a launch could not run; read by kst_launch_check */
+/* The kernels' thread-local state lives in the executable, so it takes the local-exec model: gcc 12 with -march=native
+   on AVX-512 machines emits vector loads through the initial-exec model's GOT slot that the linker cannot relax. */
+#define KST_CPU_TLS _Thread_local __attribute__((tls_model("local-exec")))
+extern KST_CPU_TLS kst_dim3 kst_cpu_block_idx;
+extern KST_CPU_TLS kst_dim3 kst_cpu_grid_dim;
+extern KST_CPU_TLS void *kst_cpu_dynamic_shared;
+extern KST_CPU_TLS const char *kst_cpu_launch_error; /* set when a launch could not run; read by kst_launch_check */
 static const kst_dim3 kst_cpu_thread_idx = {0, 0, 0};
 static const kst_dim3 kst_cpu_block_dim = {1, 1, 1};
 #define blockIdx kst_cpu_block_idx
