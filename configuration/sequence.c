@@ -122,11 +122,12 @@ static void load_properties(loader *L, kst_instance *in, const cJSON *props, con
   }
 }
 
-/* Event lists and selection words bind by their element type: a filter's output list, whatever its name, replaces the
-   list before it for every algorithm after it, and each selection line's output extends the selections of the lines
-   before it (docs/selections.md). */
+/* Event lists, selection words and line candidates bind by their element type: a filter's output list, whatever its
+   name, replaces the list before it for every algorithm after it, and each selection line's outputs extend the
+   selections and candidates of the lines before it (docs/selections.md). */
 static int is_event_list(const kst_param_desc *d) {
-  return strcmp(d->type_name, "kst_event_list_word") == 0 || strcmp(d->type_name, "kst_selection_word") == 0;
+  return strcmp(d->type_name, "kst_event_list_word") == 0 || strcmp(d->type_name, "kst_selection_word") == 0 ||
+         strcmp(d->type_name, "kst_line_candidate") == 0;
 }
 
 /* Whether two parameters bind by type and have the same one. */
@@ -187,7 +188,8 @@ static void bind_input(loader *L, uint32_t i, uint32_t p, const cJSON *explicit_
       add_problem(L, 0, path, "input '%s' (%s, %s) of '%s' has no producer: no earlier instance outputs %s%s%s (bind "
                   "it with \"inputs\": {\"%s\": \"instance.output\"})", want->name, kst_param_kind_name(want->kind),
                   want->type_name, in->name,
-                  !is_event_list(want) ? "'" : strcmp(want->type_name, "kst_event_list_word") == 0 ? "an event list" : "selections",
+                  !is_event_list(want) ? "'" : strcmp(want->type_name, "kst_event_list_word") == 0 ? "an event list" :
+                  strcmp(want->type_name, "kst_selection_word") == 0 ? "selections" : "line candidates",
                   is_event_list(want) ? "" : want->name, is_event_list(want) ? "" : "'", want->name);
       return;
     }

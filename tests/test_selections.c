@@ -2,6 +2,7 @@
    hlt1.json on simulated events: decisions that follow the JSON, the same for any batching, with rates reported. */
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,5 +220,75 @@ Test(selections, events_without_a_good_odin_bank_are_rejected_and_counted, .time
   cr_assert_eq(kst_result_counter(&r, &seq, "rates", "fired")->values[0], 4, "the line itself looked at every event");
   kst_run_result_free(&r, &seq);
   kst_sequence_free(&seq);
+  unlink(path);
+}
+
+/* The text of file dir/name, malloc'd (NULL when missing). */
+static char *slurp(const char *dir, const char *name) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  static char text[1 << 16];
+  const size_t n = fread(text, 1, sizeof text - 1, f);
+  fclose(f);
+  text[n] = 0;
+  return strdup(text);
+}
+
+Test(selections, stored_candidates_do_not_depend_on_batching_and_fire_tos_on_signal, .timeout = 300) {
+  need_detector();
+  char path[] = "/tmp/kst_tos_XXXXXX", d1[] = "/tmp/kst_tos_d1_XXXXXX", d2[] = "/tmp/kst_tos_d2_XXXXXX";
+  close(mkstemp(path));
+  cr_assert_not_null(mkdtemp(d1));
+  cr_assert_not_null(mkdtemp(d2));
+  generate_downstream(path, 9, 60, "B0->K+pi-");
+  kst_sequence seq;
+  velo_load(&seq, "sequences/hlt1.json");
+  kst_run_result r1, r2;
+  velo_run(&seq, path, (kst_run_options){.detector_dir = DETECTOR, .dump_dir = d1, .validate = 1}, &r1);
+  velo_run(&seq, path, (kst_run_options){.detector_dir = DETECTOR, .dump_dir = d2, .threads = 2, .batch_size = 7}, &r2);
+  uint32_t with_candidates = 0;
+  for (uint32_t e = 0; e < 60; ++e) {
+    char name[64];
+    snprintf(name, sizeof name, "dec_reports_%u.txt", e);
+    char *a = slurp(d1, name), *b = slurp(d2, name);
+    cr_assert(a && b, "%s in both dumps", name);
+    cr_assert_str_eq(a, b, "%s: the same reports and candidates for any batching", name);
+    /* a line that fired stored at least one candidate: a "candidates k N" with a number after it */
+    with_candidates += strstr(a, "candidates 7 -") == NULL; /* TrackMVA */
+    free(a), free(b);
+  }
+  cr_assert(with_candidates > 10, "TrackMVA stored candidates in %u of 60 events", with_candidates);
+  char d3[] = "/tmp/kst_tos_r_XXXXXX", report[64];
+  cr_assert_not_null(mkdtemp(d3));
+  snprintf(report, sizeof report, "%s/run.json", d3);
+  kst_report_options ro = {.json_path = report};
+  cr_assert_eq(kst_run_report(&r1, &seq, &ro).code, KST_OK);
+  char *text = slurp(d3, "run.json.efficiency.json");
+  cr_assert_not_null(text, "%s/run.json.efficiency.json written", d3);
+  cJSON *root = cJSON_Parse(text), *lines = cJSON_GetObjectItem(root, "lines"), *line;
+  int seen = 0;
+  cJSON_ArrayForEach(line, lines) {
+    const char *name = cJSON_GetObjectItem(line, "name")->valuestring;
+    const cJSON *tos = cJSON_GetObjectItem(line, "tos"), *fired_n = cJSON_GetObjectItem(line, "fired");
+    if (!strcmp(name, "Hlt1NoBias")) cr_assert_null(tos, "an event line has no TOS");
+    if (!tos) continue;
+    cr_assert_leq(tos->valuedouble, fired_n->valuedouble, "%s: TOS events are events it fired on", name);
+    if (!strcmp(name, "Hlt1TrackMVA") || !strcmp(name, "inclusive")) {
+      ++seen;
+      cr_assert(fired_n->valuedouble > 10 && tos->valuedouble >= 0.8 * fired_n->valuedouble,
+                "%s: TOS %g of %g fired: B0 -> K+ pi- fires on its own tracks", name, tos->valuedouble, fired_n->valuedouble);
+    }
+  }
+  cr_assert_eq(seen, 2);
+  cJSON_Delete(root);
+  free(text);
+  kst_run_result_free(&r1, &seq);
+  kst_run_result_free(&r2, &seq);
+  kst_sequence_free(&seq);
+  char cmd[200];
+  snprintf(cmd, sizeof cmd, "rm -rf %s %s %s", d1, d2, d3);
+  cr_assert_eq(system(cmd), 0);
   unlink(path);
 }

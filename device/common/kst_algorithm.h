@@ -98,6 +98,7 @@ typedef struct kst_alg_desc {
   /* Checks an instance's properties together (the rules a range cannot say): prop(src, i) gives property i's value
      bytes. The sequence loader calls it, so `kestrel sequence check` refuses what a run would. */
   kst_status (*check)(const void *(*prop)(const void *src, uint32_t i), const void *src);
+  uint32_t line_shape; /* a selection line's candidates (kst_line_shape in event_model/selections.h); 0 otherwise */
 } kst_alg_desc;
 
 /* ---- What an algorithm may ask of its context (host side). */
@@ -144,8 +145,10 @@ kst_status kst_expect_event_list(const char *param, uint64_t words, uint64_t eve
 /* The instance name, for messages. */
 const char *kst_ctx_instance_name(const kst_ctx *ctx);
 /* The instances whose outputs chain into input param (each producer's own input of the same type leads to the one
-   before it), first to last, at most max of them; returns how many. The selection lines of a decision report. */
-uint32_t kst_ctx_chain_names(const kst_ctx *ctx, uint32_t param, const char **names, uint32_t max);
+   before it), first to last, at most max of them: their names, and their types when descs is not NULL; returns how
+   many. The selection lines of a decision report. */
+uint32_t kst_ctx_chain(const kst_ctx *ctx, uint32_t param, const char **names, const kst_alg_desc **descs,
+                       uint32_t max);
 
 /* ---- Declaration X-macros.
    An algorithm header lists its parameters as P(name, KIND, element type) and its properties as

@@ -4,6 +4,7 @@
 static kst_status init_sizes(kst_ctx *ctx, selections_init_args *a) {
   (void)ctx;
   a->dev_selections_start.count = 0; /* no line yet: no column */
+  a->dev_candidates_start.count = 0;
   return kst_ok();
 }
 

@@ -18,7 +18,9 @@
   ((uint32_t)((decision) ? 1u : 0u) | ((uint32_t)((candidates) < 15u ? (candidates) : 15u) << 4) | \
    ((uint32_t)(stage) & 0xFFu) << 8 | ((uint32_t)(id) & 0xFFFFu) << 16)
 
-#define SELECTIONS_INIT_PARAMS(P) P(dev_selections_start, DEVICE_OUTPUT, kst_selection_word)
+#define SELECTIONS_INIT_PARAMS(P)                               \
+  P(dev_selections_start, DEVICE_OUTPUT, kst_selection_word)    \
+  P(dev_candidates_start, DEVICE_OUTPUT, kst_line_candidate)
 KST_ALGORITHM_ARGS(selections_init, SELECTIONS_INIT_PARAMS, KST_NO_PROPS)
 
 #define DEC_REPORTER_PARAMS(P)                                  \

@@ -40,13 +40,15 @@ void *kst_ctx_accumulator(const kst_ctx *c) { return c->w->accumulators[c->inst]
 const char *kst_ctx_dump_dir(const kst_ctx *c) { return c->w->opt->dump_dir; }
 const char *kst_ctx_instance_name(const kst_ctx *c) { return c->w->seq->inst[c->inst].name; }
 
-uint32_t kst_ctx_chain_names(const kst_ctx *c, uint32_t param, const char **names, uint32_t max) {
+uint32_t kst_ctx_chain(const kst_ctx *c, uint32_t param, const char **names, const kst_alg_desc **descs,
+                       uint32_t max) {
   const kst_sequence *seq = c->w->seq;
   const char *type = seq->inst[c->inst].desc->params[param].type_name;
   uint32_t n = 0, b = seq->inst[c->inst].buffer[param];
   /* back from producer to producer through each one's input of the same type */
   while (n < max) {
     const kst_instance *in = &seq->inst[seq->buffers[b].producer];
+    if (descs) descs[n] = in->desc;
     names[n++] = in->name;
     int next = -1;
     for (uint32_t q = 0; q < in->desc->n_params && next < 0; ++q)
@@ -57,6 +59,9 @@ uint32_t kst_ctx_chain_names(const kst_ctx *c, uint32_t param, const char **name
   for (uint32_t i = 0; i < n / 2; ++i) {
     const char *t = names[i];
     names[i] = names[n - 1 - i], names[n - 1 - i] = t;
+    if (!descs) continue;
+    const kst_alg_desc *d = descs[i];
+    descs[i] = descs[n - 1 - i], descs[n - 1 - i] = d;
   }
   return n;
 }

@@ -91,7 +91,7 @@ static kst_status after_sync(kst_ctx *ctx, const selection_report_args *a) {
   rates *r = (rates *)kst_ctx_accumulator(ctx);
   const char *names[MAX_LINES];
   const uint32_t lines = events ? (uint32_t)(a->dev_selections.count / events) : 0u;
-  const uint32_t chain = kst_ctx_chain_names(ctx, 0, names, MAX_LINES);
+  const uint32_t chain = kst_ctx_chain(ctx, 0, names, NULL, MAX_LINES);
   /* the chain starts at selections_init, which adds no column */
   if (lines + 1u != chain && events)
     return kst_error(KST_ERR_CONFIG, "the selections hold %u columns but %u lines lead to them", lines, chain - 1u);

@@ -116,12 +116,23 @@ static kst_status vertex_after_sync(kst_ctx *ctx, const vertex_dump_args *a) {
   return kst_ok();
 }
 
-/* Every event's DecReports and routing bits, one hexadecimal word after another. */
+/* Every event's DecReports and routing bits, one hexadecimal word after another, then each line's stored candidates
+   as indices within the event (its VELO tracks or its vertices; "-" for none). */
 static kst_status dec_after_sync(kst_ctx *ctx, const dec_report_dump_args *a) {
   const kst_batch *b = kst_ctx_batch(ctx);
-  const uint64_t per_event = b->n_events ? a->dev_dec_reports.count / b->n_events : 0;
-  const uint64_t bits = b->n_events ? a->dev_routing_bits.count / b->n_events : 0;
-  for (uint32_t e = 0; e < b->n_events; ++e) {
+  const uint64_t n = b->n_events;
+  const uint64_t per_event = n ? a->dev_dec_reports.count / n : 0;
+  const uint64_t bits = n ? a->dev_routing_bits.count / n : 0;
+  const uint64_t lines = n ? a->dev_candidates.count / (n * KST_LINE_STORED) : 0;
+  const uint64_t max_svs = n ? a->dev_svs.count / n : 0;
+  if (a->dev_velo_track_offsets.count != n + 1 || a->dev_sv_counts.count != n)
+    return kst_error(KST_ERR_CONFIG, "the tracks and vertices are not of this batch");
+  const char *names[257];
+  const kst_alg_desc *descs[257];
+  /* param 2 is dev_candidates; the chain starts at selections_init, which adds no column */
+  if (n && kst_ctx_chain(ctx, 2, names, descs, 257) != lines + 1)
+    return kst_error(KST_ERR_CONFIG, "the candidates hold %llu columns, not one per line leading to them", (unsigned long long)lines);
+  for (uint32_t e = 0; e < n; ++e) {
     FILE *f;
     char path[512];
     KST_TRY(open_dump(ctx, "dec_reports", b->first + e, &f, path, sizeof path));
@@ -129,6 +140,16 @@ static kst_status dec_after_sync(kst_ctx *ctx, const dec_report_dump_args *a) {
     for (uint64_t k = 0; k < per_event; ++k) fprintf(f, " %08x", a->dev_dec_reports.data[e * per_event + k]);
     fprintf(f, "\nrouting_bits");
     for (uint64_t k = 0; k < bits; ++k) fprintf(f, " %08x", a->dev_routing_bits.data[e * bits + k]);
+    for (uint64_t k = 0; k < lines; ++k) {
+      fprintf(f, "\ncandidates %llu", (unsigned long long)(k + 1));
+      const kst_line_candidate *c = &a->dev_candidates.data[(k * n + e) * KST_LINE_STORED];
+      for (uint32_t j = 0; j < KST_LINE_STORED; ++j) {
+        if (c[j] == KST_NO_CANDIDATE) fprintf(f, " -");
+        else if (descs[k + 1]->line_shape == KST_LINE_SHAPE_TWO_TRACK)
+          fprintf(f, " %llu", (unsigned long long)(c[j] - e * max_svs));
+        else fprintf(f, " %u", c[j] - a->dev_velo_track_offsets.data[e]);
+      }
+    }
     fprintf(f, "\n");
     KST_TRY(close_dump(f, path));
   }

@@ -7,6 +7,7 @@
 #include "device/event_model/long_tracks.h"
 #include "device/event_model/pvs.h"
 #include "device/event_model/secondary_vertices.h"
+#include "device/event_model/selections.h"
 #include "device/event_model/velo_hits.h"
 #include "device/event_model/velo_tracks.h"
 #include "device/event_model/scifi_hits.h"
@@ -50,7 +51,11 @@ KST_ALGORITHM_ARGS(vertex_dump, VERTEX_DUMP_PARAMS, KST_NO_PROPS)
 
 #define DEC_REPORT_DUMP_PARAMS(P)                        \
   P(dev_dec_reports, DEVICE_TO_HOST, uint32_t)           \
-  P(dev_routing_bits, DEVICE_TO_HOST, uint32_t)
+  P(dev_routing_bits, DEVICE_TO_HOST, uint32_t)          \
+  P(dev_candidates, DEVICE_TO_HOST, kst_line_candidate)  \
+  P(dev_velo_track_offsets, DEVICE_TO_HOST, uint32_t)    \
+  P(dev_sv_counts, DEVICE_TO_HOST, uint32_t)             \
+  P(dev_svs, DEVICE_TO_HOST, kst_sv)
 KST_ALGORITHM_ARGS(dec_report_dump, DEC_REPORT_DUMP_PARAMS, KST_NO_PROPS)
 
 #endif

@@ -1,12 +1,30 @@
-/* line_efficiency: each line's event-level efficiency on signal samples, for all events and for events whose signal
-   decay's charged daughters are all reconstructible long particles (LHCb's denominator). */
+/* line_efficiency: each line's efficiency on signal samples, event-level and trigger-on-signal (TOS: a candidate that
+   fired the line is made of the signal's tracks), for all events and for events whose signal decay's charged
+   daughters are all reconstructible long particles (LHCb's denominator). */
 #ifndef KST_LINE_EFFICIENCY_H
 #define KST_LINE_EFFICIENCY_H
 
 #include "device/common/kst_algorithm.h"
+#include "device/event_model/long_tracks.h"
+#include "device/event_model/scifi_hits.h"
+#include "device/event_model/secondary_vertices.h"
 #include "device/event_model/selections.h"
+#include "device/event_model/velo_hits.h"
+#include "device/event_model/velo_tracks.h"
 
-#define LINE_EFFICIENCY_PARAMS(P) P(dev_selections, DEVICE_TO_HOST, kst_selection_word)
+#define LINE_EFFICIENCY_PARAMS(P)                              \
+  P(dev_selections, DEVICE_TO_HOST, kst_selection_word)        \
+  P(dev_candidates, DEVICE_TO_HOST, kst_line_candidate)        \
+  P(dev_velo_hits, DEVICE_TO_HOST, kst_velo_hit_bytes)         \
+  P(dev_velo_track_offsets, DEVICE_TO_HOST, uint32_t)          \
+  P(dev_velo_track_hit_begin, DEVICE_TO_HOST, uint32_t)        \
+  P(dev_velo_track_n_hits, DEVICE_TO_HOST, uint32_t)           \
+  P(dev_velo_track_hits, DEVICE_TO_HOST, uint32_t)             \
+  P(dev_scifi_hits, DEVICE_TO_HOST, kst_scifi_hit_bytes)       \
+  P(dev_long_tracks, DEVICE_TO_HOST, kst_long_track)           \
+  P(dev_long_scifi_hits, DEVICE_TO_HOST, uint32_t)             \
+  P(dev_svs, DEVICE_TO_HOST, kst_sv)                           \
+  P(dev_sv_counts, DEVICE_TO_HOST, uint32_t)
 KST_ALGORITHM_ARGS(line_efficiency, LINE_EFFICIENCY_PARAMS, KST_NO_PROPS)
 
 #endif

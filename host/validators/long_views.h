@@ -6,6 +6,7 @@
 
 #include "checker/long_track_checker.h"
 #include "device/event_model/long_tracks.h"
+#include "device/event_model/velo_tracks.h"
 #include "kst_status.h"
 
 /* The device outputs a view is made of (host copies). */
@@ -29,6 +30,9 @@ typedef struct kst_long_view_source {
                           kst_scifi_hits_view((a)->dev_scifi_hits.data, (a)->dev_scifi_hits.count).id,      \
                           (a)->dev_long_tracks.data, (a)->dev_long_scifi_hits.data, (events)})
 
+/* The most ids one view holds: VELO hits of a track and its SciFi hits. */
+#define KST_LONG_VIEW_MAX_IDS (KST_VELO_MAX_TRACK_HITS + KST_LONG_MAX_SCIFI_HITS)
+
 /* Room for the views of any event of the source. */
 typedef struct kst_long_views {
   kst_long_track_view *views;
@@ -41,6 +45,10 @@ typedef struct kst_long_views {
 kst_status kst_long_views_alloc(kst_long_views *v, const kst_long_view_source *src);
 /* Frees the room; a zeroed v is fine. */
 void kst_long_views_free(kst_long_views *v);
+/* The view of VELO track t: its VELO ids and, with_scifi, its long track's SciFi ids and q/p, gathered into ids (room
+   for KST_LONG_VIEW_MAX_IDS). */
+void kst_long_view_of(const kst_long_view_source *src, uint32_t t, int with_scifi, uint32_t *ids,
+                      kst_long_track_view *w);
 /* Fills v with event e's long tracks (slots with hits) in slot order; returns how many. */
 uint32_t kst_long_views_event(kst_long_views *v, const kst_long_view_source *src, uint32_t e);
 

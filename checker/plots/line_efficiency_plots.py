@@ -1,0 +1,68 @@
+# Plots a Kestrel line-efficiency JSON report: each line's event-level and TOS efficiency on the signal sample.
+"""Usage: line_efficiency_plots.py REPORT.efficiency.json OUT_DIR
+
+Writes line_efficiency.png (events whose signal daughters are all long: LHCb's denominator).
+Exit codes (read by checker/plots.c): 0 done, 3 matplotlib/numpy missing, 4 unreadable report.
+"""
+import json
+import os
+import sys
+
+EXIT_NO_MATPLOTLIB = 3
+EXIT_BAD_INPUT = 4
+
+try:
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display on trigger nodes
+    import matplotlib.pyplot as plt
+    import numpy as np
+except ImportError as err:
+    print(f"line_efficiency_plots.py: {err}; install python3-matplotlib and python3-numpy", file=sys.stderr)
+    sys.exit(EXIT_NO_MATPLOTLIB)
+
+
+def binomial(k, n):
+    """Efficiency and its binomial error, in percent."""
+    f = k / n if n else 0.0
+    return 100.0 * f, 100.0 * np.sqrt(f * (1.0 - f) / n) if n else 0.0
+
+
+def draw(report, path):
+    """Horizontal bars: event-level and TOS efficiency per line, the inclusive decision last."""
+    n = report["reconstructible_events"]
+    lines = report["lines"]
+    names = [line["name"] for line in lines]
+    y = np.arange(len(lines))
+    fig, ax = plt.subplots(figsize=(7, 0.32 * len(lines) + 1.2))
+    for shift, key, label in ((-0.2, "fired_reconstructible", "event level"), (0.2, "tos_reconstructible", "TOS")):
+        values = [binomial(line.get(key, 0), n) for line in lines]
+        ax.barh(y + shift, [v[0] for v in values], height=0.4, xerr=[v[1] for v in values], label=label)
+    ax.set_yticks(y, names, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(f"efficiency (%) on {n} signal events with every charged daughter long")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def main():
+    if len(sys.argv) != 3:
+        print(__doc__, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        with open(sys.argv[1]) as f:
+            report = json.load(f)
+        report["lines"], report["reconstructible_events"]
+    except (OSError, ValueError, KeyError) as err:
+        print(f"line_efficiency_plots.py: {sys.argv[1]}: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    os.makedirs(sys.argv[2], exist_ok=True)
+    draw(report, os.path.join(sys.argv[2], "line_efficiency.png"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
