@@ -10,6 +10,7 @@
 #include "host/runtime/accounting.h"
 #include "host/runtime/runtime.h"
 #include "host/runtime/conditions.h"
+#include "host/runtime/output.h"
 #include "kst_backend.h"
 
 static const char run_usage[] =
@@ -35,6 +36,9 @@ static const char run_usage[] =
     "                          ...): for simulated files, whose folder has none\n"
     "  --geometry FILE         the same as --condition velo_geometry=FILE (LHCb binary or Kestrel JSON)\n"
     "  --dump DIR              write reconstructed objects as text files into DIR (created)\n"
+    "  --output FILE           write the accepted events to FILE (MDF), by the sequence's output algorithm\n"
+    "  --output-mode MODE      full: each event's input banks and the decision banks (default); reduced: ODIN,\n"
+    "                          the decision banks, the objects that fired the lines and MC truth (docs/output.md)\n"
     "  --report FILE           with --validate: write the checkers' JSON report\n"
     "  --plots DIR             with --report: draw the checkers' plots (PNG) into DIR\n"
     "  --graphs on|off         capture each batch's device work as a CUDA/HIP graph and replay it\n"
@@ -117,6 +121,33 @@ static void print_summary(const kst_sequence *seq, const kst_event_source *src, 
     printf("  %-24s %10.3f ms\n", seq->inst[i].name, r->instance_ms[i]);
 }
 
+/* Opens the output after checking that the sequence has an algorithm that writes in this mode; prints why not. */
+static int open_output(const kst_sequence *seq, kst_output *out, const char *path, kst_output_mode mode) {
+  const uint32_t flag = mode == KST_OUTPUT_REDUCED ? KST_ALG_OUTPUT_REDUCED : KST_ALG_OUTPUT_FULL;
+  int writers = 0;
+  for (uint32_t i = 0; i < seq->n; ++i) writers += (seq->inst[i].desc->flags & flag) != 0;
+  if (writers != 1) {
+    fprintf(stderr, "kestrel run: --output-mode %s needs one algorithm of the sequence that writes %s output (%s), "
+            "and %s has %d\n", kst_output_mode_name(mode), kst_output_mode_name(mode),
+            mode == KST_OUTPUT_REDUCED ? "reduced_writer" : "mdf_writer", seq->path, writers);
+    return 1;
+  }
+  const kst_status s = kst_output_open(out, path, mode);
+  if (s.code) fprintf(stderr, "kestrel run: --output: %s\n", s.msg);
+  return s.code != 0;
+}
+
+/* The output's line of the summary: events and bytes in and out. */
+static void print_output(const kst_output *out, const kst_run_result *r) {
+  printf("output:       %s (%s): %llu events of %llu (%.2f%%), %.0f bytes per event in, %.0f out",
+         out->path, kst_output_mode_name(out->mode), (unsigned long long)out->events, (unsigned long long)r->events,
+         r->events ? 100.0 * (double)out->events / (double)r->events : 0.0,
+         out->events ? (double)out->bytes_in / (double)out->events : 0.0,
+         out->events ? (double)out->bytes_out / (double)out->events : 0.0);
+  if (out->not_written) printf("; %llu accepted events rejected by decoding, not written", (unsigned long long)out->not_written);
+  printf("\n");
+}
+
 int kst_cmd_run(int argc, char **argv) {
   const char *sequence = NULL;
   const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
@@ -124,6 +155,8 @@ int kst_cmd_run(int argc, char **argv) {
   kst_run_options o;
   const char *conditions[KST_MAX_CONDITIONS];
   kst_report_options report = {.json_path = NULL};
+  const char *output_path = NULL;
+  int output_mode = KST_OUTPUT_FULL;
   memset(&o, 0, sizeof o);
   o.conditions = conditions;
   o.progress = isatty(2);
@@ -147,6 +180,14 @@ int kst_cmd_run(int argc, char **argv) {
     else if (!strcmp(a, "--report") && next) report.json_path = argv[++i];
     else if (!strcmp(a, "--plots") && next) report.plots_dir = argv[++i];
     else if (!strcmp(a, "--dump") && next) o.dump_dir = argv[++i];
+    else if (!strcmp(a, "--output") && next) output_path = argv[++i];
+    else if (!strcmp(a, "--output-mode") && next) {
+      if ((output_mode = kst_output_mode_parse(next)) < 0) {
+        fprintf(stderr, "kestrel run: --output-mode %s: not full or reduced\n", next);
+        return free(inputs), 2;
+      }
+      ++i;
+    }
     else if (!strcmp(a, "--geometry") && next) o.geometry = argv[++i];
     else if (!strcmp(a, "--detector") && next) o.detector_dir = argv[++i];
     else if (!strcmp(a, "--condition") && next) {
@@ -198,15 +239,28 @@ int kst_cmd_run(int argc, char **argv) {
     kst_sequence_free(&seq);
     return 1;
   }
+  kst_output output;
+  if (output_path && open_output(&seq, &output, output_path, (kst_output_mode)output_mode)) {
+    kst_events_free(&src);
+    kst_sequence_free(&seq);
+    return 1;
+  }
+  o.output = output_path ? &output : NULL;
   kst_run_result r;
   s = kst_run(&seq, &src, &o, &r);
   int rc = 0;
+  if (output_path) {
+    const kst_status c = kst_output_close(&output, !s.code);
+    if (!s.code && c.code) s = kst_error_wrap(c, "output");
+  }
   if (s.code) {
     fprintf(stderr, "kestrel run: %s\n", s.msg);
+    if (output_path) fprintf(stderr, "kestrel run: %s: no output put in place (a file there is left as it was)\n", output_path);
     rc = 1;
   } else {
     kst_cli_report_rejections("run", &r);
     print_summary(&seq, &src, &o, &r);
+    if (output_path) print_output(&output, &r);
     s = kst_run_report(&r, &seq, &report);
     if (s.code) fprintf(stderr, "kestrel run: report: %s\n", s.msg), rc = 1;
     if (src.errors.count || r.rejected.count) rc = 3;

@@ -287,7 +287,10 @@ kst_status kst_mdf_writer_open(kst_mdf_writer **w, const char *path) {
   if (!exists || S_ISREG(sb.st_mode)) {
     snprintf(nw->temp, sizeof nw->temp, "%s.partial-XXXXXX", path);
     const int fd = mkstemp(nw->temp);
-    nw->fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    /* mkstemp makes the file private; the result gets the old file's mode, or a new file's under the umask */
+    const mode_t mask = umask(0);
+    umask(mask);
+    nw->fp = fd >= 0 && fchmod(fd, exists ? sb.st_mode & 07777 : 0666 & ~mask) == 0 ? fdopen(fd, "wb") : NULL;
     if (fd >= 0 && !nw->fp) close(fd), remove(nw->temp);
   } else {
     nw->fp = fopen(path, "wb");
@@ -315,6 +318,20 @@ kst_status kst_mdf_write_event(kst_mdf_writer *w, uint32_t run, uint32_t orbit, 
                      put, size, strerror(errno));
   w->n_events++;
   return kst_ok();
+}
+
+kst_status kst_mdf_write_records(kst_mdf_writer *w, const void *records, size_t size, uint32_t n_records) {
+  if (!w || (size && !records)) return kst_error(KST_ERR_INVALID, "kst_mdf_write_records: null argument");
+  const size_t put = size ? fwrite(records, 1, size, w->fp) : 0;
+  if (put != size)
+    return kst_error(KST_ERR_IO, "%s: records %u-%u: wrote %zu of %zu bytes: %s", w->path, w->n_events,
+                     w->n_events + n_records - 1, put, size, strerror(errno));
+  w->n_events += n_records;
+  return kst_ok();
+}
+
+void kst_mdf_set_trigger_mask(uint8_t *record, const uint32_t mask[4]) {
+  for (int i = 0; i < 4; i++) wr32(record + 20 + 4 * i, mask[i]);
 }
 
 kst_status kst_mdf_writer_close(kst_mdf_writer *w) {

@@ -85,6 +85,8 @@ kst_status kst_mdf_writer_open(kst_mdf_writer **w, const char *path);
  * trigger mask all ones, banks padded to 4 bytes with zeros. */
 kst_status kst_mdf_write_event(kst_mdf_writer *w, uint32_t run, uint32_t orbit, uint32_t bunch,
                                const kst_mdf_bank_out *banks, uint32_t n_banks);
+/* Appends n_records records already encoded (kst_mdf_encode_event) back to back: a batch's output in one write. */
+kst_status kst_mdf_write_records(kst_mdf_writer *w, const void *records, size_t size, uint32_t n_records);
 /* Flushes, closes and frees the writer, and puts the file in place; reports a failed flush or rename as KST_ERR_IO
    (the target is then left as it was). NULL is a no-op. */
 kst_status kst_mdf_writer_close(kst_mdf_writer *w);
@@ -95,6 +97,8 @@ void kst_mdf_writer_abort(kst_mdf_writer *w);
 /* Encodes one record into a malloc'd buffer (*out, *out_size) in the writer's format. */
 kst_status kst_mdf_encode_event(uint8_t **out, size_t *out_size, uint32_t run, uint32_t orbit,
                                 uint32_t bunch, const kst_mdf_bank_out *banks, uint32_t n_banks);
+/* Puts 128 trigger-mask bits in an encoded record's header (LHCb writes the routing bits there). */
+void kst_mdf_set_trigger_mask(uint8_t *record, const uint32_t mask[4]);
 
 #ifdef __cplusplus
 }

@@ -54,6 +54,10 @@ typedef struct kst_batch kst_batch;
 #define KST_ALG_DUMP 2u
 /* A transfer algorithm copies batch data to the device; with no_transfer it runs on the first repetition only. */
 #define KST_ALG_TRANSFER 4u
+/* An output algorithm writes the accepted events to the run's output file (kst_ctx_output); it runs only with
+   `kestrel run --output FILE` in its mode (--output-mode full or reduced). */
+#define KST_ALG_OUTPUT_FULL 8u
+#define KST_ALG_OUTPUT_REDUCED 16u
 
 /* Options for an accumulator's final report. */
 typedef struct kst_report_options {
@@ -132,6 +136,10 @@ kst_status kst_ctx_count_add(kst_ctx *ctx, const char *name, const uint64_t *val
    "rejected:REASON"; the run adds the file, record and byte to the first few details and balances its accounting
    (records read = accepted + rejected, per reason) with these counters. */
 kst_status kst_ctx_reject_event(kst_ctx *ctx, uint32_t e, const char *reason, const char *detail);
+/* Whether event e of the batch was rejected by an instance before this one (in after_sync). */
+int kst_ctx_event_rejected(const kst_ctx *ctx, uint32_t e);
+/* The run's output file (a struct kst_output, host/runtime/output.h) for output algorithms; NULL without --output. */
+void *kst_ctx_output(const kst_ctx *ctx);
 /* The --dump directory (NULL when not dumping). */
 const char *kst_ctx_dump_dir(const kst_ctx *ctx);
 /* This worker's accumulator for the instance (NULL when its type has none). */

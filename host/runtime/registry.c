@@ -57,6 +57,7 @@
   X(two_track_ks_line)          \
   X(d0_hh_line)                 \
   X(dec_reporter)               \
+  X(mdf_writer)                 \
   X(selection_report)           \
   X(dec_report_dump)            \
   X(line_efficiency)

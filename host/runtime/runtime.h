@@ -35,6 +35,7 @@ typedef struct kst_run_options {
   int preload;              /* build every batch in pinned memory before the clock starts (benchmarks) */
   int no_transfer;          /* with repetitions: copy the batch to the device once, then time compute only */
   int graphs;               /* capture each batch's device work as a graph and replay it (GPU backends; see kst_backend.h) */
+  struct kst_output *output; /* --output: the open output file the output algorithms of its mode write to, or NULL */
 } kst_run_options;
 
 /* A named counter: an array of sums (one entry for scalars). */

@@ -1,6 +1,8 @@
 /* Running a sequence on one batch: size every output, plan the arenas, queue the work, sync once, summarise. */
 #include "host/runtime/worker.h"
 
+#include "host/runtime/output.h"
+
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +40,10 @@ const void *kst_ctx_condition_host(const kst_ctx *c, const char *name) {
 }
 void *kst_ctx_accumulator(const kst_ctx *c) { return c->w->accumulators[c->inst]; }
 const char *kst_ctx_dump_dir(const kst_ctx *c) { return c->w->opt->dump_dir; }
+void *kst_ctx_output(const kst_ctx *c) { return c->w->opt->output; }
+int kst_ctx_event_rejected(const kst_ctx *c, uint32_t e) {
+  return e < c->w->rejected_capacity && e < c->w->batch->n_events && c->w->rejected[e];
+}
 const char *kst_ctx_instance_name(const kst_ctx *c) { return c->w->seq->inst[c->inst].name; }
 
 uint32_t kst_ctx_chain(const kst_ctx *c, uint32_t param, const char **names, const kst_alg_desc **descs,
@@ -291,10 +297,13 @@ void kst_worker_free(kst_worker *w) {
 
 /* ---- One batch. */
 
-/* Validators and dumpers run only when asked for; skipped instances size nothing and queue nothing. */
+/* Validators, dumpers and output writers run only when asked for; skipped instances size nothing and queue nothing. */
 static int skipped(const kst_worker *w, uint32_t i) {
   const uint32_t flags = w->seq->inst[i].desc->flags;
-  return ((flags & KST_ALG_VALIDATOR) && !w->opt->validate) || ((flags & KST_ALG_DUMP) && !w->opt->dump_dir);
+  const kst_output *out = w->opt->output;
+  const uint32_t writes = !out ? 0u : out->mode == KST_OUTPUT_REDUCED ? KST_ALG_OUTPUT_REDUCED : KST_ALG_OUTPUT_FULL;
+  return ((flags & KST_ALG_VALIDATOR) && !w->opt->validate) || ((flags & KST_ALG_DUMP) && !w->opt->dump_dir) ||
+         ((flags & (KST_ALG_OUTPUT_FULL | KST_ALG_OUTPUT_REDUCED)) && !(flags & writes));
 }
 
 /* Sizes every output and lays the buffers out in the arenas; KST_ERR_NOMEM when the batch does not fit. */
