@@ -327,3 +327,16 @@ kst_status kst_mc_encode_vertices(const kst_mc_event *ev, uint8_t **out, size_t 
   *size = c.off;
   return kst_ok();
 }
+
+int kst_mc_signal_state(const kst_mc_event *mc) {
+  int any = 0, all_long = 1;
+  for (uint32_t p = 0; p < mc->n_particles; ++p) {
+    const kst_mc_particle *q = &mc->particles[p];
+    if (!q->from_signal) continue;
+    any = 1;
+    const int tracked = q->charge != 0.0f && (abs(q->pid) == 11 || abs(q->pid) == 13 || abs(q->pid) == 211 ||
+                                              abs(q->pid) == 321 || abs(q->pid) == 2212);
+    if (tracked && !(q->is_long && q->eta > 2.0f && q->eta < 5.0f)) all_long = 0;
+  }
+  return any ? all_long : -1;
+}

@@ -59,6 +59,9 @@ kst_status kst_mc_parse_particles(kst_mc_event *ev, const uint8_t *data, size_t 
 kst_status kst_mc_parse_vertices(kst_mc_event *ev, const uint8_t *data, size_t size);
 /* Frees everything ev holds and zeroes it; safe on a zeroed event. */
 void kst_mc_event_free(kst_mc_event *ev);
+/* Whether the event has a signal decay (-1: none) and whether the signal's stable charged daughters are all long
+   particles in 2 < eta < 5 (1), LHCb's denominator for trigger efficiencies. */
+int kst_mc_signal_state(const kst_mc_event *ev);
 
 /* Encodes ev's particles as one particle payload (bank version 1 or 2) into a malloc'd buffer
  * (free() it); the inverse of kst_mc_parse_particles. Callers split it over banks. */

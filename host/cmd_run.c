@@ -144,6 +144,9 @@ static void print_output(const kst_output *out, const kst_run_result *r) {
          r->events ? 100.0 * (double)out->events / (double)r->events : 0.0,
          out->events ? (double)out->bytes_in / (double)out->events : 0.0,
          out->events ? (double)out->bytes_out / (double)out->events : 0.0);
+  if (out->bytes_mc)
+    printf(" (%.0f of them MC truth, %.0f without)", (double)out->bytes_mc / (double)out->events,
+           (double)(out->bytes_out - out->bytes_mc) / (double)out->events);
   if (out->not_written) printf("; %llu accepted events rejected by decoding, not written", (unsigned long long)out->not_written);
   printf("\n");
 }

@@ -8,7 +8,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
+#include "device/event_model/selections.h"
 #include "host/output/mdf_writer.h"
+#include "host/output/selected_objects.h"
 #include "host/runtime/output.h"
 #include "input/mdf.h"
 #include "kestrel_cli.h"
@@ -161,7 +165,8 @@ Test(output, a_failed_run_leaves_the_target_as_it_was) {
   uint8_t *rec;
   size_t size;
   cr_assert_eq(kst_mdf_encode_event(&rec, &size, 1, 2, 3, NULL, 0).code, KST_OK);
-  cr_assert_eq(kst_output_write(&o, rec, size, 1, size, 0).code, KST_OK);
+  const kst_output_batch batch = {rec, size, 1, size, 0, 0};
+  cr_assert_eq(kst_output_write(&o, &batch).code, KST_OK);
   free(rec);
   cr_assert_eq(count_prefixed(dir, "selected.mdf.partial-"), 1, "written beside the target");
   kst_output_close(&o, 0);
@@ -193,4 +198,135 @@ Test(output, a_full_disk_and_a_sequence_without_a_writer_are_errors_naming_them,
   cr_assert_eq(kestrel(text, sizeof text, args), 2, "%s", text);
   cr_assert(strstr(text, "--output-mode thin"), "%s", text);
   unlink(in);
+}
+
+/* The JSON report file dir/name parsed (the caller deletes it). */
+static cJSON *read_json(const char *dir, const char *name) {
+  char path[256];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  kst_mdf_file f;
+  cr_assert_eq(kst_mdf_open(&f, path).code, KST_OK, "%s", path); /* reads any file whole */
+  char *text = malloc(f.size + 1);
+  memcpy(text, f.data, f.size);
+  text[f.size] = 0;
+  kst_mdf_close(&f);
+  cJSON *j = cJSON_Parse(text);
+  free(text);
+  cr_assert_not_null(j, "%s parses", path);
+  return j;
+}
+
+static double number(const cJSON *o, const char *key) {
+  const cJSON *v = cJSON_GetObjectItem(o, key);
+  return v ? v->valuedouble : -1.0;
+}
+
+Test(output, the_reduced_file_keeps_the_objects_that_fired_and_its_checker_finds_the_same_tos, .timeout = 300) {
+  need_detector();
+  char in[] = "/tmp/kst_red_in_XXXXXX", out[] = "/tmp/kst_red_XXXXXX", dir[] = "/tmp/kst_red_dir_XXXXXX", report[128];
+  close(mkstemp(in)), close(mkstemp(out));
+  cr_assert_not_null(mkdtemp(dir));
+  generate_downstream(in, 13, 80, "B0->K+pi-");
+  kst_sequence seq;
+  velo_load(&seq, "sequences/hlt1.json");
+  kst_output output;
+  cr_assert_eq(kst_output_open(&output, out, KST_OUTPUT_REDUCED).code, KST_OK);
+  kst_run_result r;
+  velo_run(&seq, in, (kst_run_options){.detector_dir = DETECTOR, .output = &output, .validate = 1, .batch_size = 11}, &r);
+  cr_assert_eq(kst_output_close(&output, 1).code, KST_OK);
+  cr_assert(output.events > 20, "%llu events written", (unsigned long long)output.events);
+  cr_assert_lt((output.bytes_out - output.bytes_mc) * 20, output.bytes_in - output.bytes_mc,
+               "without MC truth, the reduced events are far smaller than the input");
+  snprintf(report, sizeof report, "%s/run.json", dir);
+  kst_report_options ro = {.json_path = report};
+  cr_assert_eq(kst_run_report(&r, &seq, &ro).code, KST_OK);
+  kst_run_result_free(&r, &seq);
+  kst_sequence_free(&seq);
+  /* only ODIN, MC truth, the decision banks and the objects */
+  records *rec = malloc(sizeof *rec);
+  read_records(rec, out);
+  cr_assert_eq(rec->n, output.events);
+  for (uint32_t k = 0; k < rec->n; ++k) {
+    uint32_t pos = 0;
+    kst_mdf_bank b;
+    while (kst_mdf_bank_next(&rec->ev[k], &pos, &b))
+      cr_assert(b.type == 16 || b.type == 32 || b.type == 33 || b.type == KST_BANK_DEC_REPORTS ||
+                b.type == KST_BANK_ROUTING_BITS || b.type == KST_BANK_SELECTED_OBJECTS, "record %u: bank type %u", k, b.type);
+  }
+  kst_mdf_close(&rec->f);
+  free(rec);
+  /* read back: the same fired and TOS counts per line as the run's own efficiency checker */
+  velo_load(&seq, "sequences/reduced_check.json");
+  velo_run(&seq, out, (kst_run_options){.validate = 1}, &r);
+  cr_assert_eq(r.rejected.count, 0, "every reduced event reads back");
+  snprintf(report, sizeof report, "%s/back.json", dir);
+  ro.json_path = report;
+  cr_assert_eq(kst_run_report(&r, &seq, &ro).code, KST_OK);
+  kst_run_result_free(&r, &seq);
+  kst_sequence_free(&seq);
+  cJSON *eff = read_json(dir, "run.json.efficiency.json"), *back = read_json(dir, "back.json.selected.json");
+  const cJSON *lines = cJSON_GetObjectItem(eff, "lines"), *line;
+  int id = 0, compared = 0;
+  cJSON_ArrayForEach(line, lines) {
+    ++id;
+    const char *name = cJSON_GetObjectItem(line, "name")->valuestring;
+    if (!strcmp(name, "inclusive")) {
+      cr_assert_eq(number(line, "fired"), number(back, "events"));
+      cr_assert_eq(number(line, "tos"), number(back, "inclusive_tos"));
+      cr_assert_eq(number(line, "tos_reconstructible"), number(back, "inclusive_tos_reconstructible"));
+      continue;
+    }
+    const cJSON *b = NULL, *x;
+    cJSON_ArrayForEach(x, cJSON_GetObjectItem(back, "lines")) if (number(x, "decision_id") == id) b = x;
+    if (number(line, "fired") == 0) {
+      cr_assert_null(b, "%s never fired", name);
+      continue;
+    }
+    cr_assert_not_null(b, "%s (decision id %d) in the file read back", name, id);
+    cr_assert_eq(number(line, "fired"), number(b, "fired"), "%s fired", name);
+    if (number(line, "tos") >= 0) {
+      cr_assert_eq(number(line, "tos"), number(b, "tos"), "%s TOS", name);
+      cr_assert_eq(number(line, "tos_reconstructible"), number(b, "tos_reconstructible"), "%s TOS (long)", name);
+      compared += number(b, "tos") > 0;
+    }
+  }
+  cr_assert_geq(compared, 2, "TrackMVA and the two-track line are TOS on B0 -> K+ pi-");
+  cJSON_Delete(eff), cJSON_Delete(back);
+  char cmd[200];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  cr_assert_eq(system(cmd), 0);
+  unlink(in), unlink(out);
+}
+
+Test(output, a_corrupt_objects_bank_is_rejected_naming_it) {
+  uint32_t odin[10] = {7, 0, 1, 0, 42, 0, 0, 0, 3u << 22, 0};
+  const uint32_t dec[4] = {0, 0, 1, 1u | 1u << 16 | 1u << 8}; /* line 1 fired */
+  const uint32_t bits[4] = {2, 2, 0, 0};
+  const uint32_t good[5] = {0, 0, 1, 1u | KST_LINE_SHAPE_EVENT << 16, 0}, missing[3] = {0, 0, 0};
+  const uint32_t past[4] = {0, 0, 1, 1u | KST_LINE_SHAPE_ONE_TRACK << 16 | 1u << 24}; /* a candidate, no word for it */
+  const uint32_t *objects[3] = {good, missing, past};
+  const uint32_t sizes[3] = {sizeof good - 4, sizeof missing, sizeof past};
+  char path[] = "/tmp/kst_red_bad_XXXXXX";
+  close(mkstemp(path));
+  kst_mdf_writer *w;
+  cr_assert_eq(kst_mdf_writer_open(&w, path).code, KST_OK);
+  for (int k = 0; k < 3; ++k) {
+    const kst_mdf_bank_out banks[4] = {{16, 6, 0, odin, sizeof odin}, {KST_BANK_DEC_REPORTS, 3, 8192, dec, sizeof dec},
+                                       {KST_BANK_ROUTING_BITS, 0, 0, bits, sizeof bits},
+                                       {KST_BANK_SELECTED_OBJECTS, KST_SELECTED_OBJECTS_VERSION, 0, objects[k], sizes[k]}};
+    cr_assert_eq(kst_mdf_write_event(w, 7, 0, (uint32_t)k, banks, 4).code, KST_OK);
+  }
+  cr_assert_eq(kst_mdf_writer_close(w).code, KST_OK);
+  kst_sequence seq;
+  velo_load(&seq, "sequences/reduced_check.json");
+  kst_run_result r;
+  velo_run(&seq, path, (kst_run_options){.validate = 1, .debug_memory = 1}, &r);
+  cr_assert_eq(r.rejected.count, 2, "the event whose objects miss its fired line, and the one past its end");
+  cr_assert(r.rejected.n_lines == 2 && strstr(r.rejected.lines[0], "record 1") &&
+                strstr(r.rejected.lines[0], "has no selected objects") && strstr(r.rejected.lines[1], "record 2") &&
+                strstr(r.rejected.lines[1], "run past"),
+            "%s | %s", r.rejected.n_lines ? r.rejected.lines[0] : "", r.rejected.n_lines > 1 ? r.rejected.lines[1] : "");
+  kst_run_result_free(&r, &seq);
+  kst_sequence_free(&seq);
+  unlink(path);
 }

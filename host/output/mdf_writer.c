@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checker/mc_truth.h"
 #include "host/runtime/output.h"
 #include "input/batch.h"
 #include "input/mdf.h"
@@ -25,7 +26,7 @@ kst_status kst_record_buffer_add(kst_record_buffer *b, uint8_t *record, size_t s
 
 /* Event e's record: its banks but earlier decision banks (the new ones replace them), then the new ones. */
 static kst_status encode(const mdf_writer_args *a, const kst_mdf_event *ev, uint32_t e, uint64_t report_words,
-                         kst_record_buffer *out, uint64_t *replaced) {
+                         kst_record_buffer *out, uint64_t *replaced, uint64_t *mc_bytes) {
   kst_mdf_bank_out *banks = malloc(((size_t)ev->n_banks + 2) * sizeof *banks);
   if (!banks) return kst_error(KST_ERR_NOMEM, "output: out of memory");
   uint32_t n = 0, pos = 0;
@@ -36,6 +37,7 @@ static kst_status encode(const mdf_writer_args *a, const kst_mdf_event *ev, uint
       continue;
     }
     banks[n++] = (kst_mdf_bank_out){bank.type, bank.version, bank.source_id, bank.payload, bank.payload_size};
+    if (bank.type == KST_MC_PARTICLE_BANK || bank.type == KST_MC_VERTEX_BANK) *mc_bytes += (bank.length + 3u) & ~3u;
   }
   const uint32_t *bits = &a->dev_routing_bits.data[(uint64_t)e * 4u];
   banks[n++] = (kst_mdf_bank_out){KST_BANK_DEC_REPORTS, 3, (uint16_t)a->props.dec_reports_source_id,
@@ -63,7 +65,7 @@ static kst_status after_sync(kst_ctx *ctx, const mdf_writer_args *a) {
     return kst_error(KST_ERR_CONFIG, "dev_dec_reports and dev_routing_bits are not the outputs of one dec_reporter");
   const uint64_t report_words = n ? a->dev_dec_reports.count / n : 0;
   kst_record_buffer out = {0};
-  uint64_t in_bytes = 0, rejected = 0, replaced = 0;
+  uint64_t in_bytes = 0, rejected = 0, replaced = 0, mc_bytes = 0;
   kst_status s = kst_ok();
   for (uint32_t k = 0; k < a->dev_accepted.data[0] && !s.code; ++k) {
     const uint32_t e = a->dev_accepted.data[1u + k];
@@ -71,10 +73,11 @@ static kst_status after_sync(kst_ctx *ctx, const mdf_writer_args *a) {
       ++rejected;
       continue;
     }
-    s = encode(a, &b->events[e], e, report_words, &out, &replaced);
+    s = encode(a, &b->events[e], e, report_words, &out, &replaced, &mc_bytes);
     in_bytes += b->events[e].record_size;
   }
-  if (!s.code) s = kst_output_write(o, out.data, out.size, out.records, in_bytes, rejected);
+  const kst_output_batch batch = {out.data, out.size, out.records, in_bytes, mc_bytes, rejected};
+  if (!s.code) s = kst_output_write(o, &batch);
   const uint64_t counts[4] = {out.records, rejected, in_bytes, out.size};
   free(out.data);
   KST_TRY(s);

@@ -25,12 +25,13 @@ kst_status kst_output_open(kst_output *o, const char *path, kst_output_mode mode
   return kst_ok();
 }
 
-kst_status kst_output_write(kst_output *o, const void *records, size_t size, uint32_t n, uint64_t in_bytes,
-                            uint64_t not_written) {
+kst_status kst_output_write(kst_output *o, const kst_output_batch *b) {
   pthread_mutex_lock(&o->lock);
   kst_status s = o->failed;
-  if (!s.code) s = kst_mdf_write_records(o->writer, records, size, n);
-  if (!s.code) o->events += n, o->bytes_in += in_bytes, o->bytes_out += size, o->not_written += not_written;
+  if (!s.code) s = kst_mdf_write_records(o->writer, b->records, b->size, b->n);
+  if (!s.code)
+    o->events += b->n, o->bytes_in += b->in_bytes, o->bytes_out += b->size, o->bytes_mc += b->mc_bytes,
+    o->not_written += b->not_written;
   else if (!o->failed.code) o->failed = s;
   pthread_mutex_unlock(&o->lock);
   return s;

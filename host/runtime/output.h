@@ -24,6 +24,7 @@ typedef struct kst_output {
   uint64_t events;          /* records written */
   uint64_t bytes_in;        /* the written events' input records, bytes */
   uint64_t bytes_out;       /* the records written, bytes */
+  uint64_t bytes_mc;        /* of them, the MC truth banks kept (simulation only) */
   uint64_t not_written;     /* accepted events an earlier algorithm rejected (kst_ctx_reject_event): counted, not written */
   kst_status failed;        /* the first failed write: later batches write nothing */
 } kst_output;
@@ -34,10 +35,18 @@ int kst_output_mode_parse(const char *name);
 const char *kst_output_mode_name(kst_output_mode mode);
 /* Opens path for the run (written beside itself and put in place by kst_output_close). */
 kst_status kst_output_open(kst_output *o, const char *path, kst_output_mode mode);
-/* Appends a batch's n encoded records (size bytes, from input records of in_bytes) and counts not_written rejected
-   events; after a failed write returns that failure again. */
-kst_status kst_output_write(kst_output *o, const void *records, size_t size, uint32_t n, uint64_t in_bytes,
-                            uint64_t not_written);
+/* A batch's share of the output: its encoded records back to back, and what they came from. */
+typedef struct kst_output_batch {
+  const void *records;
+  size_t size;              /* bytes of records */
+  uint32_t n;               /* records */
+  uint64_t in_bytes;        /* their input records' bytes */
+  uint64_t mc_bytes;        /* bytes of MC truth banks in them */
+  uint64_t not_written;     /* accepted events rejected by decoding, left out */
+} kst_output_batch;
+
+/* Appends a batch's records and counts them; after a failed write returns that failure again. */
+kst_status kst_output_write(kst_output *o, const kst_output_batch *b);
 /* Closes the file and puts it in place; a run that failed (ok = 0) or a failed write removes the partial file and
    leaves the target as it was. Returns the first failure. */
 kst_status kst_output_close(kst_output *o, int ok);

@@ -58,6 +58,8 @@
   X(d0_hh_line)                 \
   X(dec_reporter)               \
   X(mdf_writer)                 \
+  X(reduced_writer)             \
+  X(selected_objects_check)     \
   X(selection_report)           \
   X(dec_report_dump)            \
   X(line_efficiency)

@@ -112,20 +112,6 @@ static kst_status eff_report(const void *acc, const char *instance, const kst_re
   return opt->plots_dir ? kst_checker_plot_script("line_efficiency_plots.py", path, opt->plots_dir) : kst_ok();
 }
 
-/* Whether the event has a signal decay (-1: no) and whether its stable charged daughters are all long (1). */
-static int signal_state(const kst_mc_event *mc) {
-  int any = 0, all_long = 1;
-  for (uint32_t p = 0; p < mc->n_particles; ++p) {
-    const kst_mc_particle *q = &mc->particles[p];
-    if (!q->from_signal) continue;
-    any = 1;
-    const int tracked = q->charge != 0.0f && (abs(q->pid) == 11 || abs(q->pid) == 13 || abs(q->pid) == 211 ||
-                                              abs(q->pid) == 321 || abs(q->pid) == 2212);
-    if (tracked && !(q->is_long && q->eta > 2.0f && q->eta < 5.0f)) all_long = 0;
-  }
-  return any ? all_long : -1;
-}
-
 /* What TOS needs of a batch: the tracks' ids, the vertices and the MC event being looked at. */
 typedef struct tos_source {
   kst_long_view_source tracks;
@@ -194,7 +180,7 @@ static kst_status after_sync(kst_ctx *ctx, const line_efficiency_args *a) {
   for (uint64_t e = 0; e < events; ++e) {
     kst_mc_event mc;
     if (kst_mc_event_from_mdf(&b->events[e], &mc).code) continue;
-    const int state = signal_state(&mc);
+    const int state = kst_mc_signal_state(&mc);
     src.mc = &mc;
     int any = 0, any_tos = 0;
     for (int d = 0; d <= state; ++d) r->events[d]++;

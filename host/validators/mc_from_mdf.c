@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static kst_status gather(const kst_mdf_event *rec, uint8_t type, uint8_t **data, size_t *size, int *version) {
+kst_status kst_banks_concat(const kst_mdf_event *rec, uint8_t type, uint8_t **data, size_t *size, int *version) {
   size_t n = 0;
   uint32_t pos = 0;
   kst_mdf_bank bank;
@@ -32,11 +32,11 @@ kst_status kst_mc_event_from_mdf(const kst_mdf_event *rec, kst_mc_event *ev) {
   size_t size = 0;
   int version;
   memset(ev, 0, sizeof *ev);
-  KST_TRY(gather(rec, 32, &data, &size, &version));
+  KST_TRY(kst_banks_concat(rec, 32, &data, &size, &version));
   kst_status s = data ? kst_mc_parse_particles(ev, data, size, version) : kst_ok();
   free(data);
   data = NULL;
-  if (!s.code) s = gather(rec, 33, &data, &size, &version);
+  if (!s.code) s = kst_banks_concat(rec, 33, &data, &size, &version);
   if (!s.code && data) s = kst_mc_parse_vertices(ev, data, size);
   free(data);
   if (s.code) kst_mc_event_free(ev);

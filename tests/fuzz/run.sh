@@ -37,6 +37,19 @@ fi
 [ -x "$root/build/cpu/kestrel" ] && [ ! -f "$corpus/fuzz_mdf/seed_sim.mdf" ] &&
   "$root/build/cpu/kestrel" generate -n 3 --seed 7 -o "$corpus/fuzz_mdf/seed_sim.mdf" >/dev/null 2>&1
 
+# Selected-objects banks: one event line; two tracks (one long), a vertex of them and lines naming each.
+mkdir -p "$corpus/fuzz_selected_objects"
+/usr/bin/python3 - "$corpus/fuzz_selected_objects" <<'PY'
+import struct, sys
+def track(long_, ids):
+    nv, ns = (len(ids) - 2, 2) if long_ else (len(ids), 0)
+    return [int(long_) | nv << 8 | ns << 16] + [0] * 13 + [5] + ids
+words = [2, 1, 3] + track(True, [1, 2, 3, 4, 5]) + track(False, [6, 7, 8]) + [0] * 15 + [0, 1]
+words += [1 | 1 << 16, 3 | 3 << 16 | 1 << 24, 0, 9 | 4 << 16 | 1 << 24, 0]
+for name, w in (("event", [0, 0, 1, 1 | 1 << 16]), ("objects", words)):
+    open(f"{sys.argv[1]}/seed_{name}.bin", "wb").write(struct.pack(f"<{len(w)}I", *w))
+PY
+
 status=0
 printf '%-16s %10s %8s %8s %s\n' fuzzer executions cov features result
 for fz in "$build"/tests/fuzz/fuzz_*; do
