@@ -115,12 +115,13 @@ static kst_status build(const reduced_writer_args *a, const kst_alg_desc *const 
   return kst_ok();
 }
 
-/* Event e's reduced record: its ODIN and MC truth banks, the decision banks and the objects in banks of at most
-   KST_MDF_MAX_PAYLOAD bytes, source ids 0, 1, ... */
-static kst_status encode(const reduced_writer_args *a, const kst_mdf_event *ev, uint32_t e, uint64_t report_words,
-                         const words *objects, kst_record_buffer *out, uint64_t *mc_bytes) {
+/* Event e's reduced record: its ODIN and MC truth banks and the objects in banks of at most KST_MDF_MAX_PAYLOAD bytes,
+   source ids 0, 1, ..., then the decision banks. */
+static kst_status encode(const kst_mdf_event *ev, const kst_decision_banks *d, uint32_t e, const words *objects,
+                         kst_record_buffer *out, uint64_t *mc_bytes) {
   const uint32_t chunk_words = KST_MDF_MAX_PAYLOAD / 4u;
   const uint32_t chunks = (uint32_t)((objects->n + chunk_words - 1) / chunk_words);
+  if (chunks > 0xFFFFu) return kst_error(KST_ERR_CAPACITY, "%s record %u: %u banks of selected objects", ev->file, ev->index, chunks);
   kst_mdf_bank_out *banks = malloc(((size_t)ev->n_banks + 2 + chunks) * sizeof *banks);
   if (!banks) return kst_error(KST_ERR_NOMEM, "reduced output: out of memory");
   uint32_t n = 0, pos = 0;
@@ -130,49 +131,37 @@ static kst_status encode(const reduced_writer_args *a, const kst_mdf_event *ev, 
       banks[n++] = (kst_mdf_bank_out){bank.type, bank.version, bank.source_id, bank.payload, bank.payload_size};
       if (bank.type != ODIN_BANK) *mc_bytes += (bank.length + 3u) & ~3u;
     }
-  const uint32_t *bits = &a->dev_routing_bits.data[(uint64_t)e * 4u];
-  banks[n++] = (kst_mdf_bank_out){KST_BANK_DEC_REPORTS, 3, (uint16_t)a->props.dec_reports_source_id,
-                                  &a->dev_dec_reports.data[(uint64_t)e * report_words],
-                                  (uint32_t)(report_words * sizeof(uint32_t))};
-  banks[n++] = (kst_mdf_bank_out){KST_BANK_ROUTING_BITS, 0, (uint16_t)a->props.routing_bits_source_id, bits, 16u};
   for (uint32_t c = 0; c < chunks; ++c) {
     const size_t first = (size_t)c * chunk_words, left = objects->n - first;
     banks[n++] = (kst_mdf_bank_out){KST_BANK_SELECTED_OBJECTS, KST_SELECTED_OBJECTS_VERSION, (uint16_t)c,
                                     &objects->w[first], (uint32_t)((left < chunk_words ? left : chunk_words) * 4u)};
   }
-  uint8_t *rec;
-  size_t size;
-  kst_status s = chunks > 0xFFFFu ? kst_error(KST_ERR_CAPACITY, "%u banks of selected objects", chunks)
-                                  : kst_mdf_encode_event(&rec, &size, ev->run, ev->orbit, ev->bunch, banks, n);
+  const kst_status s = kst_decision_record(ev, banks, n, d, e, out);
   free(banks);
-  if (s.code) return kst_error_wrap(s, "%s record %u", ev->file ? ev->file : "?", ev->index);
-  kst_mdf_set_trigger_mask(rec, bits);
-  return kst_record_buffer_add(out, rec, size);
+  return s;
 }
 
 static kst_status after_sync(kst_ctx *ctx, const reduced_writer_args *a) {
   const kst_batch *b = kst_ctx_batch(ctx);
   const uint32_t n = b->n_events;
-  kst_output *o = (kst_output *)kst_ctx_output(ctx);
-  if (!o) return kst_error(KST_ERR_INVALID, "runs only with --output");
-  if (!kst_event_list_valid(a->dev_accepted.data, a->dev_accepted.count, n))
-    return kst_error(KST_ERR_INVALID, "dev_accepted is not a valid event list of the batch");
-  if (a->dev_routing_bits.count != (uint64_t)n * 4u || (n && a->dev_dec_reports.count % n))
-    return kst_error(KST_ERR_CONFIG, "dev_dec_reports and dev_routing_bits are not the outputs of one dec_reporter");
+  if (!kst_ctx_output(ctx)) return kst_error(KST_ERR_INVALID, "runs only with --output");
+  kst_decision_banks d;
+  KST_TRY(kst_decision_banks_of(a->dev_accepted.data, a->dev_accepted.count, a->dev_dec_reports.data,
+                                a->dev_dec_reports.count, a->dev_routing_bits.data, a->dev_routing_bits.count, n,
+                                a->props.dec_reports_source_id, a->props.routing_bits_source_id, &d));
   if (a->dev_velo_track_offsets.count != (uint64_t)n + 1 || a->dev_sv_counts.count != n || (n && a->dev_svs.count % n))
     return kst_error(KST_ERR_CONFIG, "the tracks and vertices are not of this batch");
-  const uint64_t report_words = n ? a->dev_dec_reports.count / n : 0;
   const char *names[MAX_LINES + 1];
   const kst_alg_desc *descs[MAX_LINES + 1];
   const uint32_t lines = n ? kst_ctx_chain(ctx, 3, names, descs, MAX_LINES + 1) - 1u : 0u; /* 3: dev_candidates */
-  if (n && (report_words != 3u + lines || a->dev_candidates.count != (uint64_t)lines * n * KST_LINE_STORED))
+  if (n && (d.report_words != 3u + lines || a->dev_candidates.count != (uint64_t)lines * n * KST_LINE_STORED))
     return kst_error(KST_ERR_CONFIG, "the DecReports (%llu words per event) and the candidates are not of the %u lines "
-                     "leading to them", (unsigned long long)report_words, lines);
+                     "leading to them", (unsigned long long)d.report_words, lines);
   const uint32_t most = n ? (uint32_t)(lines * KST_LINE_STORED * 2u) : 0u;
   event_objects eo = {.tracks = malloc((most + 1) * sizeof(uint32_t)), .vertices = malloc((most + 1) * sizeof(uint32_t))};
   words objects = {0};
   kst_record_buffer out = {0};
-  uint64_t in_bytes = 0, rejected = 0, object_words = 0, mc_bytes = 0;
+  uint64_t in_bytes = 0, rejected = 0, object_bytes = 0, mc_bytes = 0;
   kst_status s = eo.tracks && eo.vertices ? kst_ok() : kst_error(KST_ERR_NOMEM, "reduced output: out of memory");
   for (uint32_t k = 0; k < a->dev_accepted.data[0] && !s.code; ++k) {
     const uint32_t e = a->dev_accepted.data[1u + k];
@@ -180,19 +169,13 @@ static kst_status after_sync(kst_ctx *ctx, const reduced_writer_args *a) {
       ++rejected;
       continue;
     }
-    s = build(a, descs + 1, lines, n, e, report_words, &eo, &objects);
-    if (!s.code) s = encode(a, &b->events[e], e, report_words, &objects, &out, &mc_bytes);
-    in_bytes += b->events[e].record_size, object_words += objects.n;
+    s = build(a, descs + 1, lines, n, e, d.report_words, &eo, &objects);
+    if (!s.code) s = encode(&b->events[e], &d, e, &objects, &out, &mc_bytes);
+    in_bytes += b->events[e].record_size, object_bytes += 4u * objects.n;
   }
-  const kst_output_batch batch = {out.data, out.size, out.records, in_bytes, mc_bytes, rejected};
-  if (!s.code) s = kst_output_write(o, &batch);
-  const uint64_t counts[4] = {out.records, rejected, object_words * 4u, out.size};
-  free(out.data), free(objects.w), free(eo.tracks), free(eo.vertices), free(eo.lines.w);
-  KST_TRY(s);
-  KST_TRY(kst_ctx_count_add(ctx, "written", &counts[0], 1));
-  KST_TRY(kst_ctx_count_add(ctx, "accepted but rejected", &counts[1], 1));
-  KST_TRY(kst_ctx_count_add(ctx, "selected-object bytes", &counts[2], 1));
-  return kst_ctx_count_add(ctx, "bytes out", &counts[3], 1);
+  free(objects.w), free(eo.tracks), free(eo.vertices), free(eo.lines.w);
+  KST_TRY(kst_writer_finish(ctx, s, &out, in_bytes, mc_bytes, rejected));
+  return kst_ctx_count_add(ctx, "selected-object bytes", &object_bytes, 1);
 }
 
 static const reduced_writer_hooks reduced_writer_hook_table = {.after_sync = after_sync};
