@@ -68,6 +68,12 @@
   (c0 = (uint32_t)((uint64_t)(e) * ((a).dev_svs.count / (n))), c1 = c0 + (a).dev_sv_counts.data[e])
 #define KST_LINE_TAKES_TWO_TRACK(a, c) 1
 
+/* Whether a shape's candidates are objects to store (an event line's one candidate is the event itself). */
+#define KST_LINE_STORES_EVENT 0u
+#define KST_LINE_STORES_VELO 1u
+#define KST_LINE_STORES_ONE_TRACK 1u
+#define KST_LINE_STORES_TWO_TRACK 1u
+
 /* Inputs a shape's set_sizes checks. */
 #define KST_LINE_CHECK_EVENT(a, events) kst_ok()
 #define KST_LINE_CHECK_VELO(a, events) kst_expect_count("dev_velo_track_offsets", (a)->dev_velo_track_offsets.count, (events) + 1)
@@ -115,7 +121,7 @@
         if (threadIdx.x == 0)                                                                                      \
           for (uint32_t w = 0; w < (blockDim.x + 31u) / 32u; ++w)                                                  \
             for (uint32_t m = mask[w]; m; m &= m - 1u, ++passed)                                                   \
-              if (passed < KST_LINE_STORED) stored[passed] = base + 32u * w + kst_ctz_u32(m);                     \
+              if (KST_LINE_STORES_##SHAPE && passed < KST_LINE_STORED) stored[passed] = base + 32u * w + kst_ctz_u32(m); \
         kst_syncthreads();                                                                                         \
       }                                                                                                            \
     }                                                                                                              \

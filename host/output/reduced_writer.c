@@ -68,7 +68,6 @@ static kst_status build(const reduced_writer_args *a, const kst_alg_desc *const 
     const kst_line_candidate *c = &a->dev_candidates.data[((uint64_t)k * events + e) * KST_LINE_STORED];
     uint32_t n = 0;
     while (n < KST_LINE_STORED && c[n] != KST_NO_CANDIDATE) ++n;
-    if (shape == KST_LINE_SHAPE_EVENT) n = 0;
     push(&eo->lines, (k + 1u) | shape << 16 | n << 24);
     for (uint32_t j = 0; j < n; ++j) {
       if (shape != KST_LINE_SHAPE_TWO_TRACK) {
