@@ -41,6 +41,8 @@
   X(velo_pv_ip)                 \
   X(long_track_fit)             \
   X(two_track_vertices)         \
+  X(sv_network)                 \
+  X(sv_feature_dump)            \
   X(sv_summary)                 \
   X(vertex_checker)             \
   X(vertex_dump)                \
@@ -56,6 +58,7 @@
   X(two_track_line)             \
   X(two_track_ks_line)          \
   X(d0_hh_line)                 \
+  X(two_track_nn_line)          \
   X(dec_reporter)               \
   X(mdf_writer)                 \
   X(reduced_writer)             \

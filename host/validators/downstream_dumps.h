@@ -3,6 +3,7 @@
 #define KST_DOWNSTREAM_DUMPS_H
 
 #include "device/common/kst_algorithm.h"
+#include "host/validators/long_views.h"
 #include "device/event_model/event_list.h"
 #include "device/event_model/long_tracks.h"
 #include "device/event_model/pvs.h"
@@ -24,15 +25,7 @@ KST_ALGORITHM_ARGS(ut_hit_dump, UT_HIT_DUMP_PARAMS, KST_NO_PROPS)
   P(dev_scifi_hit_offsets, DEVICE_TO_HOST, uint32_t)
 KST_ALGORITHM_ARGS(scifi_hit_dump, SCIFI_HIT_DUMP_PARAMS, KST_NO_PROPS)
 
-#define LONG_TRACK_DUMP_PARAMS(P)                          \
-  P(dev_velo_hits, DEVICE_TO_HOST, kst_velo_hit_bytes)     \
-  P(dev_velo_track_offsets, DEVICE_TO_HOST, uint32_t)      \
-  P(dev_velo_track_hit_begin, DEVICE_TO_HOST, uint32_t)    \
-  P(dev_velo_track_n_hits, DEVICE_TO_HOST, uint32_t)       \
-  P(dev_velo_track_hits, DEVICE_TO_HOST, uint32_t)         \
-  P(dev_scifi_hits, DEVICE_TO_HOST, kst_scifi_hit_bytes)   \
-  P(dev_long_tracks, DEVICE_TO_HOST, kst_long_track)       \
-  P(dev_long_scifi_hits, DEVICE_TO_HOST, uint32_t)
+#define LONG_TRACK_DUMP_PARAMS(P) KST_LONG_VIEW_PARAMS(P)
 KST_ALGORITHM_ARGS(long_track_dump, LONG_TRACK_DUMP_PARAMS, KST_NO_PROPS)
 
 /* No device input: it reads the MC banks of the batch's records. */

@@ -5,6 +5,7 @@
 #define KST_LINE_EFFICIENCY_H
 
 #include "device/common/kst_algorithm.h"
+#include "host/validators/long_views.h"
 #include "device/event_model/long_tracks.h"
 #include "device/event_model/scifi_hits.h"
 #include "device/event_model/secondary_vertices.h"
@@ -15,14 +16,7 @@
 #define LINE_EFFICIENCY_PARAMS(P)                              \
   P(dev_selections, DEVICE_TO_HOST, kst_selection_word)        \
   P(dev_candidates, DEVICE_TO_HOST, kst_line_candidate)        \
-  P(dev_velo_hits, DEVICE_TO_HOST, kst_velo_hit_bytes)         \
-  P(dev_velo_track_offsets, DEVICE_TO_HOST, uint32_t)          \
-  P(dev_velo_track_hit_begin, DEVICE_TO_HOST, uint32_t)        \
-  P(dev_velo_track_n_hits, DEVICE_TO_HOST, uint32_t)           \
-  P(dev_velo_track_hits, DEVICE_TO_HOST, uint32_t)             \
-  P(dev_scifi_hits, DEVICE_TO_HOST, kst_scifi_hit_bytes)       \
-  P(dev_long_tracks, DEVICE_TO_HOST, kst_long_track)           \
-  P(dev_long_scifi_hits, DEVICE_TO_HOST, uint32_t)             \
+  KST_LONG_VIEW_PARAMS(P)                                      \
   P(dev_svs, DEVICE_TO_HOST, kst_sv)                           \
   P(dev_sv_counts, DEVICE_TO_HOST, uint32_t)
 KST_ALGORITHM_ARGS(line_efficiency, LINE_EFFICIENCY_PARAMS, KST_NO_PROPS)

@@ -3,6 +3,7 @@
 #define KST_LONG_TRACK_CHECKER_ALG_H
 
 #include "device/common/kst_algorithm.h"
+#include "host/validators/long_views.h"
 #include "device/event_model/event_list.h"
 #include "device/event_model/long_tracks.h"
 #include "device/event_model/scifi_hits.h"
@@ -12,14 +13,7 @@
   P(dev_event_list, DEVICE_TO_HOST, kst_event_list_word)       \
   P(dev_velo_errors, DEVICE_TO_HOST, uint32_t)                 \
   P(dev_scifi_errors, DEVICE_TO_HOST, uint32_t)                \
-  P(dev_velo_hits, DEVICE_TO_HOST, kst_velo_hit_bytes)         \
-  P(dev_velo_track_offsets, DEVICE_TO_HOST, uint32_t)          \
-  P(dev_velo_track_hit_begin, DEVICE_TO_HOST, uint32_t)        \
-  P(dev_velo_track_n_hits, DEVICE_TO_HOST, uint32_t)           \
-  P(dev_velo_track_hits, DEVICE_TO_HOST, uint32_t)             \
-  P(dev_scifi_hits, DEVICE_TO_HOST, kst_scifi_hit_bytes)       \
-  P(dev_long_tracks, DEVICE_TO_HOST, kst_long_track)           \
-  P(dev_long_scifi_hits, DEVICE_TO_HOST, uint32_t)
+  KST_LONG_VIEW_PARAMS(P)
 
 KST_ALGORITHM_ARGS(long_track_checker, LONG_TRACK_CHECKER_PARAMS, KST_NO_PROPS)
 

@@ -6,6 +6,8 @@
 
 #include "checker/long_track_checker.h"
 #include "device/event_model/long_tracks.h"
+#include "device/event_model/scifi_hits.h"
+#include "device/event_model/velo_hits.h"
 #include "device/event_model/velo_tracks.h"
 #include "kst_status.h"
 
@@ -19,6 +21,17 @@ typedef struct kst_long_view_source {
   const uint32_t *long_scifi_hits;   /* KST_LONG_MAX_SCIFI_HITS per slot */
   uint32_t n_events;
 } kst_long_view_source;
+
+/* The device outputs a source is made of, as an algorithm's DEVICE_TO_HOST parameters (in its PARAMS list). */
+#define KST_LONG_VIEW_PARAMS(P)                                \
+  P(dev_velo_hits, DEVICE_TO_HOST, kst_velo_hit_bytes)         \
+  P(dev_velo_track_offsets, DEVICE_TO_HOST, uint32_t)          \
+  P(dev_velo_track_hit_begin, DEVICE_TO_HOST, uint32_t)        \
+  P(dev_velo_track_n_hits, DEVICE_TO_HOST, uint32_t)           \
+  P(dev_velo_track_hits, DEVICE_TO_HOST, uint32_t)             \
+  P(dev_scifi_hits, DEVICE_TO_HOST, kst_scifi_hit_bytes)       \
+  P(dev_long_tracks, DEVICE_TO_HOST, kst_long_track)           \
+  P(dev_long_scifi_hits, DEVICE_TO_HOST, uint32_t)
 
 /* The source in the device outputs of an algorithm's args a (any args struct with these parameters: the long-track
    and vertex checkers'). */

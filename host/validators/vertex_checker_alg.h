@@ -3,6 +3,7 @@
 #define KST_VERTEX_CHECKER_ALG_H
 
 #include "device/common/kst_algorithm.h"
+#include "host/validators/long_views.h"
 #include "device/event_model/event_list.h"
 #include "device/event_model/long_tracks.h"
 #include "device/event_model/scifi_hits.h"
@@ -14,15 +15,8 @@
   P(dev_event_list, DEVICE_TO_HOST, kst_event_list_word)       \
   P(dev_velo_errors, DEVICE_TO_HOST, uint32_t)                 \
   P(dev_scifi_errors, DEVICE_TO_HOST, uint32_t)                \
-  P(dev_velo_hits, DEVICE_TO_HOST, kst_velo_hit_bytes)         \
-  P(dev_velo_track_offsets, DEVICE_TO_HOST, uint32_t)          \
-  P(dev_velo_track_hit_begin, DEVICE_TO_HOST, uint32_t)        \
-  P(dev_velo_track_n_hits, DEVICE_TO_HOST, uint32_t)           \
-  P(dev_velo_track_hits, DEVICE_TO_HOST, uint32_t)             \
+  KST_LONG_VIEW_PARAMS(P)                                      \
   P(dev_velo_states_beam, DEVICE_TO_HOST, kst_velo_state)      \
-  P(dev_scifi_hits, DEVICE_TO_HOST, kst_scifi_hit_bytes)       \
-  P(dev_long_tracks, DEVICE_TO_HOST, kst_long_track)           \
-  P(dev_long_scifi_hits, DEVICE_TO_HOST, uint32_t)             \
   P(dev_long_states_beam, DEVICE_TO_HOST, kst_velo_state)      \
   P(dev_svs, DEVICE_TO_HOST, kst_sv)                           \
   P(dev_sv_counts, DEVICE_TO_HOST, uint32_t)

@@ -64,3 +64,13 @@ KST_DEVICE int d0_hh_line_select(const d0_hh_line_args *a, uint32_t e, uint32_t 
          dm < a->props.mass_window && v->z >= a->props.min_z && zpv >= a->props.min_z;
 }
 KST_LINE_KERNEL(d0_hh_line, TWO_TRACK)
+
+/* The score is read per vertex slot; the preselection keeps the network to the region it was trained on. */
+KST_DEVICE int two_track_nn_line_select(const two_track_nn_line_args *a, uint32_t e, uint32_t c) {
+  (void)e;
+  const kst_sv *v = &a->dev_svs.data[c];
+  return v->pv != KST_NO_PV && v->min_ip_chi2 >= a->props.min_track_ip_chi2 && v->chi2 < a->props.max_chi2 &&
+         v->mcor >= a->props.min_mcor && v->eta > a->props.min_eta && v->eta < a->props.max_eta &&
+         a->dev_sv_scores.data[c] > a->props.min_score;
+}
+KST_LINE_KERNEL(two_track_nn_line, TWO_TRACK)

@@ -1,5 +1,5 @@
-/* Two-track lines: the candidates are an event's two-track vertices. A displaced two-track vertex, TwoTrackKs and
-   D0 -> h h (one type, instances for K pi, K K and pi pi). */
+/* Two-track lines: the candidates are an event's two-track vertices. A displaced two-track vertex, TwoTrackKs,
+   D0 -> h h (one type, instances for K pi, K K and pi pi) and the two-track network line. */
 #ifndef KST_TWO_TRACK_LINES_H
 #define KST_TWO_TRACK_LINES_H
 
@@ -58,5 +58,18 @@ KST_LINE_DECLARE(two_track_ks_line)
   Q(min_z, FLOAT, 1, "-341", -10000, 10000, "vertex and PV z, at least (mm)")
 KST_ALGORITHM_ARGS(d0_hh_line, TWO_TRACK_LINE_PARAMS, D0_HH_LINE_PROPS)
 KST_LINE_DECLARE(d0_hh_line)
+
+/* The two-track network line: sv_network's score per vertex, above a threshold, after a preselection. */
+#define TWO_TRACK_NN_LINE_PARAMS(P) KST_LINE_PARAMS(P) KST_LINE_TWO_TRACK_PARAMS(P) P(dev_sv_scores, DEVICE_INPUT, float)
+#define TWO_TRACK_NN_LINE_PROPS(Q)                                                                                \
+  KST_LINE_PROPS(Q)                                                                                               \
+  Q(min_score, FLOAT, 1, "0.95", -1e9, 1e9, "the network's score, above")                                          \
+  Q(min_track_ip_chi2, FLOAT, 1, "4", 0, 1e9, "each daughter's IP chi2, at least (preselection)")                   \
+  Q(max_chi2, FLOAT, 1, "10", 0, 1e9, "vertex chi2, below (preselection)")                                         \
+  Q(min_mcor, FLOAT, 1, "1000", 0, 1e9, "corrected mass (MeV), at least (preselection)")                           \
+  Q(min_eta, FLOAT, 1, "2", -10, 10, "composite's pseudorapidity, from (preselection)")                            \
+  Q(max_eta, FLOAT, 1, "5", -10, 10, "... to")
+KST_ALGORITHM_ARGS(two_track_nn_line, TWO_TRACK_NN_LINE_PARAMS, TWO_TRACK_NN_LINE_PROPS)
+KST_LINE_DECLARE(two_track_nn_line)
 
 #endif

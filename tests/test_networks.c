@@ -1,0 +1,132 @@
+/* Networks: the weights file's schema and its errors, the score against a hand computation, and sv_network on the
+   device against the host's evaluation of the same vertices. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "configuration/network.h"
+#include "device/common/kst_network.h"
+#include "device/vertex/sv_features.h"
+#include "host/runtime/harness.h"
+
+/* Two inputs, a GroupSort layer of two, a linear output, a monotonic term of 3 on the first input and a sigmoid. */
+static const char tiny[] =
+    "{\"format\": \"kestrel-network-1\", \"kind\": \"classifier\", \"features\": [\"log_fd_chi2\", \"sum_pt\"],\n"
+    " \"mean\": [1, 1000], \"std\": [2, 500], \"monotonic\": [3, 0], \"sigmoid_output\": true,\n"
+    " \"layers\": [{\"weights\": [[1, -1], [0.5, 2]], \"bias\": [0.1, -0.2], \"activation\": \"groupsort\"},\n"
+    "             {\"weights\": [[0.3, -0.7]], \"bias\": [0.05], \"activation\": \"linear\"}]}\n";
+
+/* Writes text to a fresh file; returns its path (static storage). */
+static const char *write_file(const char *text) {
+  static char path[64];
+  snprintf(path, sizeof path, "/tmp/kst_net_XXXXXX");
+  const int fd = mkstemp(path);
+  cr_assert(fd >= 0);
+  FILE *f = fdopen(fd, "w");
+  fputs(text, f);
+  fclose(f);
+  return path;
+}
+
+/* The text of tiny with `from` replaced by `to` (the first occurrence). */
+static char *edited(const char *from, const char *to) {
+  const char *at = strstr(tiny, from);
+  cr_assert_not_null(at, "%s in the test network", from);
+  char *out = malloc(sizeof tiny + strlen(to));
+  sprintf(out, "%.*s%s%s", (int)(at - tiny), tiny, to, at + strlen(from));
+  return out;
+}
+
+Test(networks, the_score_is_the_hand_computed_one) {
+  static kst_network n;
+  const char *path = write_file(tiny);
+  kst_status s = kst_network_load(&n, path);
+  cr_assert_eq(s.code, KST_OK, "%s", s.msg);
+  unlink(path);
+  const float x[2] = {3.0f, 1500.0f};
+  /* standardised (1, 1); layer 1: (1 - 1 + 0.1, 0.5 + 2 - 0.2) = (0.1, 2.3), sorted (0.1, 2.3); output 0.3 * 0.1 -
+     0.7 * 2.3 + 0.05 = -1.53; monotonic + 3 * 1: 1.47; sigmoid */
+  const double want = 1.0 / (1.0 + exp(-1.47));
+  cr_assert_float_eq(kst_network_score(&n, x), want, 1e-6, "%g against %g", kst_network_score(&n, x), want);
+  /* GroupSort sorts: swapping the first layer's rows gives the same score */
+  char *swapped = edited("[[1, -1], [0.5, 2]], \"bias\": [0.1, -0.2]", "[[0.5, 2], [1, -1]], \"bias\": [-0.2, 0.1]");
+  path = write_file(swapped);
+  static kst_network m;
+  cr_assert_eq(kst_network_load(&m, path).code, KST_OK);
+  unlink(path);
+  free(swapped);
+  cr_assert_eq(kst_network_score(&m, x), kst_network_score(&n, x));
+  /* monotonic in the first input: the layers' infinity norms (2.5 and 1) keep the network 2.5-Lipschitz, below the
+     monotonic term's 3, so the score grows with the first input whatever the rest */
+  for (float v = -5.0f; v < 5.0f; v += 0.5f) {
+    const float lo[2] = {v, 900.0f}, hi[2] = {v + 0.5f, 900.0f};
+    cr_assert_geq(kst_network_score(&n, hi), kst_network_score(&n, lo) - 1e-7f);
+  }
+}
+
+Test(networks, a_malformed_file_is_refused_naming_the_key) {
+  static const struct {
+    const char *from, *to, *message;
+  } cases[] = {
+      {"[[0.3, -0.7]]", "[[0.3, -0.7, 1]]", "layers[1].weights[0]: 3 values, expected 2"},
+      {"\"std\": [2, 500], ", "", "std: missing"},
+      {"\"bias\": [0.05]", "\"bias\": [1e999]", "layers[1].bias[0]: not a finite number"},
+      {"\"std\": [2, 500]", "\"std\": [2, 0]", "std[1]: 0, not positive"},
+      {"\"linear\"", "\"softmax\"", "layers[1].activation"},
+      {"\"kind\": \"classifier\"", "\"kind\": \"regressor\"", "kind:"},
+      {"kestrel-network-1", "kestrel-network-9", "format:"},
+      {"[[0.3, -0.7]], \"bias\": [0.05]", "[[0.3, -0.7], [1, 1]], \"bias\": [0.05, 0]", "a classifier's last layer has 1 output, not 2"},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; ++k) {
+    char *text = edited(cases[k].from, cases[k].to);
+    const char *path = write_file(text);
+    static kst_network n;
+    kst_status s = kst_network_load(&n, path);
+    cr_assert_eq(s.code, KST_ERR_FORMAT, "case %zu", k);
+    cr_assert(strstr(s.msg, cases[k].message) && strstr(s.msg, path), "case %zu: %s", k, s.msg);
+    unlink(path);
+    free(text);
+  }
+}
+
+Test(networks, sv_network_on_the_device_scores_as_the_host_does) {
+  const char *path = write_file(tiny);
+  char condition[128];
+  snprintf(condition, sizeof condition, "two_track_network=%s", path);
+  const char *overrides[] = {condition};
+  kst_harness h;
+  kst_status s = kst_harness_init(&h, "sv_network", "{\"features\": \"log_fd_chi2,sum_pt\"}", overrides, 1);
+  cr_assert_eq(s.code, KST_OK, "%s", s.msg);
+  /* two events with room for 3 vertices each: 2 in the first, 1 in the second */
+  kst_sv svs[6];
+  memset(svs, 0, sizeof svs);
+  for (int k = 0; k < 6; ++k) svs[k].fd_chi2 = 10.0f * (float)(k + 1), svs[k].sum_pt = 800.0f + 300.0f * (float)k;
+  const uint32_t counts[2] = {2, 1}, list[3] = {2, 0, 1};
+  const kst_harness_input in[3] = {{"dev_event_list", list, 3}, {"dev_svs", svs, 6}, {"dev_sv_counts", counts, 2}};
+  s = kst_harness_run(&h, NULL, 2, in, 3);
+  cr_assert_eq(s.code, KST_OK, "%s", s.msg);
+  uint64_t n;
+  const float *scores = kst_harness_get(&h, "dev_sv_scores", &n);
+  cr_assert_eq(n, 6);
+  static kst_network net;
+  cr_assert_eq(kst_network_load(&net, path).code, KST_OK);
+  const int used[6] = {1, 1, 0, 1, 0, 0};
+  for (int k = 0; k < 6; ++k) {
+    const float x[2] = {kst_sv_feature(&svs[k], KST_SVF_LOG_FD_CHI2), kst_sv_feature(&svs[k], KST_SVF_SUM_PT)};
+    if (used[k]) cr_assert_eq(scores[k], kst_network_score(&net, x), "vertex slot %d", k);
+    else cr_assert_eq(scores[k], 0.0f, "empty slot %d", k);
+  }
+  kst_harness_free(&h);
+  /* the sequence's features must be the network's */
+  s = kst_harness_init(&h, "sv_network", "{\"features\": \"sum_pt,log_fd_chi2\"}", overrides, 1);
+  cr_assert_eq(s.code, KST_OK, "%s", s.msg);
+  s = kst_harness_run(&h, NULL, 2, in, 3);
+  cr_assert(s.code == KST_ERR_CONFIG && strstr(s.msg, "log_fd_chi2,sum_pt") && strstr(s.msg, "sum_pt,log_fd_chi2"), "%s", s.msg);
+  kst_harness_free(&h);
+  cr_assert_neq(kst_harness_init(&h, "sv_network", "{\"features\": \"log_fd_chi3\"}", overrides, 1).code, KST_OK,
+                "an unknown feature is refused when the sequence loads");
+  unlink(path);
+}

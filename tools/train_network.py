@@ -1,0 +1,205 @@
+# Trains Kestrel's two-track network on vertex features written by sequences/nn_training.json, and writes its JSON.
+"""Usage: train_network.py --signal DIR [--signal DIR ...] --background DIR [--background DIR ...] --out NET.json
+                          [--features a,b,c] [--monotonic a=+1,b=+1] [--hidden 16,16] [--lambda 2] [--epochs 40]
+                          [--seed 1]
+
+DIR holds the sv_features_*.csv files of `kestrel run -s sequences/nn_training.json -i FILE --validate --dump DIR`.
+Signal is every vertex of the signal samples made of two tracks of the signal decay (label 1); background every
+vertex of the minimum-bias samples. Both pass the two-track network line's preselection first (the same cuts as
+device/selections/lines/two_track_lines.h's defaults), so the network learns where it is used.
+
+The network is LHCb's kind: dense layers with GroupSort activations whose weights are kept within an infinity-norm
+bound after every step, so the network is lambda-Lipschitz in the standardised inputs, plus lambda times the inputs
+named in --monotonic (with their signs): the score can only grow with those inputs. Trained with Adam on the
+binary cross-entropy of sigmoid(output), in numpy, from a fixed seed; the same data and seed give the same file.
+"""
+import argparse
+import glob
+import json
+import os
+import sys
+
+import numpy as np
+
+FORMAT = "kestrel-network-1"
+PRESELECTION = {"log_min_ip_chi2": (np.log(4.0), None), "chi2": (None, 10.0), "mcor": (1000.0, None), "eta": (2.0, 5.0)}
+
+
+def read_dir(path):
+    """All rows of a folder's sv_features_*.csv files (a dict of columns) and the events they looked at."""
+    files = sorted(glob.glob(os.path.join(path, "sv_features_*.csv")))
+    if not files:
+        raise SystemExit(f"train_network.py: {path}: no sv_features_*.csv (run sequences/nn_training.json with --dump)")
+    columns, events = None, 0
+    chunks = []
+    for name in files:
+        with open(name) as f:
+            first = f.readline()
+            if not first.startswith("# events "):
+                raise SystemExit(f"train_network.py: {name}: does not start with '# events N'")
+            events += int(first.split()[2])
+            header = f.readline().strip().split(",")
+            if columns is None:
+                columns = header
+            elif header != columns:
+                raise SystemExit(f"train_network.py: {name}: other columns than {files[0]}")
+            rows = np.loadtxt(f, delimiter=",", ndmin=2, dtype=np.float64)
+            if rows.size:
+                chunks.append(rows)
+    data = np.concatenate(chunks) if chunks else np.zeros((0, len(columns)))
+    return {c: data[:, i] for i, c in enumerate(columns)}, events
+
+
+def preselected(cols):
+    """The rows that pass the network line's preselection."""
+    keep = np.ones(len(cols["event"]), dtype=bool)
+    for name, (lo, hi) in PRESELECTION.items():
+        if lo is not None:
+            keep &= cols[name] >= lo if name != "eta" else cols[name] > lo
+        if hi is not None:
+            keep &= cols[name] < hi
+    return keep
+
+
+def groupsort(z):
+    """Sorts each pair of columns; returns the result and whether each pair was swapped."""
+    a, b = z[:, 0::2], z[:, 1::2]
+    swap = a > b
+    out = np.empty_like(z)
+    out[:, 0::2] = np.where(swap, b, a)
+    out[:, 1::2] = np.where(swap, a, b)
+    return out, swap
+
+
+def forward(params, x, mono):
+    """Network output and the cache for the gradient."""
+    h, cache = x, []
+    for i, (w, b) in enumerate(params):
+        z = h @ w.T + b
+        if i + 1 < len(params):
+            z, swap = groupsort(z)
+            cache.append((h, swap))
+        else:
+            cache.append((h, None))
+        h = z
+    return h[:, 0] + x @ mono, cache
+
+
+def backward(params, cache, grad_out):
+    """Gradients of the weights and biases for d(loss)/d(output) = grad_out."""
+    grads = [None] * len(params)
+    g = grad_out[:, None]
+    for i in range(len(params) - 1, -1, -1):
+        h, swap = cache[i]
+        w, _ = params[i]
+        grads[i] = (g.T @ h, g.sum(axis=0))
+        g = g @ w
+        if i > 0:
+            _, prev_swap = cache[i - 1]
+            a, b = g[:, 0::2].copy(), g[:, 1::2].copy()
+            g = g.copy()
+            g[:, 0::2] = np.where(prev_swap, b, a)
+            g[:, 1::2] = np.where(prev_swap, a, b)
+    return grads
+
+
+def project(params, bound):
+    """Keeps every layer's infinity norm (largest absolute row sum) within bound: the Lipschitz constraint."""
+    for w, _ in params:
+        rows = np.abs(w).sum(axis=1, keepdims=True)
+        w *= np.minimum(1.0, bound / np.maximum(rows, 1e-12))
+
+
+def train(x, y, weights, hidden, lam, mono, epochs, seed):
+    rng = np.random.default_rng(seed)
+    sizes = [x.shape[1]] + hidden + [1]
+    params = [(rng.normal(0, 1 / np.sqrt(n_in), (n_out, n_in)), np.zeros(n_out)) for n_in, n_out in zip(sizes, sizes[1:])]
+    bound = lam ** (1.0 / len(params))
+    project(params, bound)
+    m = [(np.zeros_like(w), np.zeros_like(b)) for w, b in params]
+    v = [(np.zeros_like(w), np.zeros_like(b)) for w, b in params]
+    lr, beta1, beta2, step = 3e-3, 0.9, 0.999, 0
+    batch = 512
+    for epoch in range(epochs):
+        order = rng.permutation(len(y))
+        for start in range(0, len(y), batch):
+            idx = order[start:start + batch]
+            out, cache = forward(params, x[idx], mono)
+            p = 1.0 / (1.0 + np.exp(-out))
+            grad_out = weights[idx] * (p - y[idx]) / weights[idx].sum()
+            grads = backward(params, cache, grad_out)
+            step += 1
+            for i, ((w, b), (gw, gb)) in enumerate(zip(params, grads)):
+                for k, (param, g) in enumerate(((w, gw), (b, gb))):
+                    m[i][k][...] = beta1 * m[i][k] + (1 - beta1) * g
+                    v[i][k][...] = beta2 * v[i][k] + (1 - beta2) * g * g
+                    mh, vh = m[i][k] / (1 - beta1 ** step), v[i][k] / (1 - beta2 ** step)
+                    param -= lr * mh / (np.sqrt(vh) + 1e-8)
+            project(params, bound)
+        if epoch in (0, epochs - 1) or (epoch + 1) % 10 == 0:
+            out, _ = forward(params, x, mono)
+            p = np.clip(1.0 / (1.0 + np.exp(-out)), 1e-7, 1 - 1e-7)
+            loss = -(weights * (y * np.log(p) + (1 - y) * np.log(1 - p))).sum() / weights.sum()
+            print(f"train_network: epoch {epoch + 1}: loss {loss:.4f}")
+    return params
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--signal", action="append", required=True)
+    ap.add_argument("--background", action="append", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--features", default="log_fd_chi2,sum_pt,chi2,log_min_ip_chi2")
+    ap.add_argument("--monotonic", default="log_fd_chi2=+1,sum_pt=+1,log_min_ip_chi2=+1")
+    ap.add_argument("--hidden", default="16,16")
+    ap.add_argument("--lambda", dest="lam", type=float, default=2.0)
+    ap.add_argument("--epochs", type=int, default=40)
+    ap.add_argument("--seed", type=int, default=1)
+    a = ap.parse_args()
+    features = a.features.split(",")
+    hidden = [int(h) for h in a.hidden.split(",")]
+    if any(h % 2 for h in hidden):
+        ap.error("--hidden: GroupSort needs even widths")
+    xs, ys = [], []
+    for label, dirs in ((1, a.signal), (0, a.background)):
+        for d in dirs:
+            cols, _ = read_dir(d)
+            missing = [f for f in features if f not in cols]
+            if missing:
+                raise SystemExit(f"train_network.py: {d}: no column {missing[0]}")
+            keep = preselected(cols) & (cols["label"] == 1 if label else np.ones(len(cols["event"]), dtype=bool))
+            xs.append(np.stack([cols[f][keep] for f in features], axis=1))
+            ys.append(np.full(keep.sum(), label, dtype=np.float64))
+    x, y = np.concatenate(xs), np.concatenate(ys)
+    n_sig, n_bkg = int(y.sum()), int(len(y) - y.sum())
+    if n_sig < 10 or n_bkg < 10:
+        raise SystemExit(f"train_network.py: {n_sig} signal and {n_bkg} background vertices pass the preselection: too few")
+    print(f"train_network: {n_sig} signal and {n_bkg} background vertices, features {', '.join(features)}")
+    mean, std = x.mean(axis=0), x.std(axis=0)
+    std[std == 0] = 1.0
+    xs_std = (x - mean) / std
+    mono = np.zeros(len(features))
+    for term in filter(None, a.monotonic.split(",")):
+        name, sign = term.split("=")
+        if name not in features:
+            ap.error(f"--monotonic: {name} is not among the features")
+        mono[features.index(name)] = a.lam * float(sign)
+    # the two classes weigh the same
+    weights = np.where(y == 1, 0.5 / n_sig, 0.5 / n_bkg) * len(y)
+    params = train(xs_std, y, weights, hidden, a.lam, mono, a.epochs, a.seed)
+    layers = [{"weights": w.tolist(), "bias": b.tolist(), "activation": "groupsort" if i + 1 < len(params) else "linear"}
+              for i, (w, b) in enumerate(params)]
+    net = {"format": FORMAT, "kind": "classifier", "features": features, "mean": mean.tolist(), "std": std.tolist(),
+           "monotonic": mono.tolist(), "sigmoid_output": True, "layers": layers,
+           "trained": {"signal": a.signal, "background": a.background, "signal_vertices": n_sig,
+                       "background_vertices": n_bkg, "hidden": hidden, "lambda": a.lam, "epochs": a.epochs,
+                       "seed": a.seed}}
+    with open(a.out, "w") as f:
+        json.dump(net, f, indent=1)
+        f.write("\n")
+    print(f"train_network: wrote {a.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
