@@ -15,7 +15,7 @@
 static int bandwidth(char *out, size_t size, const char *mb, const char *sig, const char *budget, const char *tuned) {
   char cmd[2048];
   snprintf(cmd, sizeof cmd, "/usr/bin/python3 tools/bandwidth.py --kestrel %s --sequence sequences/hlt1.json --minbias %s "
-           "--signal B2KPi=%s --scan Hlt1TrackMVA.min_ip_chi2=4,7.4,20 --scan Hlt1TwoTrackDisplaced.min_fd_chi2=50,150,300 "
+           "--signal B2KPi=%s --scan Hlt1TrackMVA.min_ip_chi2=4,7.4,20 --scan Hlt1TwoTrackMVA.min_score=0.9,0.95,0.99 "
            "--budget-khz %s --out %s --detector %s 2>&1", KST_KESTREL_BIN, mb, sig, budget, tuned, DETECTOR);
   FILE *p = popen(cmd, "r");
   cr_assert_not_null(p);
@@ -58,9 +58,9 @@ Test(bandwidth, cuts_are_tuned_to_the_budget_and_the_tuned_sequence_meets_it, .t
       cr_assert(v == 4 || (float)v == 7.4f || v == 20, "min_ip_chi2 %g is a scanned value", v);
       ++found;
     }
-    if (!strcmp(name, "Hlt1TwoTrackDisplaced")) {
-      const double v = cJSON_GetObjectItem(props, "min_fd_chi2")->valuedouble;
-      cr_assert(v == 50 || v == 150 || v == 300, "min_fd_chi2 %g is a scanned value", v);
+    if (!strcmp(name, "Hlt1TwoTrackMVA")) {
+      const double v = cJSON_GetObjectItem(props, "min_score")->valuedouble;
+      cr_assert((float)v == 0.9f || (float)v == 0.95f || (float)v == 0.99f, "min_score %g is a scanned value", v);
       ++found;
     }
   }

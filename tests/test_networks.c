@@ -11,6 +11,9 @@
 #include "device/common/kst_network.h"
 #include "device/vertex/sv_features.h"
 #include "host/runtime/harness.h"
+#include "sequence_edit.h"
+#include "sim_downstream.h"
+#include "velo_run.h"
 
 /* Two inputs, a GroupSort layer of two, a linear output, a monotonic term of 3 on the first input and a sigmoid. */
 static const char tiny[] =
@@ -128,5 +131,65 @@ Test(networks, sv_network_on_the_device_scores_as_the_host_does) {
   kst_harness_free(&h);
   cr_assert_neq(kst_harness_init(&h, "sv_network", "{\"features\": \"log_fd_chi3\"}", overrides, 1).code, KST_OK,
                 "an unknown feature is refused when the sequence loads");
+  unlink(path);
+}
+
+/* The fired counter of the rates instance after running json over path. */
+static void fired_counts(const char *json, const char *path, uint64_t *fired, uint32_t *n) {
+  kst_sequence seq;
+  velo_load(&seq, json);
+  kst_run_result r;
+  velo_run(&seq, path, (kst_run_options){.detector_dir = DETECTOR}, &r);
+  const kst_counter *c = kst_result_counter(&r, &seq, "rates", "fired");
+  cr_assert_not_null(c);
+  *n = c->n;
+  memcpy(fired, c->values, c->n * sizeof *fired);
+  kst_run_result_free(&r, &seq);
+  kst_sequence_free(&seq);
+}
+
+Test(networks, another_network_file_or_threshold_in_the_json_changes_the_decisions, .timeout = 300) {
+  need_detector();
+  char path[] = "/tmp/kst_nn_swap_XXXXXX";
+  close(mkstemp(path));
+  generate_downstream(path, 41, 60, "B0->K+pi-");
+  uint64_t base[64], other[64];
+  uint32_t n, m;
+  FILE *f = fopen("sequences/hlt1.json", "rb");
+  static char text[1 << 16];
+  text[fread(text, 1, sizeof text - 1, f)] = 0;
+  fclose(f);
+  fired_counts(text, path, base, &n);
+  /* the line's position among the lines: count the line instances before it */
+  const char *at = strstr(text, "\"Hlt1TwoTrackMVA\"");
+  cr_assert_not_null(at, "Hlt1TwoTrackMVA in hlt1.json");
+  uint32_t k = 0;
+  for (const char *p = strstr(text, "_line\""); p && p < at; p = strstr(p + 1, "_line\"")) ++k;
+  cr_assert(k >= 1 && k <= n);
+  --k;
+  cr_assert(base[k] > 0 && base[k] < 60, "the shipped network fires on %llu of 60 B0 -> K+ pi- events",
+            (unsigned long long)base[k]);
+  /* a network that scores every vertex 1 (a zero layer, bias 40, sigmoid): the line fires on every preselected
+     vertex, and the other lines are unchanged */
+  const char *always = write_file(
+      "{\"format\": \"kestrel-network-1\", \"kind\": \"classifier\", \"features\": [\"log_fd_chi2\", \"log_sum_pt\", "
+      "\"chi2\", \"log_min_ip_chi2\", \"log_min_track_pt\", \"log_mcor\", \"eta\", \"doca\"], \"mean\": [0, 0, 0, 0, 0, "
+      "0, 0, 0], \"std\": [1, 1, 1, 1, 1, 1, 1, 1], \"sigmoid_output\": true, \"layers\": [{\"weights\": [[0, 0, 0, 0, "
+      "0, 0, 0, 0]], \"bias\": [40], "
+      "\"activation\": \"linear\"}]}");
+  char *swapped = malloc(strlen(text) + 256);
+  sprintf(swapped, "{\"conditions\": {\"two_track_network\": \"%s\"},%s", always, text + 1);
+  fired_counts(swapped, path, other, &m);
+  cr_assert_eq(m, n);
+  cr_assert_gt(other[k], base[k], "every preselected vertex passes: %llu events", (unsigned long long)other[k]);
+  for (uint32_t i = 0; i < n; ++i)
+    if (i != k) cr_assert_eq(other[i], base[i], "line %u unchanged", i);
+  free(swapped);
+  unlink(always);
+  /* a threshold above any score: the line never fires */
+  char *json = hlt1_with("Hlt1TwoTrackMVA", "{\"min_score\": 1.5}");
+  fired_counts(json, path, other, &m);
+  cr_assert_eq(other[k], 0);
+  free(json);
   unlink(path);
 }

@@ -18,6 +18,7 @@
 #include "host/runtime/harness.h"
 #include "input/mdf.h"
 #include "input/simulation/generate.h"
+#include "sequence_edit.h"
 #include "sim_downstream.h"
 #include "velo_run.h"
 
@@ -87,38 +88,6 @@ Test(selections, dec_reports_have_lhcb_layout_word_for_word) {
 }
 
 
-
-/* hlt1.json with one instance's properties replaced (or the instance removed when props is NULL). */
-static char *hlt1_with(const char *instance, const char *props) {
-  FILE *f = fopen("sequences/hlt1.json", "rb");
-  cr_assert_not_null(f);
-  static char text[1 << 16];
-  const size_t n = fread(text, 1, sizeof text - 1, f);
-  fclose(f);
-  text[n] = 0;
-  char *out = malloc(n + 4096), key[128];
-  snprintf(key, sizeof key, "\"name\": \"%s\"", instance);
-  char *at = strstr(text, key);
-  cr_assert_not_null(at, "%s in hlt1.json", instance);
-  char *start = at, *end = at;
-  while (start > text && *start != '{') --start; /* the instance's object */
-  int depth = 0;
-  for (end = start; *end; ++end) {
-    depth += *end == '{', depth -= *end == '}';
-    if (!depth) break;
-  }
-  char type[64] = "";
-  const char *t = strstr(start, "\"type\": \"");
-  if (t && t < end) sscanf(t + 9, "%63[^\"]", type);
-  if (props) sprintf(out, "%.*s{\"type\": \"%s\", \"name\": \"%s\", \"properties\": %s}%s", (int)(start - text), text, type,
-                     instance, props, end + 1);
-  else {
-    char *next = end + 1;
-    while (*next == ',' || *next == ' ' || *next == '\n') ++next;
-    sprintf(out, "%.*s%s", (int)(start - text), text, next);
-  }
-  return out;
-}
 
 /* The counter `fired` of the rates instance, and its line count. */
 static const kst_counter *fired(const kst_run_result *r, const kst_sequence *seq) {

@@ -144,6 +144,17 @@ def main():
         print(f"  {name:<14} {nn[0][0]:7.1f} +- {nn[0][1]:4.1f}% {cb[0][0]:7.1f} +- {cb[0][1]:4.1f}% {gain:+6.1f}%"
               f"   ({nn[1][0]:.1f} +- {nn[1][1]:.1f}%, {cb[1][0]:.1f} +- {cb[1][1]:.1f}%)")
         result["channels"][name] = {"network": nn, "cuts": cb, "signal_events": s.signal_events}
+    # the same held-out rate exactly: the network's threshold set so it fires on no more held-out events than the cuts
+    matched = threshold_for(hb, cut_rate, a.input_mhz)
+    m_rate = rate(hb, hb.score > matched, a.input_mhz)
+    print(f"  at the cuts' held-out rate: network score > {matched:.6f}, {m_rate:.0f} kHz")
+    result["matched"] = {"threshold": matched, "rate_khz": m_rate, "channels": {}}
+    for name, s in held:
+        nn, cb = tos(s, s.score > matched), tos(s, cuts_mask(s, cuts))
+        gain = 100 * (nn[0][0] / cb[0][0] - 1) if cb[0][0] else float("inf")
+        print(f"  {name:<14} {nn[0][0]:7.1f} +- {nn[0][1]:4.1f}% {cb[0][0]:7.1f} +- {cb[0][1]:4.1f}% {gain:+6.1f}%"
+              f"   ({nn[1][0]:.1f} +- {nn[1][1]:.1f}%, {cb[1][0]:.1f} +- {cb[1][1]:.1f}%)")
+        result["matched"]["channels"][name] = {"network": nn, "cuts": cb}
     if a.plots:
         plots(a, tb, hb, held, cut, cuts)
     if a.json:

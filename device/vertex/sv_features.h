@@ -23,7 +23,12 @@
   X(KST_SVF_LOG_FD, "log_fd", kst_logf(fmaxf(v->fd, 1e-6f)))                         \
   X(KST_SVF_MIN_TRACK_PT, "min_track_pt", fminf(sqrtf(v->pa[0] * v->pa[0] + v->pa[1] * v->pa[1]),  \
                                                 sqrtf(v->pb[0] * v->pb[0] + v->pb[1] * v->pb[1])))   \
-  X(KST_SVF_MASS, "mass", v->mass)
+  X(KST_SVF_MASS, "mass", v->mass)                                                    \
+  X(KST_SVF_LOG_SUM_PT, "log_sum_pt", kst_logf(fmaxf(v->sum_pt, 1e-6f)))             \
+  X(KST_SVF_LOG_MCOR, "log_mcor", kst_logf(fmaxf(v->mcor, 1e-6f)))                   \
+  X(KST_SVF_LOG_MIN_TRACK_PT, "log_min_track_pt",                                   \
+    kst_logf(fmaxf(fminf(sqrtf(v->pa[0] * v->pa[0] + v->pa[1] * v->pa[1]),           \
+                         sqrtf(v->pb[0] * v->pb[0] + v->pb[1] * v->pb[1])), 1e-6f)))
 
 #define KST__SVF_CODE(code, name, value) code,
 typedef enum kst_sv_feature_id { KST_SV_FEATURES(KST__SVF_CODE) KST_SVF_COUNT } kst_sv_feature_id;

@@ -15,8 +15,8 @@
   P(dev_sv_scores, DEVICE_OUTPUT, float)
 
 #define SV_NETWORK_PROPS(Q)                                                                                        \
-  Q(features, STRING, 1, "\"log_fd_chi2,sum_pt,chi2,log_min_ip_chi2\"", 1, 0,                                      \
-    "the network's inputs, comma-separated names of device/vertex/sv_features.h (LHCb's four by default)")          \
+  Q(features, STRING, 1, "\"log_fd_chi2,log_sum_pt,chi2,log_min_ip_chi2,log_min_track_pt,log_mcor,eta,doca\"", 1, 0, \
+    "the network's inputs, comma-separated names of device/vertex/sv_features.h (the shipped network's)")           \
   Q(block_dim, UINT, 1, "64", 1, 1024, "threads per block (a block per event, a thread per vertex)")
 KST_ALGORITHM_ARGS(sv_network, SV_NETWORK_PARAMS, SV_NETWORK_PROPS)
 
