@@ -6,7 +6,7 @@ HIP_ARCH ?= gfx90a
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 KESTREL := build/cpu/kestrel
 
-.PHONY: all deps build demo test test-asan san-deps fuzz cuda hip gpu-deps clean
+.PHONY: all deps build demo test test-asan san-deps fuzz cuda hip gpu-deps clean networks
 FUZZ_SECONDS ?= 60
 
 all: build
@@ -31,6 +31,11 @@ build: deps
 
 demo: build
 	@sh host/demo.sh $(KESTREL)
+
+# Retrains configuration/networks/two_track.json from simulated samples of fixed seeds, and evaluates it on held-out
+# ones (docs/networks.md); the samples stay in build/networks.
+networks: build
+	bash tools/train_two_track.sh build/networks configuration/networks/two_track.json
 
 test: build
 	cd build/cpu && ctest --output-on-failure -j $(JOBS)

@@ -153,3 +153,13 @@ const kst_condition_type kst_condition_two_track_network = {
     .host_size = sizeof(kst_network),
     .load = load,
 };
+
+/* The probability that a long track is a ghost, from its fit and hit counts (device/fit/track_features.h); the
+   project trains the shipped one with tools/train_network.py --target ghosts. */
+const kst_condition_type kst_condition_ghost_network = {
+    .name = "ghost_network",
+    .description = "long-track ghost probability (Kestrel network JSON, docs/networks.md)",
+    .default_file = "configuration/networks/ghost.json",
+    .host_size = sizeof(kst_network),
+    .load = load,
+};

@@ -46,8 +46,6 @@ extern "C" {
 #endif
 /* The name of feature code (NULL past the catalog). */
 const char *kst_sv_feature_name(uint32_t code);
-/* The code of the feature called name, or -1. */
-int kst_sv_feature_code(const char *name);
 #ifdef __cplusplus
 }
 #endif

@@ -4,6 +4,7 @@
 #define KST_SV_NETWORK_H
 
 #include "device/common/kst_algorithm.h"
+#include "device/common/kst_features.h"
 #include "device/event_model/event_list.h"
 #include "device/event_model/network.h"
 #include "device/event_model/secondary_vertices.h"
@@ -19,12 +20,6 @@
     "the network's inputs, comma-separated names of device/vertex/sv_features.h (the shipped network's)")           \
   Q(block_dim, UINT, 1, "64", 1, 1024, "threads per block (a block per event, a thread per vertex)")
 KST_ALGORITHM_ARGS(sv_network, SV_NETWORK_PARAMS, SV_NETWORK_PROPS)
-
-/* The features' codes, passed to the kernel by value. */
-typedef struct kst_feature_list {
-  uint32_t n;
-  uint32_t code[KST_NET_MAX_INPUTS];
-} kst_feature_list;
 
 #ifdef __cplusplus
 extern "C" {

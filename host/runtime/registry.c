@@ -40,6 +40,8 @@
   X(pv_checker)                 \
   X(velo_pv_ip)                 \
   X(long_track_fit)             \
+  X(track_network)              \
+  X(track_feature_dump)         \
   X(two_track_vertices)         \
   X(sv_network)                 \
   X(sv_feature_dump)            \
