@@ -9,6 +9,7 @@
 
 #include "configuration/network.h"
 #include "device/common/kst_network.h"
+#include "device/fit/track_features.h"
 #include "device/vertex/sv_features.h"
 #include "host/runtime/harness.h"
 #include "sequence_edit.h"
@@ -191,5 +192,92 @@ Test(networks, another_network_file_or_threshold_in_the_json_changes_the_decisio
   fired_counts(json, path, other, &m);
   cr_assert_eq(other[k], 0);
   free(json);
+  unlink(path);
+}
+
+/* Reads the track CSV files of dir: per long track whether it is a ghost, whether it is a long p > 5 GeV track, and
+   its features in the catalog's order. Returns the number of tracks. */
+static uint32_t read_tracks(const char *dir, uint8_t *ghost, uint8_t *p5, float (*x)[KST_TRF_COUNT], uint32_t max) {
+  char cmd[256];
+  snprintf(cmd, sizeof cmd, "cat %s/track_features_*.csv | grep -v '^[#e]'", dir);
+  FILE *p = popen(cmd, "r");
+  cr_assert_not_null(p);
+  uint32_t n = 0;
+  char line[1024];
+  while (n < max && fgets(line, sizeof line, p)) {
+    char *at = strchr(line, ',');
+    ghost[n] = (uint8_t)strtoul(at + 1, &at, 10);
+    p5[n] = (uint8_t)strtoul(at + 1, &at, 10);
+    for (uint32_t k = 0; k < KST_TRF_COUNT; ++k) x[n][k] = strtof(at + 1, &at);
+    ++n;
+  }
+  pclose(p);
+  return n;
+}
+
+Test(networks, the_ghost_network_removes_half_the_ghosts_and_keeps_the_good_tracks, .timeout = 300) {
+  need_detector();
+  char path[] = "/tmp/kst_ghost_XXXXXX", dir[] = "/tmp/kst_ghost_d_XXXXXX";
+  close(mkstemp(path));
+  cr_assert_not_null(mkdtemp(dir));
+  generate_downstream(path, 61, 200, NULL);
+  kst_sequence seq;
+  velo_load(&seq, "sequences/nn_training.json");
+  kst_run_result r;
+  velo_run(&seq, path, (kst_run_options){.detector_dir = DETECTOR, .validate = 1, .dump_dir = dir}, &r);
+  kst_run_result_free(&r, &seq);
+  kst_sequence_free(&seq);
+  enum { MAX = 40000 };
+  static uint8_t ghost[MAX], p5[MAX];
+  static float x[MAX][KST_TRF_COUNT];
+  const uint32_t n = read_tracks(dir, ghost, p5, x, MAX);
+  static kst_network net;
+  kst_status s = kst_network_load(&net, "configuration/networks/ghost.json");
+  cr_assert_eq(s.code, KST_OK, "%s", s.msg);
+  uint32_t ghosts = 0, removed = 0, good = 0, kept = 0;
+  for (uint32_t t = 0; t < n; ++t) {
+    float in[KST_NET_MAX_INPUTS];
+    for (uint32_t i = 0; i < net.n_inputs; ++i) {
+      uint32_t k = 0;
+      while (k < KST_TRF_COUNT && strcmp(kst_track_feature_name(k), net.features[i])) ++k;
+      cr_assert_lt(k, KST_TRF_COUNT, "%s is a track feature", net.features[i]);
+      in[i] = x[t][k];
+    }
+    const int cut = kst_network_score(&net, in) > 0.8409f; /* the working point of docs/networks.md */
+    ghosts += ghost[t], removed += ghost[t] && cut, good += p5[t], kept += p5[t] && !cut;
+  }
+  cr_assert(ghosts > 200 && good > 1000, "%u ghosts and %u long p > 5 GeV tracks in %u", ghosts, good, n);
+  cr_assert_geq(removed * 100.0 / ghosts, 45.0, "ghosts removed: %u of %u", removed, ghosts);
+  cr_assert_geq(kept * 100.0 / good, 98.5, "long p > 5 GeV kept: %u of %u", kept, good);
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  cr_assert_eq(system(cmd), 0);
+  unlink(path);
+}
+
+Test(networks, a_ghost_probability_cut_in_the_json_takes_the_tracks_out_of_the_lines, .timeout = 300) {
+  need_detector();
+  char path[] = "/tmp/kst_ghost_cut_XXXXXX";
+  close(mkstemp(path));
+  generate_downstream(path, 62, 60, "B0->K+pi-");
+  FILE *f = fopen("sequences/hlt1.json", "rb");
+  static char text[1 << 16];
+  text[fread(text, 1, sizeof text - 1, f)] = 0;
+  fclose(f);
+  uint64_t base[64], none[64], some[64];
+  uint32_t n, m;
+  fired_counts(text, path, base, &n);
+  const uint32_t mva = 6; /* Hlt1TrackMVA, the seventh line */
+  cr_assert(base[mva] > 5, "TrackMVA fires on %llu of 60", (unsigned long long)base[mva]);
+  char *json = hlt1_with("Hlt1TrackMVA", "{\"max_ghost_prob\": 0}");
+  fired_counts(json, path, none, &m);
+  free(json);
+  cr_assert_eq(none[mva], 0, "no track has a ghost probability of 0");
+  json = hlt1_with("Hlt1TrackMVA", "{\"max_ghost_prob\": 0.8409}");
+  fired_counts(json, path, some, &m);
+  free(json);
+  cr_assert(some[mva] <= base[mva] && some[mva] >= base[mva] * 9 / 10,
+            "the working point keeps most of B0 -> K+ pi-: %llu of %llu", (unsigned long long)some[mva],
+            (unsigned long long)base[mva]);
   unlink(path);
 }

@@ -1,12 +1,13 @@
-# Trains Kestrel's two-track network on vertex features written by sequences/nn_training.json, and writes its JSON.
-"""Usage: train_network.py --signal DIR [--signal DIR ...] --background DIR [--background DIR ...] --out NET.json
+# Trains Kestrel's networks (two-track, ghost) on features written by sequences/nn_training.json, and writes the JSON.
+"""Usage: train_network.py [--target vertices|ghosts] [--signal DIR ...] --background DIR [...] --out NET.json
                           [--features a,b,c] [--monotonic a=+1,b=+1] [--hidden 32,32] [--lambda 64] [--epochs 60]
                           [--seed 1]
 
-DIR holds the sv_features_*.csv files of `kestrel run -s sequences/nn_training.json -i FILE --validate --dump DIR`.
-Signal is every vertex of the signal samples made of two tracks of the signal decay (label 1); background every
-vertex of the minimum-bias samples. Both pass the two-track network line's preselection first (the same cuts as
-device/selections/lines/two_track_lines.h's defaults), so the network learns where it is used.
+DIR holds the CSV files of `kestrel run -s sequences/nn_training.json -i FILE --validate --dump DIR`. For the
+two-track network (--target vertices), signal is every vertex of the signal samples made of two tracks of the signal
+decay (label 1), background every vertex of the minimum-bias samples; both pass the two-track network line's
+preselection first (the cuts of device/selections/lines/two_track_lines.h's defaults), so the network learns where
+it is used. For the ghost network (--target ghosts), every long track of the --background samples, a ghost being 1.
 
 The network is LHCb's kind: dense layers with GroupSort activations whose weights are kept within a norm bound after
 every step, so every partial derivative of the output is within lambda, plus, for the inputs named in --monotonic,
@@ -26,11 +27,11 @@ FORMAT = "kestrel-network-1"
 PRESELECTION = {"log_min_ip_chi2": (np.log(4.0), None), "chi2": (None, 10.0), "mcor": (1000.0, None), "eta": (2.0, 5.0)}
 
 
-def read_dir(path):
-    """All rows of a folder's sv_features_*.csv files (a dict of columns) and the events they looked at."""
-    files = sorted(glob.glob(os.path.join(path, "sv_features_*.csv")))
+def read_dir(path, prefix="sv_features"):
+    """All rows of a folder's PREFIX_*.csv files (a dict of columns) and the events they looked at."""
+    files = sorted(glob.glob(os.path.join(path, f"{prefix}_*.csv")))
     if not files:
-        raise SystemExit(f"train_network.py: {path}: no sv_features_*.csv (run sequences/nn_training.json with --dump)")
+        raise SystemExit(f"train_network.py: {path}: no {prefix}_*.csv (run sequences/nn_training.json with --dump)")
     columns, events = None, 0
     chunks = []
     for name in files:
@@ -151,37 +152,61 @@ def train(x, y, weights, hidden, lam, mono, epochs, seed):
     return params
 
 
+# What each target trains: the CSV files, the default features, and the score's meaning.
+TARGETS = {
+    "vertices": ("sv_features", "log_fd_chi2,log_sum_pt,chi2,log_min_ip_chi2,log_min_track_pt,log_mcor,eta,doca"),
+    "ghosts": ("track_features", "chi2ndof,velo_hits,scifi_hits,x_layers,quality,log_rms,log_p,log_pt,eta"),
+}
+
+
+def samples(a, features):
+    """The training rows and labels. Vertices: the signal samples' vertices of two signal tracks (1) and every
+    minimum-bias vertex (0), after the line's preselection. Ghosts: every long track of the samples, 1 for a ghost."""
+    prefix = TARGETS[a.target][0]
+    groups = [(1, d) for d in a.signal] + [(0, d) for d in a.background] if a.target == "vertices" else \
+             [(None, d) for d in a.background]
+    xs, ys = [], []
+    for label, d in groups:
+        cols, _ = read_dir(d, prefix)
+        missing = [f for f in features if f not in cols]
+        if missing:
+            raise SystemExit(f"train_network.py: {d}: no column {missing[0]}")
+        if a.target == "vertices":
+            keep = preselected(cols) & (cols["label"] == 1 if label else np.ones(len(cols["event"]), dtype=bool))
+            y = np.full(keep.sum(), label, dtype=np.float64)
+        else:
+            keep = np.ones(len(cols["event"]), dtype=bool)
+            y = cols["ghost"].astype(np.float64)
+        xs.append(np.stack([cols[f][keep] for f in features], axis=1))
+        ys.append(y)
+    return np.concatenate(xs), np.concatenate(ys)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--signal", action="append", required=True)
-    ap.add_argument("--background", action="append", required=True)
+    ap.add_argument("--target", choices=TARGETS, default="vertices")
+    ap.add_argument("--signal", action="append", default=[], help="vertices: signal samples")
+    ap.add_argument("--background", action="append", required=True, help="vertices: minimum bias; ghosts: any samples")
     ap.add_argument("--out", required=True)
-    ap.add_argument("--features", default="log_fd_chi2,log_sum_pt,chi2,log_min_ip_chi2,log_min_track_pt,log_mcor,eta,doca")
+    ap.add_argument("--features", help="comma-separated (default: the target's)")
     ap.add_argument("--monotonic", default="", help="NAME=+1 or -1, comma-separated (LHCb: log_fd_chi2=+1,...)")
     ap.add_argument("--hidden", default="32,32")
     ap.add_argument("--lambda", dest="lam", type=float, default=64.0)
     ap.add_argument("--epochs", type=int, default=60)
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
-    features = a.features.split(",")
+    if a.target == "vertices" and not a.signal:
+        ap.error("--target vertices needs --signal")
+    features = (a.features or TARGETS[a.target][1]).split(",")
     hidden = [int(h) for h in a.hidden.split(",")]
     if any(h % 2 for h in hidden):
         ap.error("--hidden: GroupSort needs even widths")
-    xs, ys = [], []
-    for label, dirs in ((1, a.signal), (0, a.background)):
-        for d in dirs:
-            cols, _ = read_dir(d)
-            missing = [f for f in features if f not in cols]
-            if missing:
-                raise SystemExit(f"train_network.py: {d}: no column {missing[0]}")
-            keep = preselected(cols) & (cols["label"] == 1 if label else np.ones(len(cols["event"]), dtype=bool))
-            xs.append(np.stack([cols[f][keep] for f in features], axis=1))
-            ys.append(np.full(keep.sum(), label, dtype=np.float64))
-    x, y = np.concatenate(xs), np.concatenate(ys)
+    x, y = samples(a, features)
     n_sig, n_bkg = int(y.sum()), int(len(y) - y.sum())
     if n_sig < 10 or n_bkg < 10:
-        raise SystemExit(f"train_network.py: {n_sig} signal and {n_bkg} background vertices pass the preselection: too few")
-    print(f"train_network: {n_sig} signal and {n_bkg} background vertices, features {', '.join(features)}")
+        raise SystemExit(f"train_network.py: {n_sig} positive and {n_bkg} negative examples: too few")
+    what = ("signal vertices", "background vertices") if a.target == "vertices" else ("ghosts", "true tracks")
+    print(f"train_network: {n_sig} {what[0]} and {n_bkg} {what[1]}, features {', '.join(features)}")
     mean, std = x.mean(axis=0), x.std(axis=0)
     std[std == 0] = 1.0
     xs_std = (x - mean) / std
@@ -198,9 +223,8 @@ def main():
               for i, (w, b) in enumerate(params)]
     net = {"format": FORMAT, "kind": "classifier", "features": features, "mean": mean.tolist(), "std": std.tolist(),
            "monotonic": mono.tolist(), "sigmoid_output": True, "layers": layers,
-           "trained": {"signal": a.signal, "background": a.background, "signal_vertices": n_sig,
-                       "background_vertices": n_bkg, "hidden": hidden, "lambda": a.lam, "epochs": a.epochs,
-                       "seed": a.seed}}
+           "trained": {"target": a.target, "signal": a.signal, "background": a.background, "positive": n_sig,
+                       "negative": n_bkg, "hidden": hidden, "lambda": a.lam, "epochs": a.epochs, "seed": a.seed}}
     with open(a.out, "w") as f:
         json.dump(net, f, indent=1)
         f.write("\n")

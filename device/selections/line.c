@@ -10,6 +10,11 @@ uint32_t kst_line_seed(const kst_ctx *ctx, const char *hash_string, const char *
   return kst_scaler_seed(text);
 }
 
+kst_status kst_line_check_tracks(uint64_t offsets, uint64_t events, uint64_t ghost_probs, uint64_t tracks) {
+  KST_TRY(kst_expect_count("dev_velo_track_offsets", offsets, events + 1));
+  return kst_expect_count("dev_ghost_probs", ghost_probs, tracks);
+}
+
 kst_status kst_line_sizes(kst_ctx *ctx, uint64_t events, uint64_t in_words, uint64_t in_candidates,
                           uint64_t list_words, uint64_t odin_count, uint64_t *out_words, uint64_t *out_candidates) {
   (void)ctx;

@@ -35,12 +35,14 @@
 #define KST_LINE_ONE_TRACK_PARAMS(P)                        \
   P(dev_velo_track_offsets, DEVICE_INPUT, uint32_t)         \
   P(dev_long_tracks, DEVICE_INPUT, kst_long_track)          \
+  P(dev_ghost_probs, DEVICE_INPUT, float)                   \
   P(dev_long_states_beam, DEVICE_INPUT, kst_velo_state)     \
   P(dev_track_pv, DEVICE_INPUT, kst_track_pv)               \
   P(dev_pvs, DEVICE_INPUT, kst_pv)                          \
   P(dev_pv_counts, DEVICE_INPUT, uint32_t)
 #define KST_LINE_TWO_TRACK_PARAMS(P)                        \
   P(dev_svs, DEVICE_INPUT, kst_sv)                          \
+  P(dev_ghost_probs, DEVICE_INPUT, float)                   \
   P(dev_sv_counts, DEVICE_INPUT, uint32_t)                  \
   P(dev_pvs, DEVICE_INPUT, kst_pv)                          \
   P(dev_pv_counts, DEVICE_INPUT, uint32_t)
@@ -57,16 +59,23 @@
 /* The most threads a line's block may have: its shared mask of passing candidates has a bit per thread. */
 #define KST_LINE_MAX_BLOCK 1024
 
+/* The property of the long-track shapes: their tracks' ghost probability (track_network) at most this. */
+#define KST_LINE_GHOST_PROPS(Q) \
+  Q(max_ghost_prob, FLOAT, 1, "1", 0, 1, "each track's ghost probability (track_network), at most (1: no cut)")
+
 /* The candidate range of event e and whether candidate c counts, per shape. */
 #define KST_LINE_RANGE_EVENT(a, e, n, c0, c1) (c0 = 0u, c1 = 1u)
 #define KST_LINE_TAKES_EVENT(a, c) 1
 #define KST_LINE_RANGE_VELO(a, e, n, c0, c1) (c0 = (a).dev_velo_track_offsets.data[e], c1 = (a).dev_velo_track_offsets.data[(e) + 1u])
 #define KST_LINE_TAKES_VELO(a, c) 1
 #define KST_LINE_RANGE_ONE_TRACK(a, e, n, c0, c1) KST_LINE_RANGE_VELO(a, e, n, c0, c1)
-#define KST_LINE_TAKES_ONE_TRACK(a, c) ((a).dev_long_tracks.data[c].n_hits != 0u)
+#define KST_LINE_TAKES_ONE_TRACK(a, c) \
+  ((a).dev_long_tracks.data[c].n_hits != 0u && (a).dev_ghost_probs.data[c] <= (a).props.max_ghost_prob)
 #define KST_LINE_RANGE_TWO_TRACK(a, e, n, c0, c1)                                                  \
   (c0 = (uint32_t)((uint64_t)(e) * ((a).dev_svs.count / (n))), c1 = c0 + (a).dev_sv_counts.data[e])
-#define KST_LINE_TAKES_TWO_TRACK(a, c) 1
+#define KST_LINE_TAKES_TWO_TRACK(a, c)                                                  \
+  ((a).dev_ghost_probs.data[(a).dev_svs.data[c].a] <= (a).props.max_ghost_prob &&         \
+   (a).dev_ghost_probs.data[(a).dev_svs.data[c].b] <= (a).props.max_ghost_prob)
 
 /* Whether a shape's candidates are objects to store (an event line's one candidate is the event itself). */
 #define KST_LINE_STORES_EVENT 0u
@@ -77,7 +86,9 @@
 /* Inputs a shape's set_sizes checks. */
 #define KST_LINE_CHECK_EVENT(a, events) kst_ok()
 #define KST_LINE_CHECK_VELO(a, events) kst_expect_count("dev_velo_track_offsets", (a)->dev_velo_track_offsets.count, (events) + 1)
-#define KST_LINE_CHECK_ONE_TRACK(a, events) kst_expect_count("dev_velo_track_offsets", (a)->dev_velo_track_offsets.count, (events) + 1)
+#define KST_LINE_CHECK_ONE_TRACK(a, events)                                                              \
+  kst_line_check_tracks((a)->dev_velo_track_offsets.count, (events), (a)->dev_ghost_probs.count,           \
+                        (a)->dev_long_tracks.count)
 #define KST_LINE_CHECK_TWO_TRACK(a, events) kst_expect_count("dev_sv_counts", (a)->dev_sv_counts.count, (events))
 
 /* Declares line's launcher (in its header). */
@@ -147,6 +158,8 @@ extern "C" {
 #endif
 /* A line's scaler seed from its hash string, or from the instance name and suffix when the string is empty. */
 uint32_t kst_line_seed(const kst_ctx *ctx, const char *hash_string, const char *suffix);
+/* The inputs of a long-track line: offsets of the events' tracks, and a ghost probability per track. */
+kst_status kst_line_check_tracks(uint64_t offsets, uint64_t events, uint64_t ghost_probs, uint64_t tracks);
 /* The common sizing of a line: its outputs are the selections and candidates before it plus one column each. */
 kst_status kst_line_sizes(kst_ctx *ctx, uint64_t events, uint64_t in_words, uint64_t in_candidates,
                           uint64_t list_words, uint64_t odin_count, uint64_t *out_words, uint64_t *out_candidates);

@@ -10,6 +10,7 @@
 /* LHCb's defaults (Allen's Hlt1TrackMVA), in MeV and mm. */
 #define TRACK_MVA_LINE_PROPS(Q)                                                                               \
   KST_LINE_PROPS(Q)                                                                                           \
+  KST_LINE_GHOST_PROPS(Q)                                                                                           \
   Q(max_chi2ndof, FLOAT, 1, "2.5", 0, 1e9, "track fit chi2 per degree of freedom, below")                     \
   Q(min_pt, FLOAT, 1, "2000", 0, 1e8, "shifted pT where the hyperbola starts (MeV)")                            \
   Q(max_pt, FLOAT, 1, "26000", 0, 1e8, "shifted pT above which only the IP chi2 cut applies (MeV)")             \
@@ -24,6 +25,7 @@ KST_LINE_DECLARE(track_mva_line)
 
 #define HIGH_PT_TRACK_LINE_PROPS(Q)                                                                           \
   KST_LINE_PROPS(Q)                                                                                           \
+  KST_LINE_GHOST_PROPS(Q)                                                                                           \
   Q(min_pt, FLOAT, 1, "10000", 0, 1e8, "track pT (MeV), at least")                                              \
   Q(min_p, FLOAT, 1, "20000", 0, 1e9, "track momentum (MeV), at least")                                         \
   Q(max_chi2ndof, FLOAT, 1, "2.5", 0, 1e9, "track fit chi2 per degree of freedom, below")

@@ -9,6 +9,7 @@
 
 #define TWO_TRACK_LINE_PROPS(Q)                                                                                \
   KST_LINE_PROPS(Q)                                                                                            \
+  KST_LINE_GHOST_PROPS(Q)                                                                                            \
   Q(min_track_pt, FLOAT, 1, "500", 0, 1e8, "each daughter's pT (MeV), at least")                                 \
   Q(min_track_ip_chi2, FLOAT, 1, "16", 0, 1e9, "each daughter's IP chi2, at least")                              \
   Q(min_sum_pt, FLOAT, 1, "3000", 0, 1e9, "the daughters' summed pT (MeV), at least")                            \
@@ -24,6 +25,7 @@ KST_LINE_DECLARE(two_track_line)
 /* LHCb's defaults (Allen's Hlt1TwoTrackKs), MeV and mm. */
 #define TWO_TRACK_KS_LINE_PROPS(Q)                                                                             \
   KST_LINE_PROPS(Q)                                                                                            \
+  KST_LINE_GHOST_PROPS(Q)                                                                                            \
   Q(max_chi2, FLOAT, 1, "20", 0, 1e9, "vertex chi2, below")                                                     \
   Q(min_pt, FLOAT, 1, "2500", 0, 1e9, "K0S pT (MeV), above")                                                    \
   Q(min_dira, FLOAT, 1, "0.99", -1, 1, "cosine of the direction angle, above")                                   \
@@ -44,6 +46,7 @@ KST_LINE_DECLARE(two_track_ks_line)
 /* LHCb's defaults (Allen's Hlt1D2KPi, D2KK, D2PiPi), MeV and mm. */
 #define D0_HH_LINE_PROPS(Q)                                                                                    \
   KST_LINE_PROPS(Q)                                                                                            \
+  KST_LINE_GHOST_PROPS(Q)                                                                                            \
   Q(masses, FLOAT, 2, "[493.677, 139.57039]", 0, 1e6, "the daughters' mass hypotheses (MeV); both orders are tried") \
   Q(min_pt, FLOAT, 1, "2000", 0, 1e9, "D0 pT (MeV), above")                                                     \
   Q(max_chi2, FLOAT, 1, "20", 0, 1e9, "vertex chi2, below")                                                     \
@@ -63,6 +66,7 @@ KST_LINE_DECLARE(d0_hh_line)
 #define TWO_TRACK_NN_LINE_PARAMS(P) KST_LINE_PARAMS(P) KST_LINE_TWO_TRACK_PARAMS(P) P(dev_sv_scores, DEVICE_INPUT, float)
 #define TWO_TRACK_NN_LINE_PROPS(Q)                                                                                \
   KST_LINE_PROPS(Q)                                                                                               \
+  KST_LINE_GHOST_PROPS(Q)                                                                                               \
   Q(min_score, FLOAT, 1, "0.95", -1e9, 1e9, "the network's score, above")                                          \
   Q(min_track_ip_chi2, FLOAT, 1, "4", 0, 1e9, "each daughter's IP chi2, at least (preselection)")                   \
   Q(max_chi2, FLOAT, 1, "10", 0, 1e9, "vertex chi2, below (preselection)")                                         \
