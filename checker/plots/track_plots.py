@@ -7,18 +7,9 @@ import json
 import os
 import sys
 
-EXIT_NO_MATPLOTLIB = 3
-EXIT_BAD_INPUT = 4
+from plot_setup import EXIT_BAD_INPUT, plotting
 
-try:
-    import matplotlib
-
-    matplotlib.use("Agg")  # no display on trigger nodes
-    import matplotlib.pyplot as plt
-    import numpy as np
-except ImportError as err:
-    print(f"track_plots.py: {err}; install python3-matplotlib and python3-numpy", file=sys.stderr)
-    sys.exit(EXIT_NO_MATPLOTLIB)
+plt, np = plotting("track_plots.py")
 
 # Efficiency variables, in the report's key order, with the file each one goes to.
 EFF_VARS = ["p", "pt", "eta", "phi", "n_velo_hits"]

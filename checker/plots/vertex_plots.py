@@ -8,18 +8,9 @@ import json
 import os
 import sys
 
-EXIT_NO_MATPLOTLIB = 3
-EXIT_BAD_INPUT = 4
+from plot_setup import EXIT_BAD_INPUT, plotting
 
-try:
-    import matplotlib
-
-    matplotlib.use("Agg")  # no display on trigger nodes
-    import matplotlib.pyplot as plt
-    import numpy as np
-except ImportError as err:
-    print(f"vertex_plots.py: {err}; install python3-matplotlib and python3-numpy", file=sys.stderr)
-    sys.exit(EXIT_NO_MATPLOTLIB)
+plt, np = plotting("vertex_plots.py")
 
 
 def ip_resolution(report, path):
