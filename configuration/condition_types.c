@@ -6,7 +6,7 @@
 /* One line per condition type; kst_condition_<name> is defined in its loader's file. */
 #define KST_CONDITION_LIST(X) \
   X(velo_geometry) X(ut_boards) X(ut_geometry) X(scifi_geometry) X(magnet_polarity) X(two_track_network) \
-  X(ghost_network)
+  X(ghost_network) X(anomaly_network)
 
 #define KST__DECLARE(name) extern const kst_condition_type kst_condition_##name;
 KST_CONDITION_LIST(KST__DECLARE)

@@ -163,3 +163,13 @@ const kst_condition_type kst_condition_ghost_network = {
     .host_size = sizeof(kst_network),
     .load = load,
 };
+
+/* An autoencoder over event features (device/event/event_features.h) trained on minimum bias only: its
+   reconstruction error scores how unusual an event is; tools/train_network.py --target events trains it. */
+const kst_condition_type kst_condition_anomaly_network = {
+    .name = "anomaly_network",
+    .description = "event autoencoder for the anomaly line (Kestrel network JSON, docs/networks.md)",
+    .default_file = "configuration/networks/anomaly.json",
+    .host_size = sizeof(kst_network),
+    .load = load,
+};

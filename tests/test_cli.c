@@ -12,7 +12,7 @@
 #include "kestrel_cli.h"
 
 
-static char out[1 << 16];
+static char out[1 << 18]; /* kestrel algorithms prints all descriptors: more than 64 KiB */
 
 /* Makes a unique file from the template path (ending in XXXXXX) and fills it with n simulated events. */
 static void generate_sample(char *path, int n, int seed) {

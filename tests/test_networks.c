@@ -83,6 +83,7 @@ Test(networks, a_malformed_file_is_refused_naming_the_key) {
       {"\"kind\": \"classifier\"", "\"kind\": \"regressor\"", "kind:"},
       {"kestrel-network-1", "kestrel-network-9", "format:"},
       {"[[0.3, -0.7]], \"bias\": [0.05]", "[[0.3, -0.7], [1, 1]], \"bias\": [0.05, 0]", "a classifier's last layer has 1 output, not 2"},
+      {"\"kind\": \"classifier\"", "\"kind\": \"autoencoder\"", "an autoencoder's last layer has its 2 inputs, not 1"},
   };
   for (size_t k = 0; k < sizeof cases / sizeof cases[0]; ++k) {
     char *text = edited(cases[k].from, cases[k].to);
@@ -279,5 +280,27 @@ Test(networks, a_ghost_probability_cut_in_the_json_takes_the_tracks_out_of_the_l
   cr_assert(some[mva] <= base[mva] && some[mva] >= base[mva] * 9 / 10,
             "the working point keeps most of B0 -> K+ pi-: %llu of %llu", (unsigned long long)some[mva],
             (unsigned long long)base[mva]);
+  unlink(path);
+}
+
+Test(networks, the_anomaly_lines_threshold_in_the_json_sets_its_rate, .timeout = 300) {
+  need_detector();
+  char path[] = "/tmp/kst_anomaly_XXXXXX";
+  close(mkstemp(path));
+  generate_downstream(path, 63, 40, NULL);
+  uint64_t all[64], none[64];
+  uint32_t n, m;
+  const uint32_t k = 13; /* Hlt1Anomaly, the fourteenth line */
+  char *json = hlt1_with("Hlt1Anomaly", "{\"min_score\": 0}");
+  fired_counts(json, path, all, &n);
+  free(json);
+  cr_assert_eq(n, 14);
+  cr_assert_eq(all[k], 40, "every event has a reconstruction error above 0: %llu of 40", (unsigned long long)all[k]);
+  json = hlt1_with("Hlt1Anomaly", "{\"min_score\": 1e9}");
+  fired_counts(json, path, none, &m);
+  free(json);
+  cr_assert_eq(none[k], 0);
+  for (uint32_t i = 0; i < n; ++i)
+    if (i != k) cr_assert_eq(all[i], none[i], "line %u unchanged", i);
   unlink(path);
 }

@@ -24,7 +24,7 @@ from train_network import preselected, read_dir  # noqa: E402
 
 
 def score(net, cols):
-    """The network's score for every row."""
+    """The network's score for every row (a classifier's output, an autoencoder's mean squared error)."""
     x = np.stack([(cols[f] - m) / s for f, m, s in zip(net["features"], net["mean"], net["std"])], axis=1)
     h = x
     for layer in net["layers"]:
@@ -34,6 +34,8 @@ def score(net, cols):
             h[:, 0::2], h[:, 1::2] = np.minimum(a, b), np.maximum(a, b)
         elif layer["activation"] == "relu":
             h = np.maximum(h, 0)
+    if net.get("kind") == "autoencoder":
+        return ((h - x) ** 2).mean(axis=1)
     y = h[:, 0] + x @ np.array(net.get("monotonic", [0.0] * x.shape[1]))
     return 1 / (1 + np.exp(-y)) if net.get("sigmoid_output") else y
 

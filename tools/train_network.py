@@ -8,6 +8,8 @@ two-track network (--target vertices), signal is every vertex of the signal samp
 decay (label 1), background every vertex of the minimum-bias samples; both pass the two-track network line's
 preselection first (the cuts of device/selections/lines/two_track_lines.h's defaults), so the network learns where
 it is used. For the ghost network (--target ghosts), every long track of the --background samples, a ghost being 1.
+For the anomaly autoencoder (--target events), every event of the minimum-bias --background samples: the network
+reproduces its standardised features through a narrow linear bottleneck, trained on the mean squared error.
 
 The network is LHCb's kind: dense layers with GroupSort activations whose weights are kept within a norm bound after
 every step, so every partial derivative of the output is within lambda, plus, for the inputs named in --monotonic,
@@ -73,31 +75,30 @@ def groupsort(z):
     return out, swap
 
 
-def forward(params, x, mono):
-    """Network output and the cache for the gradient."""
+def forward(params, x):
+    """The last layer's outputs and the cache for the gradient."""
     h, cache = x, []
     for i, (w, b) in enumerate(params):
         z = h @ w.T + b
-        if i + 1 < len(params):
+        if i + 1 < len(params) and w.shape[0] % 2 == 0 and i not in BOTTLENECK:
             z, swap = groupsort(z)
             cache.append((h, swap))
         else:
             cache.append((h, None))
         h = z
-    return h[:, 0] + x @ mono, cache
+    return h, cache
 
 
-def backward(params, cache, grad_out):
-    """Gradients of the weights and biases for d(loss)/d(output) = grad_out."""
+def backward(params, cache, g):
+    """Gradients of the weights and biases for d(loss)/d(last outputs) = g (rows by outputs)."""
     grads = [None] * len(params)
-    g = grad_out[:, None]
     for i in range(len(params) - 1, -1, -1):
-        h, swap = cache[i]
+        h, _ = cache[i]
         w, _ = params[i]
         grads[i] = (g.T @ h, g.sum(axis=0))
         g = g @ w
-        if i > 0:
-            _, prev_swap = cache[i - 1]
+        if i > 0 and cache[i - 1][1] is not None:
+            prev_swap = cache[i - 1][1]
             a, b = g[:, 0::2].copy(), g[:, 1::2].copy()
             g = g.copy()
             g[:, 0::2] = np.where(prev_swap, b, a)
@@ -118,9 +119,25 @@ def project(params, bound):
             w *= np.minimum(1.0, bound / np.maximum(rows, 1e-12))
 
 
-def train(x, y, weights, hidden, lam, mono, epochs, seed):
+# Layers left linear: an autoencoder's bottleneck.
+BOTTLENECK = set()
+
+
+def output_and_grad(params, x, y, w, mono, autoencoder):
+    """The loss's gradient with respect to the last outputs of a batch, and the per-row loss."""
+    h, cache = forward(params, x)
+    if autoencoder:
+        d = h - x
+        return cache, 2.0 * d / d.size, (d * d).mean(axis=1)
+    out = h[:, 0] + x @ mono
+    p = 1.0 / (1.0 + np.exp(-out))
+    q = np.clip(p, 1e-7, 1 - 1e-7)  # for the loss only: the gradient is exact
+    loss = -(y * np.log(q) + (1 - y) * np.log(1 - q))
+    return cache, (w * (p - y) / w.sum())[:, None], loss
+
+
+def train(x, y, weights, sizes, lam, mono, epochs, seed, autoencoder=False):
     rng = np.random.default_rng(seed)
-    sizes = [x.shape[1]] + hidden + [1]
     params = [(rng.normal(0, 1 / np.sqrt(n_in), (n_out, n_in)), np.zeros(n_out)) for n_in, n_out in zip(sizes, sizes[1:])]
     bound = lam ** (1.0 / len(params))
     project(params, bound)
@@ -129,26 +146,23 @@ def train(x, y, weights, hidden, lam, mono, epochs, seed):
     lr, beta1, beta2, step = 3e-3, 0.9, 0.999, 0
     batch = 512
     for epoch in range(epochs):
-        order = rng.permutation(len(y))
-        for start in range(0, len(y), batch):
+        order = rng.permutation(len(x))
+        for start in range(0, len(x), batch):
             idx = order[start:start + batch]
-            out, cache = forward(params, x[idx], mono)
-            p = 1.0 / (1.0 + np.exp(-out))
-            grad_out = weights[idx] * (p - y[idx]) / weights[idx].sum()
-            grads = backward(params, cache, grad_out)
+            cache, g, _ = output_and_grad(params, x[idx], y[idx], weights[idx], mono, autoencoder)
+            grads = backward(params, cache, g)
             step += 1
             for i, ((w, b), (gw, gb)) in enumerate(zip(params, grads)):
-                for k, (param, g) in enumerate(((w, gw), (b, gb))):
-                    m[i][k][...] = beta1 * m[i][k] + (1 - beta1) * g
-                    v[i][k][...] = beta2 * v[i][k] + (1 - beta2) * g * g
+                for k, (param, gr) in enumerate(((w, gw), (b, gb))):
+                    m[i][k][...] = beta1 * m[i][k] + (1 - beta1) * gr
+                    v[i][k][...] = beta2 * v[i][k] + (1 - beta2) * gr * gr
                     mh, vh = m[i][k] / (1 - beta1 ** step), v[i][k] / (1 - beta2 ** step)
                     param -= lr * mh / (np.sqrt(vh) + 1e-8)
             project(params, bound)
         if epoch in (0, epochs - 1) or (epoch + 1) % 10 == 0:
-            out, _ = forward(params, x, mono)
-            p = np.clip(1.0 / (1.0 + np.exp(-out)), 1e-7, 1 - 1e-7)
-            loss = -(weights * (y * np.log(p) + (1 - y) * np.log(1 - p))).sum() / weights.sum()
-            print(f"train_network: epoch {epoch + 1}: loss {loss:.4f}")
+            _, _, loss = output_and_grad(params, x, y, weights, mono, autoencoder)
+            mean = loss.mean() if autoencoder else (weights * loss).sum() / weights.sum()
+            print(f"train_network: epoch {epoch + 1}: loss {mean:.4f}")
     return params
 
 
@@ -156,6 +170,7 @@ def train(x, y, weights, hidden, lam, mono, epochs, seed):
 TARGETS = {
     "vertices": ("sv_features", "log_fd_chi2,log_sum_pt,chi2,log_min_ip_chi2,log_min_track_pt,log_mcor,eta,doca"),
     "ghosts": ("track_features", "chi2ndof,velo_hits,scifi_hits,x_layers,quality,log_rms,log_p,log_pt,eta"),
+    "events": ("event_features", "n_long,n_displaced,log_max_pt,log_max_ip_chi2,log_max_fd_chi2,log_max_mcor"),
 }
 
 
@@ -174,6 +189,9 @@ def samples(a, features):
         if a.target == "vertices":
             keep = preselected(cols) & (cols["label"] == 1 if label else np.ones(len(cols["event"]), dtype=bool))
             y = np.full(keep.sum(), label, dtype=np.float64)
+        elif a.target == "events":
+            keep = np.ones(len(cols["event"]), dtype=bool)
+            y = np.zeros(keep.sum())
         else:
             keep = np.ones(len(cols["event"]), dtype=bool)
             y = cols["ghost"].astype(np.float64)
@@ -186,7 +204,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--target", choices=TARGETS, default="vertices")
     ap.add_argument("--signal", action="append", default=[], help="vertices: signal samples")
-    ap.add_argument("--background", action="append", required=True, help="vertices: minimum bias; ghosts: any samples")
+    ap.add_argument("--background", action="append", required=True,
+                    help="vertices, events: minimum bias; ghosts: any samples")
     ap.add_argument("--out", required=True)
     ap.add_argument("--features", help="comma-separated (default: the target's)")
     ap.add_argument("--monotonic", default="", help="NAME=+1 or -1, comma-separated (LHCb: log_fd_chi2=+1,...)")
@@ -202,11 +221,13 @@ def main():
     if any(h % 2 for h in hidden):
         ap.error("--hidden: GroupSort needs even widths")
     x, y = samples(a, features)
+    autoencoder = a.target == "events"
     n_sig, n_bkg = int(y.sum()), int(len(y) - y.sum())
-    if n_sig < 10 or n_bkg < 10:
+    if (not autoencoder and (n_sig < 10 or n_bkg < 10)) or len(y) < 10:
         raise SystemExit(f"train_network.py: {n_sig} positive and {n_bkg} negative examples: too few")
-    what = ("signal vertices", "background vertices") if a.target == "vertices" else ("ghosts", "true tracks")
-    print(f"train_network: {n_sig} {what[0]} and {n_bkg} {what[1]}, features {', '.join(features)}")
+    what = {"vertices": f"{n_sig} signal and {n_bkg} background vertices", "ghosts": f"{n_sig} ghosts and {n_bkg} true "
+            "tracks", "events": f"{len(y)} minimum-bias events"}[a.target]
+    print(f"train_network: {what}, features {', '.join(features)}")
     mean, std = x.mean(axis=0), x.std(axis=0)
     std[std == 0] = 1.0
     xs_std = (x - mean) / std
@@ -216,15 +237,25 @@ def main():
         if name not in features:
             ap.error(f"--monotonic: {name} is not among the features")
         mono[features.index(name)] = a.lam * float(sign)
-    # the two classes weigh the same
-    weights = np.where(y == 1, 0.5 / n_sig, 0.5 / n_bkg) * len(y)
-    params = train(xs_std, y, weights, hidden, a.lam, mono, a.epochs, a.seed)
-    layers = [{"weights": w.tolist(), "bias": b.tolist(), "activation": "groupsort" if i + 1 < len(params) else "linear"}
+    if autoencoder:
+        # inputs -> hidden (GroupSort) -> a linear bottleneck of a quarter of the inputs -> hidden -> inputs
+        sizes = [len(features)] + hidden + [max(2, len(features) // 4)] + hidden[::-1] + [len(features)]
+        BOTTLENECK.add(len(hidden))
+        weights = np.ones(len(y))
+    else:
+        sizes = [len(features)] + hidden + [1]
+        # the two classes weigh the same
+        weights = np.where(y == 1, 0.5 / max(n_sig, 1), 0.5 / max(n_bkg, 1)) * len(y)
+    params = train(xs_std, y, weights, sizes, a.lam, mono, a.epochs, a.seed, autoencoder)
+    layers = [{"weights": w.tolist(), "bias": b.tolist(),
+               "activation": "groupsort" if i + 1 < len(params) and i not in BOTTLENECK else "linear"}
               for i, (w, b) in enumerate(params)]
-    net = {"format": FORMAT, "kind": "classifier", "features": features, "mean": mean.tolist(), "std": std.tolist(),
-           "monotonic": mono.tolist(), "sigmoid_output": True, "layers": layers,
+    net = {"format": FORMAT, "kind": "autoencoder" if autoencoder else "classifier", "features": features,
+           "mean": mean.tolist(), "std": std.tolist(), "layers": layers,
            "trained": {"target": a.target, "signal": a.signal, "background": a.background, "positive": n_sig,
                        "negative": n_bkg, "hidden": hidden, "lambda": a.lam, "epochs": a.epochs, "seed": a.seed}}
+    if not autoencoder:
+        net["monotonic"], net["sigmoid_output"] = mono.tolist(), True
     with open(a.out, "w") as f:
         json.dump(net, f, indent=1)
         f.write("\n")

@@ -45,6 +45,8 @@
   X(two_track_vertices)         \
   X(sv_network)                 \
   X(sv_feature_dump)            \
+  X(event_network)              \
+  X(event_feature_dump)         \
   X(sv_summary)                 \
   X(vertex_checker)             \
   X(vertex_dump)                \
@@ -61,6 +63,7 @@
   X(two_track_ks_line)          \
   X(d0_hh_line)                 \
   X(two_track_nn_line)          \
+  X(anomaly_line)               \
   X(dec_reporter)               \
   X(mdf_writer)                 \
   X(reduced_writer)             \
