@@ -1,6 +1,8 @@
 /* Parsing and checking a network's feature list. */
 #include "device/common/kst_features.h"
 
+#include "device/common/kst_algorithm.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -41,4 +43,13 @@ kst_status kst_features_check(const kst_feature_catalog *c, const kst_feature_li
   for (uint32_t k = 0; k < net->n_inputs; ++k) strcat(strcat(have, k ? "," : ""), net->features[k]);
   names_of(c, f, want, sizeof want);
   return kst_error(KST_ERR_CONFIG, "the %s takes features \"%s\", but the property features is \"%s\"", condition, have, want);
+}
+
+kst_status kst_network_inputs(const kst_ctx *ctx, const kst_feature_catalog *c, const char *text, const char *condition,
+                              kst_feature_list *f, const kst_network **device) {
+  const kst_network *host = (const kst_network *)kst_ctx_condition_host(ctx, condition);
+  *device = (const kst_network *)kst_ctx_condition_device(ctx, condition);
+  if (!host || !*device) return kst_error(KST_ERR_CONFIG, "the %s condition is not loaded", condition);
+  KST_TRY(kst_features_parse(c, text, f));
+  return kst_features_check(c, f, host, condition);
 }

@@ -30,6 +30,11 @@ kst_status kst_features_parse(const kst_feature_catalog *c, const char *text, ks
    of f, in order: a network must not be fed what it was not trained on. */
 kst_status kst_features_check(const kst_feature_catalog *c, const kst_feature_list *f, const kst_network *net,
                               const char *condition);
+struct kst_ctx;
+/* What a network algorithm's run needs: its features parsed from text and checked against the network of condition
+   `condition`, and that network's device copy (KST_ERR_CONFIG when the condition is not loaded). */
+kst_status kst_network_inputs(const struct kst_ctx *ctx, const kst_feature_catalog *c, const char *text,
+                              const char *condition, kst_feature_list *f, const kst_network **device);
 #ifdef __cplusplus
 }
 #endif

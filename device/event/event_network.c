@@ -25,12 +25,9 @@ static kst_status set_sizes(kst_ctx *ctx, event_network_args *a) {
 }
 
 static kst_status run(kst_ctx *ctx, const event_network_args *a) {
-  const kst_network *host = (const kst_network *)kst_ctx_condition_host(ctx, "anomaly_network");
-  const kst_network *device = (const kst_network *)kst_ctx_condition_device(ctx, "anomaly_network");
-  if (!host || !device) return kst_error(KST_ERR_CONFIG, "the anomaly_network condition is not loaded");
   kst_feature_list f;
-  KST_TRY(kst_features_parse(&catalog, a->props.features, &f));
-  KST_TRY(kst_features_check(&catalog, &f, host, "anomaly_network"));
+  const kst_network *device;
+  KST_TRY(kst_network_inputs(ctx, &catalog, a->props.features, "anomaly_network", &f, &device));
   kst_stream *s = kst_ctx_stream(ctx);
   KST_TRY(kst_memset(a->dev_event_scores.data, 0, a->dev_event_scores.count * sizeof(float), s));
   return kst_event_network_launch(*a, f, device, s);

@@ -22,12 +22,9 @@ static kst_status set_sizes(kst_ctx *ctx, track_network_args *a) {
 }
 
 static kst_status run(kst_ctx *ctx, const track_network_args *a) {
-  const kst_network *host = (const kst_network *)kst_ctx_condition_host(ctx, "ghost_network");
-  const kst_network *device = (const kst_network *)kst_ctx_condition_device(ctx, "ghost_network");
-  if (!host || !device) return kst_error(KST_ERR_CONFIG, "the ghost_network condition is not loaded");
   kst_feature_list f;
-  KST_TRY(kst_features_parse(&catalog, a->props.features, &f));
-  KST_TRY(kst_features_check(&catalog, &f, host, "ghost_network"));
+  const kst_network *device;
+  KST_TRY(kst_network_inputs(ctx, &catalog, a->props.features, "ghost_network", &f, &device));
   return kst_track_network_launch(*a, f, device, kst_ctx_stream(ctx));
 }
 

@@ -22,12 +22,9 @@ static kst_status set_sizes(kst_ctx *ctx, sv_network_args *a) {
 }
 
 static kst_status run(kst_ctx *ctx, const sv_network_args *a) {
-  const kst_network *host = (const kst_network *)kst_ctx_condition_host(ctx, "two_track_network");
-  const kst_network *device = (const kst_network *)kst_ctx_condition_device(ctx, "two_track_network");
-  if (!host || !device) return kst_error(KST_ERR_CONFIG, "the two_track_network condition is not loaded");
   kst_feature_list f;
-  KST_TRY(kst_features_parse(&catalog, a->props.features, &f));
-  KST_TRY(kst_features_check(&catalog, &f, host, "two_track_network"));
+  const kst_network *device;
+  KST_TRY(kst_network_inputs(ctx, &catalog, a->props.features, "two_track_network", &f, &device));
   kst_stream *s = kst_ctx_stream(ctx);
   KST_TRY(kst_memset(a->dev_sv_scores.data, 0, a->dev_sv_scores.count * sizeof(float), s));
   return kst_sv_network_launch(*a, f, device, s);
