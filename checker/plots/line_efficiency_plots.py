@@ -4,11 +4,10 @@
 Writes line_efficiency.png (events whose signal daughters are all long: LHCb's denominator).
 Exit codes (read by checker/plots.c): 0 done, 3 matplotlib/numpy missing, 4 unreadable report.
 """
-import json
 import os
 import sys
 
-from plot_setup import EXIT_BAD_INPUT, plotting
+from plot_setup import plotting, report_and_folder
 
 plt, np = plotting("line_efficiency_plots.py")
 
@@ -40,18 +39,8 @@ def draw(report, path):
 
 
 def main():
-    if len(sys.argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return EXIT_BAD_INPUT
-    try:
-        with open(sys.argv[1]) as f:
-            report = json.load(f)
-        report["lines"], report["reconstructible_events"]
-    except (OSError, ValueError, KeyError) as err:
-        print(f"line_efficiency_plots.py: {sys.argv[1]}: {err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    os.makedirs(sys.argv[2], exist_ok=True)
-    draw(report, os.path.join(sys.argv[2], "line_efficiency.png"))
+    report, out = report_and_folder("line_efficiency_plots.py", __doc__, ("lines", "reconstructible_events"))
+    draw(report, os.path.join(out, "line_efficiency.png"))
     return 0
 
 

@@ -4,11 +4,10 @@
 Writes vertex_ip_resolution.png, vertex_residuals.png and vertex_pulls.png.
 Exit codes (read by checker/plots.c): 0 done, 3 matplotlib/numpy missing, 4 unreadable report.
 """
-import json
 import os
 import sys
 
-from plot_setup import EXIT_BAD_INPUT, plotting
+from plot_setup import plotting, report_and_folder
 
 plt, np = plotting("vertex_plots.py")
 
@@ -46,21 +45,12 @@ def histograms(sv, prefix, unit, path):
 
 
 def main():
-    if len(sys.argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return EXIT_BAD_INPUT
-    try:
-        with open(sys.argv[1]) as f:
-            report = json.load(f)
-        sv = report["signal_vertices"]
-    except (OSError, ValueError, KeyError) as err:
-        print(f"vertex_plots.py: {sys.argv[1]}: {err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    os.makedirs(sys.argv[2], exist_ok=True)
-    ip_resolution(report, os.path.join(sys.argv[2], "vertex_ip_resolution.png"))
+    report, out = report_and_folder("vertex_plots.py", __doc__, ("signal_vertices",))
+    sv = report["signal_vertices"]
+    ip_resolution(report, os.path.join(out, "vertex_ip_resolution.png"))
     if sv["vertex_found"] > 0:
-        histograms(sv, "residual", "(um)", os.path.join(sys.argv[2], "vertex_residuals.png"))
-        histograms(sv, "pull", "", os.path.join(sys.argv[2], "vertex_pulls.png"))
+        histograms(sv, "residual", "(um)", os.path.join(out, "vertex_residuals.png"))
+        histograms(sv, "pull", "", os.path.join(out, "vertex_pulls.png"))
     return 0
 
 
